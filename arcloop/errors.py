@@ -1,0 +1,147 @@
+"""Every exception arcloop raises on purpose, in one tree.
+
+Control flow never inspects message text: callers catch a class. The CLI turns any
+``ArcloopError`` into one line on stderr and the class's ``exit_code``.
+
+    ArcloopError                      base; exit code 1
+    ├── UserError                     the user can fix it (input, config, usage); exit code 2
+    │   ├── ConfigError               a config file, preset or option is invalid or conflicting
+    │   │   └── ResumeConflictError   an option contradicts the stored config of a resumed run
+    │   ├── DatasetError              a dataset name, task file or solutions file is unusable
+    │   │   └── TaskValidationError   a grid or task breaks ARC's rules (names file, task, place)
+    │   ├── SubmissionError           a submission is malformed or does not fit its dataset
+    │   └── PriceMissingError         a paid model has no known price, so its cost can't be known
+    ├── ProviderError                 a model provider failed a call (after our own retries)
+    │   ├── RateLimitedError          429/503/529: retryable after a pause; not a failed attempt
+    │   ├── TransientProviderError    timeout, connection error, 5xx: retryable with backoff
+    │   │   └── RequestTimeoutError   the request (or its hard deadline) timed out
+    │   ├── FatalProviderError        400-class, 404, unsupported parameters: never retried
+    │   │   └── ContextWindowError    the prompt does not fit the model's context window
+    │   └── AuthenticationError       401/403: the key is missing, wrong or not allowed; exit 3
+    ├── BudgetExceededError           a budget ran out before work could start or go on
+    │   ├── CostBudgetExceededError   the dollar cap (per task or per run) is reached
+    │   ├── TimeBudgetExceededError   the caller's total time budget is spent
+    │   └── TimeoutBudgetExceededError  the caller hit its maximum number of timeouts
+    ├── SandboxError                  the sandbox itself failed (not the program it ran)
+    └── JournalError                  the run journal is unreadable or from a newer arcloop
+
+A program that fails inside the sandbox is *not* an exception: it is an ``Outcome`` with a
+failure, because failing programs are ordinary data for the solver.
+"""
+
+from __future__ import annotations
+
+
+class ArcloopError(Exception):
+    """Base of every error arcloop raises on purpose."""
+
+    exit_code = 1
+
+
+class UserError(ArcloopError):
+    """Something the user can fix: bad input, config or usage."""
+
+    exit_code = 2
+
+
+class ConfigError(UserError):
+    """A config file, preset or command-line option is invalid or contradicts another."""
+
+
+class ResumeConflictError(ConfigError):
+    """An option given on resume contradicts the config stored with the run."""
+
+
+class DatasetError(UserError):
+    """A dataset name, task file or solutions file cannot be used."""
+
+
+class TaskValidationError(DatasetError):
+    """A grid or task breaks ARC's rules; the message names file, task id and location."""
+
+
+class SubmissionError(UserError):
+    """A submission is malformed or does not match its dataset."""
+
+
+class PriceMissingError(UserError):
+    """A model that is not declared free has no known price."""
+
+
+class ProviderError(ArcloopError):
+    """A model provider failed a call, after arcloop's own retries were used up.
+
+    Attributes:
+        status_code: the HTTP status the provider answered, when there was one.
+        model: the model the call was for.
+    """
+
+    def __init__(self, message: str, *, model: str = "", status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.model = model
+        self.status_code = status_code
+
+
+class RateLimitedError(ProviderError):
+    """The provider asked us to slow down (429, 503, 529).
+
+    Attributes:
+        retry_after: seconds the provider asked us to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str = "",
+        status_code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, model=model, status_code=status_code)
+        self.retry_after = retry_after
+
+
+class TransientProviderError(ProviderError):
+    """A failure that may pass: timeout, connection error, 5xx."""
+
+
+class RequestTimeoutError(TransientProviderError):
+    """The request, or the hard deadline around it, timed out."""
+
+
+class FatalProviderError(ProviderError):
+    """A failure that retrying cannot fix: bad request, unknown model, unsupported parameter."""
+
+
+class ContextWindowError(FatalProviderError):
+    """The prompt does not fit in the model's context window."""
+
+
+class AuthenticationError(ProviderError):
+    """The provider refused our credentials (401) or permission (403); the run must stop."""
+
+    exit_code = 3
+
+
+class BudgetExceededError(ArcloopError):
+    """A budget ran out before work could start or continue."""
+
+
+class CostBudgetExceededError(BudgetExceededError):
+    """The dollar cap is reached."""
+
+
+class TimeBudgetExceededError(BudgetExceededError):
+    """The total time budget is spent."""
+
+
+class TimeoutBudgetExceededError(BudgetExceededError):
+    """The maximum number of timeouts is reached."""
+
+
+class SandboxError(ArcloopError):
+    """The sandbox machinery failed (not the program it was running)."""
+
+
+class JournalError(ArcloopError):
+    """The run journal cannot be used (corrupt, or written by a newer arcloop)."""

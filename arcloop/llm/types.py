@@ -1,0 +1,68 @@
+"""Values that cross the LLM layer's boundary: messages in, a ``Completion`` out.
+
+The rest of arcloop sees a model only through ``ModelClient.complete``; tests hand the solver a
+fake that implements it. Nothing here knows about ARC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol, TypedDict
+
+
+class Message(TypedDict):
+    """One chat message, in the OpenAI shape LiteLLM takes."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """What one model call returned, and what it cost.
+
+    Attributes:
+        text: the reply text.
+        model: the model that answered.
+        prompt_tokens: input tokens, cached ones included.
+        cached_tokens: input tokens billed at the cache-read price.
+        completion_tokens: output tokens, reasoning ones included.
+        reasoning_tokens: the part of ``completion_tokens`` spent thinking.
+        cost_usd: the price of this call (0.0 when replayed from the journal).
+        latency_s: seconds from the first attempt to the answer (as recorded, when replayed).
+        attempts: requests sent for this answer (rate-limited ones not counted).
+        replayed: True when the answer came from the journal with no request sent.
+    """
+
+    text: str
+    model: str
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_s: float = 0.0
+    attempts: int = 1
+    replayed: bool = False
+
+
+class ModelClient(Protocol):
+    """A model, as the solver sees it."""
+
+    @property
+    def name(self) -> str:
+        """The model string, e.g. ``"openai/gpt-5"``."""
+        ...
+
+    async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
+        """Answer ``messages``.
+
+        ``sample_key`` (e.g. ``"task=1a2b/expert=3/iteration=2"``) names this sample: two calls
+        with the same messages and different keys are distinct samples; the same messages and
+        key are the same sample, answered from the journal when it is already recorded.
+
+        Raises:
+            ProviderError: a subclass saying whether it was fatal or an auth failure.
+            BudgetExceededError: a budget forbids the call.
+        """
+        ...
