@@ -90,7 +90,7 @@ def task_from_json(
 
     Raises:
         TaskValidationError: naming source, task id and location, e.g.
-            ``tasks.json: task 1a2b: train[2].output row 4: has 3 cells, row 0 has 4 (ragged grid)``.
+            ``t.json: task 1a2b: train[2].output row 4: has 3 cells, row 0 has 4 (ragged grid)``.
     """
     where = f"{source}: task {task_id}:"
 
@@ -124,7 +124,9 @@ def task_from_json(
         e = entry(raw, f"train[{i}]")
         if "output" not in e:
             raise fail(f"train[{i}] has no 'output'")
-        train.append(Pair(grid(e["input"], f"train[{i}].input"), grid(e["output"], f"train[{i}].output")))
+        train.append(
+            Pair(grid(e["input"], f"train[{i}].input"), grid(e["output"], f"train[{i}].output"))
+        )
 
     tests = [entry(raw, f"test[{i}]") for i, raw in enumerate(data["test"])]
     test_inputs = tuple(grid(e["input"], f"test[{i}].input") for i, e in enumerate(tests))
