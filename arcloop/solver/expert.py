@@ -1,0 +1,252 @@
+"""One LLM expert's refinement loop on one task.
+
+For iteration k = 1..``iterations``:
+
+1. A ``random.Random`` seeded from (task id, expert seed, k) shuffles the train pairs (when
+   ``shuffle_examples``; each pair keeps its number from the task as its label) and then keeps
+   each earlier program with probability ``selection_probability``.
+2. Of the kept earlier programs, the ``max_solutions`` best by train score (later iteration first
+   on ties) are shown, worst first when ``improving_order`` (so the best sits nearest the
+   question), else best first, each with its code, feedback and score.
+3. The model is called with one user message and the sample key
+   ``task=<id>/expert=<index>/seed=<seed>/iteration=<k>``, so the same config replays exactly.
+4. The program is extracted; an extraction failure becomes the iteration's feedback (score 0).
+   Otherwise it runs in the sandbox on every train and test input at once and is scored.
+5. A program that solves every train pair ends the loop.
+
+The expert offers the best-scoring iteration (with ``return_best``; ties go to one with test
+outputs, then to the later one), else its last iteration.
+
+A ``BudgetExceededError`` or a ``ProviderError`` from the model ends the loop cleanly with what
+the expert has; ``AuthenticationError`` propagates, because the whole run must stop.
+
+Not here: retries, rate limits, budgets and temperature (the ``ModelClient`` the caller binds),
+program isolation (the ``Sandbox``), the offline search expert (``search_expert``).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import replace
+
+from arcloop.arc.task import Task
+from arcloop.errors import (
+    AuthenticationError,
+    BudgetExceededError,
+    ProviderError,
+    SandboxError,
+)
+from arcloop.llm.types import Completion, Message, ModelClient
+from arcloop.prompts import EarlierProgram, Template, solver_prompt
+from arcloop.prompts.task_text import GridFormat
+from arcloop.sandbox.types import Outcome, Sandbox
+from arcloop.solver.config import ExpertConfig, ExpertSpec
+from arcloop.solver.extract import extract_program
+from arcloop.solver.feedback import evaluate, extraction_feedback
+from arcloop.solver.results import ExpertResult, Iteration, StopReason
+
+logger = logging.getLogger(__name__)
+
+
+def sample_key(task_id: str, spec: ExpertSpec, iteration: int) -> str:
+    """The sample key of one model call: fixed by task, expert and iteration.
+
+    >>> from arcloop.solver.config import ExpertConfig
+    >>> spec = ExpertSpec(3, 3, ExpertConfig(model="m"), "1a2b", "solver-1")
+    >>> sample_key("1a2b", spec, 2)
+    'task=1a2b/expert=3/seed=3/iteration=2'
+    """
+    return f"task={task_id}/expert={spec.index}/seed={spec.seed}/iteration={iteration}"
+
+
+def iteration_rng(task_id: str, seed: int, iteration: int) -> random.Random:
+    """The random generator of one iteration (string seeds are stable across processes)."""
+    return random.Random(f"arcloop/{task_id}/{seed}/{iteration}")
+
+
+def select_earlier(
+    iterations: Sequence[Iteration], config: ExpertConfig, rng: random.Random
+) -> list[Iteration]:
+    """The earlier iterations to show in the next prompt, in the order to show them."""
+    kept = [it for it in iterations if rng.random() < config.selection_probability]
+    best = sorted(kept, key=lambda it: (it.train_score, it.number), reverse=True)
+    best = best[: config.max_solutions]
+    if config.improving_order:
+        best.reverse()
+    return best
+
+
+def choose_iteration(iterations: Sequence[Iteration], *, return_best: bool) -> int | None:
+    """The number of the iteration an expert offers to the vote (None when there is none)."""
+    if not iterations:
+        return None
+    if not return_best:
+        return iterations[-1].number
+    best = max(
+        iterations,
+        key=lambda it: (it.train_score, any(g is not None for g in it.test_grids), it.number),
+    )
+    return best.number
+
+
+async def run_program(
+    sandbox: Sandbox, code: str, task: Task
+) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
+    """Run ``code`` on every train and test input at once; (train outcomes, test outcomes).
+
+    Raises:
+        SandboxError: the sandbox answered with the wrong number of outcomes.
+    """
+    inputs = [p.input for p in task.train] + list(task.test_inputs)
+    outcomes = await sandbox.run(code, inputs)
+    if len(outcomes) != len(inputs):
+        raise SandboxError(
+            f"the sandbox returned {len(outcomes)} outcomes for {len(inputs)} inputs"
+        )
+    n = len(task.train)
+    return tuple(outcomes[:n]), tuple(outcomes[n:])
+
+
+async def scored_iteration(
+    *,
+    number: int,
+    code: str,
+    extraction_error: str | None,
+    task: Task,
+    sandbox: Sandbox,
+    prompt: str = "",
+    program_name: str | None = None,
+    shown_order: tuple[int, ...] = (),
+    shown_solutions: tuple[int, ...] = (),
+    completion: Completion | None = None,
+) -> Iteration:
+    """Run (when there is a program) and score one candidate, and record it as an iteration."""
+    if extraction_error is None:
+        train, test = await run_program(sandbox, code, task)
+        evaluation = evaluate(train, [p.output for p in task.train])
+        feedback, score, passed = evaluation.text(), evaluation.score, evaluation.passed_all
+    else:
+        train, test = (), ()
+        feedback, score, passed = extraction_feedback(extraction_error), 0.0, False
+    iteration = Iteration(
+        number=number,
+        call_id=None,
+        prompt=prompt,
+        program_name=program_name,
+        shown_order=shown_order,
+        shown_solutions=shown_solutions,
+        code=code,
+        extraction_error=extraction_error,
+        train_outcomes=train,
+        test_outcomes=test,
+        feedback=feedback,
+        train_score=score,
+        passed_all_train=passed,
+    )
+    if completion is None:
+        return iteration
+    call_id: int | None = getattr(completion, "call_id", None)
+    return replace(
+        iteration,
+        call_id=call_id,
+        prompt_tokens=completion.prompt_tokens,
+        cached_tokens=completion.cached_tokens,
+        completion_tokens=completion.completion_tokens,
+        reasoning_tokens=completion.reasoning_tokens,
+        cost_usd=completion.cost_usd,
+        latency_s=completion.latency_s,
+        replayed=completion.replayed,
+    )
+
+
+async def run_llm_expert(
+    spec: ExpertSpec,
+    task: Task,
+    *,
+    client: ModelClient,
+    sandbox: Sandbox,
+    template: Template,
+    grid_format: GridFormat = "spaced",
+) -> ExpertResult:
+    """Run one expert's loop on ``task`` (see the module docstring).
+
+    Args:
+        spec: the expert.
+        task: the task, without its test outputs.
+        client: the model, bound by the caller to this expert's model, settings and budgets.
+        sandbox: where programs run.
+        template: the expert's solver template.
+        grid_format: the grid notation of the prompts.
+
+    Raises:
+        AuthenticationError: the provider refused the credentials; the run must stop.
+        SandboxError: the sandbox itself failed.
+    """
+    config = spec.config
+    iterations: list[Iteration] = []
+    stop: StopReason = "iterations"
+    error: str | None = None
+    for number in range(1, config.iterations + 1):
+        rng = iteration_rng(task.id, spec.seed, number)
+        order = list(range(len(task.train)))
+        if config.shuffle_examples:
+            rng.shuffle(order)
+        earlier = select_earlier(iterations, config, rng)
+        prompt = solver_prompt(
+            template,
+            train=[task.train[i] for i in order],
+            numbers=[i + 1 for i in order],
+            test_inputs=task.test_inputs,
+            earlier=[EarlierProgram(it.code, it.feedback, it.train_score) for it in earlier],
+            fmt=grid_format,
+        )
+        messages: list[Message] = [{"role": "user", "content": prompt}]
+        try:
+            completion = await client.complete(
+                messages, sample_key=sample_key(task.id, spec, number)
+            )
+        except AuthenticationError:
+            raise
+        except BudgetExceededError as exc:
+            stop, error = "budget", f"{type(exc).__name__}: {exc}"
+            break
+        except ProviderError as exc:
+            stop, error = "provider_error", f"{type(exc).__name__}: {exc}"
+            break
+        extraction = extract_program(completion.text)
+        iteration = await scored_iteration(
+            number=number,
+            code=extraction.code,
+            extraction_error=extraction.error,
+            task=task,
+            sandbox=sandbox,
+            prompt=spec.prompt,
+            shown_order=tuple(i + 1 for i in order),
+            shown_solutions=tuple(it.number for it in earlier),
+            completion=completion,
+        )
+        iterations.append(iteration)
+        if iteration.passed_all_train:
+            stop = "solved"
+            break
+    if error is not None:
+        logger.info(
+            "%s on task %s stopped after %d iterations: %s",
+            spec.name,
+            task.id,
+            len(iterations),
+            error,
+        )
+    return ExpertResult(
+        index=spec.index,
+        seed=spec.seed,
+        model=config.model,
+        prompt=spec.prompt,
+        iterations=tuple(iterations),
+        chosen=choose_iteration(iterations, return_best=config.return_best),
+        stop=stop,
+        error=error,
+        calls=len(iterations),
+    )
