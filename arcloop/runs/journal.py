@@ -30,7 +30,8 @@ is the whole task result as the report reads it, in this shape (grids are lists 
                                   "train_outputs": [grid | null], "test_outputs": [grid | null],
                                   "prompt_tokens": int, "completion_tokens": int,
                                   "cost_usd": float, "latency_s": float, "replayed": bool}]}],
-     "vote": [{"rank": int, "size": int, "passed": bool, "mean_score": float,
+     "vote": [{"rank": int, "size": int, "passed": bool,
+               "mean_score": float,                   # the best member's mean train score
                "members": [[expert, iteration], ...], "outputs": [grid | null per test input]}]}
  A task's rows are written in one transaction,
 so a task is either finished with all its candidates or not finished at all.

@@ -1,0 +1,252 @@
+"""The whole run configuration: presets, TOML files and command-line options, resolved.
+
+One TOML document configures a run; each layer validates its own tables::
+
+    [run]        dataset, solutions, tasks, limit, concurrency, budget_usd, executor, ...
+    [models."<name or glob>"]   the LLM layer (arcloop.llm.registry)
+    [[experts]]  and [solver]   the solver (arcloop.solver.config)
+    [sandbox]                   the sandbox (arcloop.sandbox)
+
+Precedence, lowest first: the defaults (the offline expert on ``arc-agi-1/evaluation``), a
+``--preset``, each ``--config`` file in order, then command-line options. Tables merge key by
+key; arrays (``experts``, ``tasks``) are replaced whole. The merged document is validated and
+written to the run directory as ``config.toml``; a resumed run starts from that file, and an
+option that would change it is an error rather than a silent change.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from arcloop.arc.dataset import DEFAULT_DATASET
+from arcloop.errors import ConfigError, ResumeConflictError
+from arcloop.llm.registry import ModelSpec, parse_models_table
+from arcloop.presets import load_preset
+from arcloop.sandbox.config import SandboxConfig
+from arcloop.solver.config import SEARCH_MODEL, SolverConfig
+
+_M = TypeVar("_M", bound=BaseModel)
+TOP_LEVEL = ("run", "models", "experts", "solver", "sandbox")
+
+
+class RunSettings(BaseModel):
+    """The ``[run]`` table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: str = DEFAULT_DATASET
+    solutions: str | None = None
+    tasks: tuple[str, ...] | None = None
+    limit: int | None = Field(default=None, ge=1)
+    concurrency: int = Field(default=4, ge=1)
+    budget_usd: float | None = Field(default=None, ge=0)
+    task_budget_usd: float | None = Field(default=None, ge=0)
+    executor: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+
+
+DEFAULTS: dict[str, Any] = {
+    "run": {"dataset": DEFAULT_DATASET},
+    "experts": [{"model": SEARCH_MODEL, "iterations": 1}],
+}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A validated configuration: the document as written, and each layer's view of it."""
+
+    document: dict[str, Any]
+    run: RunSettings
+    solver: SolverConfig
+    models: dict[str, ModelSpec]
+    sandbox: SandboxConfig
+
+    def to_toml(self) -> str:
+        return tomli_w.dumps(self.document)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options that change the configuration (None = not given)."""
+
+    dataset: str | None = None
+    solutions: str | None = None
+    tasks: Sequence[str] | None = None
+    limit: int | None = None
+    model: str | None = None
+    api_base: str | None = None
+    experts: int | None = None
+    iterations: int | None = None
+    concurrency: int | None = None
+    budget_usd: float | None = None
+    executor: str | None = None
+    ray_address: str | None = None
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key (recursively); anything else in ``over`` replaces ``base``.
+
+    >>> merge({"run": {"limit": 5, "dataset": "a"}, "experts": [1]},
+    ...       {"run": {"limit": 2}, "experts": [2]})
+    {'run': {'limit': 2, 'dataset': 'a'}, 'experts': [2]}
+    """
+    out = copy.deepcopy(dict(base))
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML config file.
+
+    Raises:
+        ConfigError: unreadable or not TOML, naming the file (and the line, from tomllib).
+    """
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from e
+
+
+def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    run = doc.setdefault("run", {})
+    for key in ("dataset", "solutions", "limit", "concurrency", "budget_usd", "executor"):
+        value = getattr(o, key)
+        if value is not None:
+            run[key] = value
+    if o.ray_address is not None:
+        run["ray_address"] = o.ray_address
+    if o.tasks is not None:
+        run["tasks"] = list(o.tasks)
+    experts = doc.setdefault("experts", [])
+    if o.model is not None:
+        if not experts:
+            experts.append({})
+        for entry in experts:
+            entry["model"] = o.model
+    if o.api_base is not None:
+        models = {e.get("model") for e in experts}
+        if len(models) != 1 or None in models:
+            raise ConfigError("--api-base needs exactly one model: give --model too")
+        name = str(next(iter(models)))
+        doc.setdefault("models", {}).setdefault(name, {})["api_base"] = o.api_base
+    if o.experts is not None:
+        if len(experts) != 1:
+            raise ConfigError(
+                f"--experts sets the count of a single [[experts]] entry; the config has"
+                f" {len(experts)}: set count in each entry instead"
+            )
+        experts[0]["count"] = o.experts
+    if o.iterations is not None:
+        for entry in experts:
+            entry["iterations"] = o.iterations
+    return doc
+
+
+def _validate(doc: dict[str, Any]) -> RunConfig:
+    unknown = sorted(set(doc) - set(TOP_LEVEL))
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown table (known: {', '.join(TOP_LEVEL)})")
+    for key in ("run", "models", "solver", "sandbox"):
+        if key in doc and not isinstance(doc[key], Mapping):
+            raise ConfigError(f"{key}: must be a table")
+    run = _section(RunSettings, doc, "run")
+    sandbox = _section(SandboxConfig, doc, "sandbox")
+    solver = SolverConfig.from_document(doc)
+    models = parse_models_table(doc.get("models", {}))
+    return RunConfig(document=doc, run=run, solver=solver, models=models, sandbox=sandbox)
+
+
+def _section(model: type[_M], doc: Mapping[str, Any], name: str) -> _M:
+    try:
+        return model.model_validate(doc.get(name, {}))
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(p) for p in (name, *first["loc"]))
+        raise ConfigError(f"{loc}: {first['msg']}") from e
+
+
+def resolve(
+    *,
+    preset: str | None = None,
+    files: Sequence[str | Path] = (),
+    overrides: Overrides = Overrides(),
+    stored: str | None = None,
+) -> RunConfig:
+    """Build and validate the run configuration.
+
+    Args:
+        preset: a preset name (``arcloop presets``), applied over the defaults.
+        files: TOML files, later ones winning.
+        overrides: command-line options, winning over everything.
+        stored: the ``config.toml`` text of a run being resumed; the result must equal it.
+
+    Raises:
+        ConfigError: a file, preset or option is invalid (the message names the key path).
+        ResumeConflictError: on resume, an option or file would change the stored config.
+    """
+    if stored is not None:
+        try:
+            base = tomllib.loads(stored)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"config.toml of this run is not valid TOML: {e}") from e
+        doc = base
+    else:
+        doc = copy.deepcopy(DEFAULTS)
+        if preset is not None:
+            preset_doc = load_preset(preset)
+            # A preset says which experts run; the default expert does not join them.
+            doc = merge({k: v for k, v in doc.items() if k != "experts"}, preset_doc)
+    for f in files:
+        doc = merge(doc, read_toml(f))
+    doc = _apply_overrides(doc, overrides)
+    config = _validate(doc)
+    if stored is not None:
+        _check_unchanged(tomllib.loads(stored), config.document, preset)
+    return config
+
+
+def _diff_keys(a: Any, b: Any, prefix: str = "") -> list[str]:
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        keys: list[str] = []
+        for k in sorted(set(a) | set(b)):
+            keys += _diff_keys(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else str(k))
+        return keys
+    return [] if a == b else [prefix or "config"]
+
+
+def _check_unchanged(stored: dict[str, Any], new: dict[str, Any], preset: str | None) -> None:
+    if preset is not None:
+        raise ResumeConflictError(
+            "--preset applies to a new run; this run directory already has its config"
+        )
+    changed = _diff_keys(stored, new)
+    if changed:
+        raise ResumeConflictError(
+            f"this run was started with a different config ({', '.join(changed[:5])} would"
+            " change); resume it without those options, or start a new --run-dir"
+        )
+
+
+def expert_models(config: RunConfig) -> list[str]:
+    """The distinct LLM models the experts call (the offline search excluded), in order."""
+    seen: dict[str, None] = {}
+    for entry in config.solver.experts:
+        if not entry.is_search:
+            seen[entry.model] = None
+    return list(seen)

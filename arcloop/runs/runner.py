@@ -1,0 +1,431 @@
+"""A whole evaluation: every task of a dataset, solved concurrently, recorded as it goes.
+
+``execute_run`` is the library entry point behind ``arcloop run``. What it guarantees:
+
+- the run directory holds a valid ``submission.json`` at every moment (written with
+  placeholders first, then atomically after every finished task);
+- a finished task is in the journal with all its candidates, in one transaction; every model
+  call is in the journal the moment it returns, so a ``kill -9`` loses at most the calls that
+  were in flight, and running the same directory again replays them at $0;
+- the run's dollar budget stops new calls; running tasks finish with what they have, tasks not
+  yet started are left for a resume, and the summary says the budget stopped it;
+- a refused credential (``AuthenticationError``) stops every task promptly.
+
+Not here: parsing options (``arcloop.runs.config``), drawing progress (``progress``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from arcloop import __version__
+from arcloop._io import write_json_atomic, write_text_atomic
+from arcloop._sqlite import connect
+from arcloop.arc.dataset import Dataset, load_dataset
+from arcloop.arc.grid import Grid
+from arcloop.arc.submission import build_submission, score_submission
+from arcloop.arc.task import Task
+from arcloop.errors import AuthenticationError, CostBudgetExceededError
+from arcloop.llm.gateway import LLMGateway
+from arcloop.llm.journal import Journal
+from arcloop.llm.registry import Registry
+from arcloop.llm.types import Completion, Message, ModelClient
+from arcloop.runs.config import RunConfig, expert_models
+from arcloop.runs.journal import (
+    StoredTask,
+    TaskRow,
+    finish_run,
+    finished_tasks,
+    migrate,
+    record_task,
+    results_line,
+    start_run,
+)
+from arcloop.runs.progress import ProgressView, QuietView, RunState, TaskLine
+from arcloop.runs.results import attempt_grids, task_row
+from arcloop.solver.config import ExpertSpec
+from arcloop.solver.ensemble import solve_task
+from arcloop.solver.results import TaskResult
+
+logger = logging.getLogger(__name__)
+
+SUBMISSION = "submission.json"
+RESULTS = "results.jsonl"
+SUMMARY = "summary.json"
+CONFIG = "config.toml"
+JOURNAL = "journal.sqlite"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What ``summary.json`` holds; ``status`` says how this leg of the run ended."""
+
+    dataset: str
+    dataset_hash: str
+    tasks: int
+    tasks_done: int
+    score_per_task: float | None
+    score_per_output: float | None
+    solved_outputs: int | None
+    outputs: int
+    cost_usd: float
+    calls: int
+    replayed_calls: int
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    rate_limited: int
+    errors: dict[str, int]
+    elapsed_s: float
+    stopped_by_budget: bool
+    status: str
+    run_dir: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+class _TaskCapped:
+    """A model client that also charges one task's dollar cap, shared by its experts."""
+
+    def __init__(self, client: ModelClient, account: _TaskAccount) -> None:
+        self._client = client
+        self._account = account
+
+    @property
+    def name(self) -> str:
+        return self._client.name
+
+    async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
+        self._account.check()
+        completion = await self._client.complete(messages, sample_key=sample_key)
+        self._account.spent_usd += completion.cost_usd
+        return completion
+
+
+@dataclass
+class _TaskAccount:
+    task_id: str
+    max_cost_usd: float | None
+    spent_usd: float = 0.0
+
+    def check(self) -> None:
+        if self.max_cost_usd is not None and self.spent_usd >= self.max_cost_usd:
+            raise CostBudgetExceededError(
+                f"task {self.task_id}: cost cap reached: ${self.spent_usd:.4f}"
+                f" of ${self.max_cost_usd:.4f}"
+            )
+
+
+@dataclass
+class _Outputs:
+    """The files of the run directory, kept in step with the journal."""
+
+    run_dir: Path
+    dataset: Dataset
+    attempts: dict[str, list[list[Grid]]] = field(default_factory=dict)
+
+    def write_submission(self) -> None:
+        sub = build_submission(self.dataset.tasks, self.attempts)
+        write_json_atomic(self.run_dir / SUBMISSION, sub)
+
+    def rewrite_results(self, stored: list[StoredTask]) -> None:
+        lines = "".join(json.dumps(results_line(t)) + "\n" for t in stored)
+        write_text_atomic(self.run_dir / RESULTS, lines)
+
+    def append_result(self, row: TaskRow) -> None:
+        with open(self.run_dir / RESULTS, "a", encoding="utf-8") as f:
+            f.write(json.dumps(results_line(row)) + "\n")
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _as_grids(attempts: list[list[Any]]) -> list[list[Grid]]:
+    return [[tuple(tuple(r) for r in g) for g in per_input] for per_input in attempts]
+
+
+def _summary(
+    conn: Any,
+    *,
+    dataset: Dataset,
+    outputs: _Outputs,
+    gateway: LLMGateway,
+    elapsed_s: float,
+    stopped_by_budget: bool,
+    status: str,
+) -> RunSummary:
+    done = {r["task_id"] for r in conn.execute("SELECT task_id FROM task_results")}
+    calls = conn.execute(
+        "SELECT count(response), coalesce(sum(cost_usd), 0), coalesce(sum(prompt_tokens), 0),"
+        " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0) FROM calls"
+    ).fetchone()
+    errors = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT error_class, count(*) FROM calls WHERE error_class IS NOT NULL"
+            " GROUP BY error_class ORDER BY error_class"
+        )
+    }
+    stats = gateway.stats()
+    score = (
+        score_submission(dataset.tasks, build_submission(dataset.tasks, outputs.attempts))
+        if dataset.has_solutions
+        else None
+    )
+    return RunSummary(
+        dataset=dataset.name,
+        dataset_hash=dataset.hash,
+        tasks=len(dataset.tasks),
+        tasks_done=len(done & set(dataset.by_id)),
+        score_per_task=score.score_per_task if score else None,
+        score_per_output=score.score_per_output if score else None,
+        solved_outputs=score.solved_outputs if score else None,
+        outputs=dataset.test_output_count,
+        cost_usd=round(float(calls[1]), 10),
+        calls=int(calls[0]),
+        replayed_calls=stats.replayed_calls,
+        requests=stats.requests,
+        prompt_tokens=int(calls[2]),
+        completion_tokens=int(calls[3]),
+        rate_limited=max(int(calls[4]), stats.rate_limited),
+        errors=errors,
+        elapsed_s=round(elapsed_s, 3),
+        stopped_by_budget=stopped_by_budget,
+        status=status,
+        run_dir=str(outputs.run_dir),
+    )
+
+
+SandboxFactory = Callable[[RunConfig], Any]
+"""Builds the run's sandbox: an async context manager yielding a ``Sandbox``."""
+
+
+def _default_sandbox(config: RunConfig) -> Any:
+    from arcloop.sandbox import ProcessSandbox
+
+    return ProcessSandbox(config.sandbox)
+
+
+def load_run_dataset(config: RunConfig) -> Dataset:
+    """The dataset of the run, narrowed to its ``tasks`` and ``limit``."""
+    data = load_dataset(config.run.dataset, solutions=config.run.solutions)
+    return data.select(config.run.tasks, limit=config.run.limit)
+
+
+async def execute_run(
+    config: RunConfig,
+    run_dir: Path,
+    *,
+    view: Callable[[RunState], ProgressView] = lambda state: QuietView(),
+    gateway: LLMGateway | None = None,
+    sandbox_factory: SandboxFactory = _default_sandbox,
+    clock: Callable[[], float] = time.monotonic,
+) -> RunSummary:
+    """Run (or resume) the evaluation described by ``config`` in ``run_dir``.
+
+    Args:
+        config: the resolved configuration (``arcloop.runs.config.resolve``).
+        run_dir: the run directory; created when missing, resumed when it holds a run.
+        view: builds the progress view from the run's live state.
+        gateway: the LLM gateway (built from the config and journal when None; tests pass
+            one with a fake transport or clock).
+        sandbox_factory: builds the sandbox.
+        clock: monotonic seconds, for elapsed time.
+
+    Returns:
+        The summary, also written to ``summary.json``.
+
+    Raises:
+        AuthenticationError: the provider refused the credentials; the run stopped.
+        PriceMissingError: a model has no known price (before any work).
+        ConfigError, DatasetError: invalid configuration or data (before any work).
+    """
+    started = clock()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    dataset = load_run_dataset(config)
+    conn = connect(run_dir / JOURNAL)
+    try:
+        journal = Journal(conn)
+        migrate(conn)
+        record = start_run(
+            conn,
+            version=__version__,
+            dataset=dataset.name,
+            dataset_hash=dataset.hash,
+            config_toml=config.to_toml(),
+        )
+        if not (run_dir / CONFIG).exists():
+            write_text_atomic(run_dir / CONFIG, config.to_toml())
+        if gateway is None:
+            gateway = LLMGateway(
+                registry=Registry(overrides=[config.models]),
+                journal=journal,
+                max_run_cost_usd=config.run.budget_usd,
+            )
+        gateway.preflight(expert_models(config))
+
+        stored = [t for t in finished_tasks(conn) if t.task_id in dataset.by_id]
+        outputs = _Outputs(run_dir, dataset, {t.task_id: _as_grids(t.attempts) for t in stored})
+        outputs.write_submission()
+        outputs.rewrite_results(stored)
+        state = RunState(
+            total=len(dataset.tasks),
+            done=len(stored),
+            done_at_start=len(stored),
+            budget_usd=config.run.budget_usd,
+            stats=gateway.stats,
+            clock=clock,
+            started=started,
+        )
+        for t in stored:
+            if t.correct is not None:
+                state.scored += 1
+                state.solved += t.score or 0.0
+        todo = [t for t in dataset.tasks if t.id not in outputs.attempts]
+        status = "finished"
+        stopped_by_budget = False
+        with view(state) as shown:
+            try:
+                stopped_by_budget = await _solve_all(
+                    todo,
+                    config=config,
+                    gateway=gateway,
+                    sandbox_factory=sandbox_factory,
+                    on_done=lambda task, result, seconds, started_utc: _finish_task(
+                        conn, record.id, task, result, seconds, started_utc, outputs, state, shown
+                    ),
+                )
+            except AuthenticationError:
+                status = "failed"
+                raise
+            except asyncio.CancelledError:
+                status = "interrupted"
+                raise
+            finally:
+                if stopped_by_budget:
+                    status = "stopped_by_budget"
+                summary = _summary(
+                    conn,
+                    dataset=dataset,
+                    outputs=outputs,
+                    gateway=gateway,
+                    elapsed_s=clock() - started,
+                    stopped_by_budget=stopped_by_budget,
+                    status=status,
+                )
+                write_json_atomic(run_dir / SUMMARY, summary.to_json(), indent=2)
+                finish_run(conn, record.id, status=status, stopped_by_budget=stopped_by_budget)
+        return summary
+    finally:
+        conn.close()
+
+
+def _finish_task(
+    conn: Any,
+    run_id: int,
+    task: Task,
+    result: TaskResult,
+    seconds: float,
+    started_utc: str,
+    outputs: _Outputs,
+    state: RunState,
+    shown: ProgressView,
+) -> None:
+    row = task_row(task, result, seconds=seconds, started_utc=started_utc)
+    record_task(conn, run_id, row)
+    outputs.attempts[task.id] = attempt_grids(result)
+    outputs.write_submission()
+    outputs.append_result(row)
+    state.done += 1
+    if row.correct is not None:
+        state.scored += 1
+        state.solved += row.score or 0.0
+    shown.task_finished(TaskLine(task.id, row.score, row.cost_usd, row.calls, round(seconds, 3)))
+
+
+async def _solve_all(
+    tasks: list[Task],
+    *,
+    config: RunConfig,
+    gateway: LLMGateway,
+    sandbox_factory: SandboxFactory,
+    on_done: Callable[[Task, TaskResult, float, str], None],
+) -> bool:
+    """Solve ``tasks`` with at most ``concurrency`` in flight; True if the budget stopped it."""
+    if not tasks:
+        return False
+    limit = asyncio.Semaphore(config.run.concurrency)
+    stopped = False
+
+    def budget_left() -> bool:
+        try:
+            gateway.ledger.check()
+        except CostBudgetExceededError:
+            return False
+        return True
+
+    async with sandbox_factory(config) as sandbox:
+
+        async def one(task: Task) -> None:
+            nonlocal stopped
+            async with limit:
+                if not budget_left():
+                    stopped = True
+                    return
+                t0 = time.monotonic()
+                started_utc = _utc_now()
+                result = await solve_task(
+                    task,
+                    config.solver,
+                    client_for=_client_factory(config, gateway, task.id),
+                    sandbox=sandbox,
+                )
+                on_done(task, result, time.monotonic() - t0, started_utc)
+                if not budget_left():
+                    stopped = True
+
+        await _all_or_fail([one(t) for t in tasks])
+    return stopped
+
+
+def _client_factory(
+    config: RunConfig, gateway: LLMGateway, task_id: str
+) -> Callable[[ExpertSpec], ModelClient]:
+    account = _TaskAccount(task_id, config.run.task_budget_usd)
+
+    def client_for(spec: ExpertSpec) -> ModelClient:
+        budget = gateway.budget(
+            max_total_time=spec.config.max_total_time or None,
+            max_total_timeouts=spec.config.max_total_timeouts or None,
+        )
+        client = gateway.client(
+            spec.model, budget=budget, props={"temperature": spec.config.temperature}
+        )
+        return _TaskCapped(client, account)
+
+    return client_for
+
+
+async def _all_or_fail(coroutines: list[Any]) -> None:
+    """Await every coroutine; on the first exception cancel the rest and raise it."""
+    tasks = [asyncio.ensure_future(c) for c in coroutines]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for t in done:
+            exc = None if t.cancelled() else t.exception()
+            if exc is not None:
+                raise exc
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
