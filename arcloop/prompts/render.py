@@ -72,5 +72,14 @@ class Template:
         Raises:
             ConfigError: a placeholder has no value, or a value has no placeholder.
         """
-        self.check_fields(set(values))
+        have = self.fields
+        unfilled = sorted(have - set(values))
+        unknown = sorted(set(values) - have)
+        if unfilled or unknown:
+            parts = []
+            if unfilled:
+                parts.append("no value for " + ", ".join("{{" + u + "}}" for u in unfilled))
+            if unknown:
+                parts.append("no placeholder for " + ", ".join(unknown))
+            raise ConfigError(f"prompt template {self.name}: {' and '.join(parts)}")
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.text)
