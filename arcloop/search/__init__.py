@@ -1,0 +1,77 @@
+"""The offline expert ``local/search``: a program search over grid primitives.
+
+``search(task)`` returns ranked ``Program``s, each a self-contained Python ``transform``
+(numpy only) built from the primitives in the ``lib_*`` modules, the same kind of artefact a
+language-model expert writes. It is deterministic, costs nothing and never reads test outputs.
+
+Not here: running programs in the sandbox, voting, the CLI (the solver and runs layers wire the
+search in as an expert).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from arcloop.arc.task import Task
+from arcloop.search.emit import emit_source
+from arcloop.search.engine import DEFAULT_BUDGET, run_search
+
+__all__ = ["Program", "search"]
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A program the search found.
+
+    Attributes:
+        name: readable composition, e.g. ``"crop_object(...) | recolour(mapping={1: 2})"``.
+        source: self-contained Python defining ``transform(grid)``.
+        train_correct: train pairs this program reproduces exactly.
+        train_total: train pairs in the task.
+        score: mean share of correct cells over the train pairs (0 where the shape is wrong).
+        depth: primitive steps before any learned table (0: the table alone, or identity).
+    """
+
+    name: str
+    source: str
+    train_correct: int
+    train_total: int
+    score: float
+    depth: int
+
+    @property
+    def fits(self) -> bool:
+        """True when the program reproduces every train pair."""
+        return self.train_correct == self.train_total
+
+
+def search(
+    task: Task,
+    *,
+    time_limit_s: float = 1.0,
+    max_programs: int = 2,
+    budget: int = DEFAULT_BUDGET,
+) -> list[Program]:
+    """Search programs for a task, best first.
+
+    Programs fitting every train pair come first; the list holds at most ``max_programs``
+    programs, with pairwise different test outputs. The result is deterministic: work is
+    counted in step applications (``budget``); ``time_limit_s`` is a safety stop only. The
+    task's test outputs are never read.
+
+    Args:
+        task: the task.
+        time_limit_s: wall-clock safety stop, in seconds.
+        max_programs: how many programs to return at most.
+        budget: step applications allowed (each on every train and test input).
+    """
+    found = run_search(task, time_limit_s=time_limit_s, want=max_programs, budget=budget,
+                       clock=time.monotonic)
+    programs = []
+    for f in found:
+        name = " | ".join(s.label for s in f.steps) or "identity"
+        programs.append(Program(name=name, source=emit_source(f.steps, title=name),
+                                train_correct=f.train_correct, train_total=len(task.train),
+                                score=round(f.score, 4), depth=f.depth))
+    return programs

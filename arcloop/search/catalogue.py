@@ -1,0 +1,161 @@
+"""The catalogue: which primitive steps, with which parameters, the search tries on a task.
+
+A ``Step`` is one primitive function with literal keyword arguments. ``task_steps`` lists the
+steps for one task, in the order the search tries them (that order is the tie-break of the
+ranking, so simpler and more common steps come first). Parameters come from the train pairs
+and the inputs only: colours that occur in them, and the size ratios between train inputs and
+outputs.
+
+Not here: learned tables (``learn.py``), running steps (``engine.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from arcloop.search import lib_geometry as geo
+from arcloop.search import lib_objects as obj
+from arcloop.search import lib_paint as paint
+from arcloop.search import lib_parts as prt
+from arcloop.search.grids import Array
+
+Primitive = Callable[..., Array]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One primitive with its keyword arguments.
+
+    Attributes:
+        fn: a top-level function of a ``lib_*`` module.
+        kwargs: its keyword arguments as (name, literal) pairs.
+        chain: whether the search may also apply it after another step (depth 2).
+    """
+
+    fn: Primitive
+    kwargs: tuple[tuple[str, Any], ...] = ()
+    chain: bool = True
+
+    def __call__(self, g: Array) -> Array:
+        return self.fn(g, **dict(self.kwargs))
+
+    @property
+    def label(self) -> str:
+        """Readable form, e.g. ``crop_object(diagonal=True, selector='max_size')``."""
+        if not self.kwargs:
+            return self.fn.__name__
+        args = ", ".join(f"{k}={v!r}" for k, v in self.kwargs)
+        return f"{self.fn.__name__}({args})"
+
+
+def step(fn: Primitive, chain: bool = True, **kwargs: Any) -> Step:
+    """A ``Step`` from keyword arguments (kept in the order given)."""
+    return Step(fn, tuple(kwargs.items()), chain)
+
+
+Ratios = set[tuple[int, int]]
+
+
+def _ratios(train: Sequence[tuple[Array, Array]]) -> tuple[Ratios, Ratios]:
+    """Integer (rows, cols) factors by which outputs are larger / smaller than inputs."""
+    up: set[tuple[int, int]] = {(2, 2), (3, 3)}
+    down: set[tuple[int, int]] = {(2, 2), (3, 3)}
+    for a, b in train:
+        (ih, iw), (oh, ow) = a.shape, b.shape
+        if oh % ih == 0 and ow % iw == 0 and (oh, ow) != (ih, iw):
+            up.add((oh // ih, ow // iw))
+        if ih % oh == 0 and iw % ow == 0 and (oh, ow) != (ih, iw):
+            down.add((ih // oh, iw // ow))
+    return up, down
+
+
+def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array]) -> list[Step]:
+    """Every step the search tries on this task, simplest first."""
+    in_colours = sorted({int(c) for a, _ in train for c in np.unique(a)} - {0})
+    out_colours = sorted({int(c) for _, b in train for c in np.unique(b)} - {0})
+    up, down = _ratios(train)
+    steps: list[Step] = [
+        step(geo.rotate_cw), step(geo.rotate_180), step(geo.rotate_ccw), step(geo.flip_lr),
+        step(geo.flip_ud), step(geo.transpose), step(geo.anti_transpose),
+        step(geo.crop_to_content, bg=0), step(geo.crop_to_content, bg=-1),
+    ]
+    steps += [step(geo.crop_to_colour, colour=c) for c in in_colours]
+    steps += [step(geo.crop_inside_colour, colour=c) for c in in_colours]
+    steps += [step(geo.upscale, ky=ky, kx=kx) for ky, kx in sorted(up)]
+    steps += [step(geo.downscale, ky=ky, kx=kx) for ky, kx in sorted(down)]
+    steps += [step(geo.tile, rows=r, cols=c) for r, c in sorted(up | {(1, 2), (2, 1)})]
+    mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
+    steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
+    steps += [step(geo.rotation_tile), step(geo.self_kron, invert=False),
+              step(geo.self_kron, invert=True)]
+    steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
+    steps += [step(geo.drop_repeats), step(geo.drop_uniform_lines, bg=0), step(geo.strip_border)]
+    steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
+    steps += _object_steps()
+    steps += _part_steps()
+    steps += _paint_steps(in_colours, out_colours)
+    return steps
+
+
+def _object_steps() -> list[Step]:
+    props = ["size", "area", "top", "left", "bottom", "right", "density"]
+    selectors = [f"{s}_{p}" for p in props for s in ("max", "min")]
+    selectors += ["max_colour_rarity", "max_symmetry", "min_symmetry", "unique_shape",
+                  "unique_colour"]
+    out: list[Step] = []
+    for multicolour in (False, True):
+        sels = selectors + (["max_colours", "min_colours"] if multicolour else [])
+        for diagonal in (False, True):
+            for sel in sels:
+                kw: dict[str, Any] = {"diagonal": diagonal, "multicolour": multicolour,
+                                      "selector": sel}
+                out.append(step(obj.crop_object, **kw))
+                if not multicolour:
+                    out.append(step(obj.crop_object_alone, **kw))
+                if sel in ("max_size", "min_size", "unique_shape", "unique_colour",
+                           "max_colour_rarity"):
+                    out.append(step(obj.keep_object, chain=False, **kw))
+                    out.append(step(obj.erase_object, chain=False, **kw))
+    for diagonal in (False, True):
+        out += [step(obj.erase_small_objects, diagonal=diagonal, max_size=k) for k in (1, 2)]
+        out += [step(obj.recolour_by_size, diagonal=diagonal),
+                step(obj.recolour_by_size_rank, diagonal=diagonal),
+                step(obj.count_objects_row, diagonal=diagonal)]
+    return out
+
+
+def _part_steps() -> list[Step]:
+    out: list[Step] = []
+    for axis in (0, 1):
+        for n in (2, 3):
+            out += [step(prt.combine_parts, axis=axis, n=n, op=op)
+                    for op in ("and", "or", "xor", "nor", "first_only", "last_only")]
+            out += [step(prt.overlay_parts, axis=axis, n=n, reverse=r) for r in (False, True)]
+            out += [step(prt.part, axis=axis, n=n, index=i) for i in (0, -1)]
+    out += [step(prt.select_cell, selector=s)
+            for s in ("most_filled", "least_filled", "most_colours", "least_colours", "odd_one")]
+    out += [step(prt.summarise_cells), step(prt.remove_separators)]
+    return out
+
+
+def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
+    out: list[Step] = [step(paint.nonzero_mask)]
+    out += [step(paint.keep_colour, colour=c) for c in in_colours]
+    out += [step(paint.erase_colour, colour=c) for c in in_colours]
+    out += [step(paint.fill_enclosed, colour=c) for c in out_colours]
+    out += [step(paint.hollow)]
+    out += [step(paint.outline, colour=c, diagonal=d) for c in out_colours for d in (False, True)]
+    out += [step(paint.gravity, direction=d) for d in ("down", "up", "left", "right")]
+    out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv")]
+    rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
+    out += [step(paint.extend_rays, chain=False, directions=d, stop=s)
+            for d in rays for s in (True, False)]
+    out += [step(paint.symmetry_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
+    out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours
+            for d in (False, True)]
+    return out

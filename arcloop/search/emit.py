@@ -1,0 +1,95 @@
+"""Emitting a found program as self-contained, readable Python source.
+
+The source holds the text of every primitive the program uses (and of the primitives those
+call), copied with ``inspect.getsource`` from the ``lib_*`` modules, and a generated
+``transform`` that applies the steps in order with their parameters written as literals. It
+imports numpy only and reads nothing from arcloop, so the sandbox runs exactly what the search
+evaluated in-process.
+
+Not here: choosing steps, checking the source runs (tests do, for every primitive).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any
+
+from arcloop.search import lib_geometry, lib_objects, lib_paint, lib_parts
+from arcloop.search.catalogue import Step
+
+_MODULES: tuple[ModuleType, ...] = (lib_geometry, lib_objects, lib_parts, lib_paint)
+
+_HEADER = '''"""{title}
+
+Found by arcloop's offline search (local/search).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray  # a grid: a 2-D array of colours 0-9
+'''
+
+
+@functools.cache
+def _library() -> dict[str, Callable[..., Any]]:
+    """Every primitive and helper, by name."""
+    found: dict[str, Callable[..., Any]] = {}
+    for module in _MODULES:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__:
+                found[name] = inspect.unwrap(fn)
+    return found
+
+
+@functools.cache
+def _source(name: str) -> str:
+    return inspect.getsource(_library()[name])
+
+
+@functools.cache
+def _calls(name: str) -> frozenset[str]:
+    """Library functions that the named function's body calls."""
+    library = _library()
+    words = set(re.findall(r"\b([a-z_][a-z0-9_]*)\(", _source(name)))
+    return frozenset(w for w in words if w in library and w != name)
+
+
+def _closure(names: Sequence[str]) -> list[str]:
+    """The named functions and everything they call, callees first, in a stable order."""
+    ordered: list[str] = []
+
+    def visit(n: str) -> None:
+        if n in ordered:
+            return
+        for callee in sorted(_calls(n)):
+            visit(callee)
+        ordered.append(n)
+
+    for n in names:
+        visit(n)
+    return ordered
+
+
+def emit_source(steps: Sequence[Step], *, title: str) -> str:
+    """Python source defining ``transform(grid)`` that applies ``steps`` in order.
+
+    Args:
+        steps: the program's steps (may be empty: the identity).
+        title: the first line of the module docstring (the program's name).
+    """
+    names = _closure([s.fn.__name__ for s in steps])
+    parts = [_HEADER.format(title=title.replace('"""', "'''"))]
+    parts += [_source(n) for n in names]
+    body = ["def transform(grid):", "    g = np.array(grid, dtype=int)"]
+    for s in steps:
+        args = "".join(f", {k}={v!r}" for k, v in s.kwargs)
+        body.append(f"    g = {s.fn.__name__}(g{args})")
+    body.append("    return g")
+    parts.append("\n".join(body) + "\n")
+    return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)

@@ -1,0 +1,242 @@
+"""The search: breadth-first over step sequences, finished by learned tables, ranked.
+
+Depth 1 applies every catalogue step to the inputs; depth 2 applies every chainable step to
+each distinct depth-1 result. Each distinct result (train and test inputs together, so two
+programs that agree on train but not on test both survive) is checked against the train
+outputs as it is, and after a learned colour map. The identity is also finished with a learned
+local neighbourhood rule. Work is counted in step applications, so the result does not depend
+on the machine's speed; the wall-clock limit is only a safety stop.
+
+Ranking: programs that fit every train pair come first, in the order found (depth, then
+catalogue order: simpler first), one per distinct set of test outputs; then the best partial
+fits by cell accuracy.
+
+Not here: the catalogue (``catalogue.py``), the source text (``emit.py``). The test outputs
+are never read.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from arcloop.arc.grid import Grid
+from arcloop.arc.task import Task
+from arcloop.search import lib_objects
+from arcloop.search import lib_paint as paint
+from arcloop.search.catalogue import Step, step, task_steps
+from arcloop.search.grids import Array, is_valid, to_array, to_grid
+from arcloop.search.learn import learn_colour_map, learn_local_rule
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUDGET = 6000
+"""Step applications per task (each on every train and test input)."""
+
+EXTRA_AFTER_FIT = 600
+"""Applications still spent after the first fitting program, looking for a distinct second."""
+
+
+def _memoise_objects() -> None:
+    """Cache ``find_objects`` in this process: dozens of selectors label the same grid.
+
+    The object primitives look ``find_objects`` up in their module at call time, so replacing
+    the module attribute by a cached wrapper speeds every one of them up without changing
+    their text (the emitter copies the original, reached through ``__wrapped__``). The masks
+    come back read-only, so no caller can spoil the cache.
+    """
+    original = lib_objects.find_objects
+    if hasattr(original, "__wrapped__"):
+        return
+
+    @functools.lru_cache(maxsize=512)
+    def cached(shape: tuple[int, ...], data: bytes, diagonal: bool, multicolour: bool,
+               bg: int) -> list[Array]:
+        g = np.frombuffer(data, dtype=np.int_).reshape(shape)
+        masks = original(g, diagonal, multicolour, bg)
+        for m in masks:
+            m.flags.writeable = False
+        return masks
+
+    @functools.wraps(original)
+    def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[Array]:
+        g = np.ascontiguousarray(g, dtype=np.int_)
+        return list(cached(g.shape, g.tobytes(), diagonal, multicolour, bg))
+
+    lib_objects.find_objects = find_objects
+
+
+_memoise_objects()
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A candidate program with its outputs on the train and test inputs."""
+
+    steps: tuple[Step, ...]
+    train_outputs: tuple[Array, ...]
+    test_outputs: tuple[Array, ...]
+    train_correct: int
+    score: float
+    depth: int
+    order: int
+
+
+@dataclass
+class _Search:
+    train_in: list[Array]
+    train_out: list[Array]
+    test_in: list[Array]
+    budget: int
+    deadline: float
+    clock: Callable[[], float]
+    used: int = 0
+    seen: set[bytes] = field(default_factory=set)
+    fits: list[Found] = field(default_factory=list)
+    partial: list[Found] = field(default_factory=list)
+    fit_at: int | None = None
+
+    @property
+    def n_train(self) -> int:
+        return len(self.train_in)
+
+    def exhausted(self, want: int) -> bool:
+        if self.used >= self.budget or self.clock() > self.deadline:
+            return True
+        if self.fit_at is not None and self.used - self.fit_at >= EXTRA_AFTER_FIT:
+            return True
+        return len({_key(f.test_outputs) for f in self.fits}) >= want
+
+    def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
+        """The step on every grid, or None when it fails or gives an invalid grid anywhere."""
+        self.used += 1
+        out = []
+        for g in grids:
+            try:
+                r = np.asarray(s(g))
+            except Exception:  # a primitive that does not apply raises; any error means no
+                return None
+            if not is_valid(r):
+                return None
+            out.append(r)
+        return out
+
+    def consider(self, steps: tuple[Step, ...], grids: list[Array], depth: int) -> bool:
+        """Record a new distinct result; False when it was seen before."""
+        key = _key(grids)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        made = grids[: self.n_train]
+        self._check(steps, made, grids[self.n_train :], depth)
+        mapping = learn_colour_map(made, self.train_out)
+        if mapping is not None:
+            finish = step(paint.recolour, mapping=mapping)
+            self._check((*steps, finish), [finish(g) for g in made],
+                        [finish(g) for g in grids[self.n_train :]], depth)
+        return True
+
+    def finish_with_rule(self, grids: list[Array]) -> None:
+        """Try a learned neighbourhood rule on the identity."""
+        made = grids[: self.n_train]
+        for shape in ("cross", "square"):
+            table = learn_local_rule(made, self.train_out, shape=shape,
+                                     apply_to=grids[self.n_train :])
+            if table is not None:
+                finish = step(paint.apply_local_rule, shape=shape, table=table)
+                self._check((finish,), [finish(g) for g in made],
+                            [finish(g) for g in grids[self.n_train :]], 2)
+
+    def _check(self, steps: tuple[Step, ...], made: list[Array], test: list[Array],
+               depth: int) -> None:
+        correct = 0
+        score = 0.0
+        for a, b in zip(made, self.train_out, strict=True):
+            if a.shape == b.shape:
+                same = float(np.mean(a == b))
+                score += same
+                correct += same == 1.0
+        found = Found(steps, tuple(made), tuple(test), correct, score / self.n_train, depth,
+                      len(self.fits) + len(self.partial))
+        if correct == self.n_train:
+            if self.fit_at is None:
+                self.fit_at = self.used
+            self.fits.append(found)
+        elif score > 0:
+            self.partial.append(found)
+            if len(self.partial) > 64:
+                self.partial.sort(key=lambda f: (-f.train_correct, -f.score, f.order))
+                del self.partial[16:]
+
+
+def _key(grids: Sequence[Array]) -> bytes:
+    return b"|".join(bytes(str(g.shape), "ascii") + g.astype(np.int8).tobytes() for g in grids)
+
+
+def run_search(
+    task: Task,
+    *,
+    time_limit_s: float,
+    want: int,
+    budget: int = DEFAULT_BUDGET,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[Found]:
+    """Search one task; return fitting programs (distinct test outputs) then partial fits.
+
+    Args:
+        task: the task; only its train pairs and test inputs are read.
+        time_limit_s: safety stop on wall-clock time.
+        want: stop once this many fitting programs with distinct test outputs are found.
+        budget: step applications allowed.
+        clock: monotonic seconds (injectable for tests).
+    """
+    train = [(to_array(p.input), to_array(p.output)) for p in task.train]
+    test_in = [to_array(g) for g in task.test_inputs]
+    s = _Search([a for a, _ in train], [b for _, b in train], test_in, budget,
+                clock() + time_limit_s, clock)
+    inputs = s.train_in + test_in
+    s.consider((), inputs, 0)
+    s.finish_with_rule(inputs)
+    steps = task_steps(train, test_in)
+    level1: list[tuple[Step, list[Array]]] = []
+    for st in steps:
+        if s.exhausted(want):
+            break
+        grids = s.apply(st, inputs)
+        if grids is not None and s.consider((st,), grids, 1):
+            level1.append((st, grids))
+    chain = [st for st in steps if st.chain]
+    for first, grids in level1:
+        for second in chain:
+            if s.exhausted(want):
+                break
+            out = s.apply(second, grids)
+            if out is not None:
+                s.consider((first, second), out, 2)
+    log.debug("task %s: %d applications, %d fits", task.id, s.used, len(s.fits))
+    return _rank(s.fits, s.partial, want)
+
+
+def _rank(fits: list[Found], partial: list[Found], want: int) -> list[Found]:
+    ranked: list[Found] = []
+    keys: set[bytes] = set()
+    fits = sorted(fits, key=lambda f: (f.depth, len(f.steps), f.order))
+    partial = sorted(partial, key=lambda f: (-f.train_correct, -f.score, f.depth, f.order))
+    for f in [*fits, *partial]:
+        k = _key(f.test_outputs)
+        if k not in keys:
+            keys.add(k)
+            ranked.append(f)
+        if len(ranked) >= want:
+            break
+    return ranked
+
+
+def test_grids(found: Found) -> tuple[Grid, ...]:
+    """A found program's test outputs as ``Grid``s."""
+    return tuple(to_grid(g) for g in found.test_outputs)

@@ -1,0 +1,209 @@
+"""Whole-grid geometry: rigid transforms, crops, tiling, scaling, halves.
+
+Every function here is a primitive of the search *and* the text of the program it emits: the
+emitter copies these functions verbatim (``inspect.getsource``) into a self-contained
+``transform``. So each one is a plain top-level function of a 2-D integer numpy array, uses
+numpy only, never mutates its argument, reads no module-level names but other primitives, and
+raises ``ValueError`` when it does not apply to a grid.
+
+Not here: anything that needs objects, separators or painting (see the sibling ``lib_*``
+modules), and any learning from train pairs (the catalogue chooses parameters).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.grids import Array
+
+
+def rotate_cw(g: Array) -> Array:
+    """Rotate a quarter turn clockwise."""
+    return np.rot90(g, -1)
+
+
+def rotate_180(g: Array) -> Array:
+    """Rotate a half turn."""
+    return np.rot90(g, 2)
+
+
+def rotate_ccw(g: Array) -> Array:
+    """Rotate a quarter turn counter-clockwise."""
+    return np.rot90(g, 1)
+
+
+def flip_lr(g: Array) -> Array:
+    """Mirror left-right."""
+    return g[:, ::-1]
+
+
+def flip_ud(g: Array) -> Array:
+    """Mirror top-bottom."""
+    return g[::-1, :]
+
+
+def transpose(g: Array) -> Array:
+    """Mirror along the main diagonal."""
+    return g.T
+
+
+def anti_transpose(g: Array) -> Array:
+    """Mirror along the anti-diagonal."""
+    return np.rot90(g, 2).T
+
+
+def background(g: Array) -> int:
+    """The most common colour (lowest colour on ties)."""
+    return int(np.bincount(g.ravel(), minlength=10).argmax())
+
+
+def bbox(mask: Array) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right) bounds, exclusive at the end, of the True cells of a mask."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        raise ValueError("empty mask")
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+def crop_to_content(g: Array, bg: int) -> Array:
+    """Crop to the bounding box of the cells that are not ``bg`` (-1: the most common colour)."""
+    if bg < 0:
+        bg = background(g)
+    top, left, bottom, right = bbox(g != bg)
+    return g[top:bottom, left:right]
+
+
+def crop_to_colour(g: Array, colour: int) -> Array:
+    """Crop to the bounding box of one colour."""
+    top, left, bottom, right = bbox(g == colour)
+    return g[top:bottom, left:right]
+
+
+def crop_inside_colour(g: Array, colour: int) -> Array:
+    """Crop to the inside of the bounding box of one colour (a frame drawn in that colour)."""
+    top, left, bottom, right = bbox(g == colour)
+    if bottom - top < 3 or right - left < 3:
+        raise ValueError("frame too small")
+    return g[top + 1 : bottom - 1, left + 1 : right - 1]
+
+
+def tile(g: Array, rows: int, cols: int) -> Array:
+    """Repeat the grid ``rows`` times down and ``cols`` times across."""
+    return np.tile(g, (rows, cols))
+
+
+def mirror_tile(g: Array, pattern: str) -> Array:
+    """Join the grid with its mirror images.
+
+    ``pattern``: ``"lr"`` (g | flipped), ``"rl"`` (flipped | g), ``"ud"``, ``"du"``, ``"quad"``
+    (g, flip_lr / flip_ud, rot180 in a 2x2 block), ``"quad_rev"`` (the same block mirrored).
+    """
+    lr = g[:, ::-1]
+    ud = g[::-1, :]
+    if pattern == "lr":
+        return np.hstack([g, lr])
+    if pattern == "rl":
+        return np.hstack([lr, g])
+    if pattern == "ud":
+        return np.vstack([g, ud])
+    if pattern == "du":
+        return np.vstack([ud, g])
+    if pattern == "quad":
+        return np.vstack([np.hstack([g, lr]), np.hstack([ud, ud[:, ::-1]])])
+    if pattern == "quad_rev":
+        return np.vstack([np.hstack([ud[:, ::-1], ud]), np.hstack([lr, g])])
+    raise ValueError(pattern)
+
+
+def rotation_tile(g: Array) -> Array:
+    """A 2x2 block of the grid turned 0, 90, 270 and 180 degrees (square grids)."""
+    if g.shape[0] != g.shape[1]:
+        raise ValueError("not square")
+    top = np.hstack([g, np.rot90(g, -1)])
+    bottom = np.hstack([np.rot90(g, 1), np.rot90(g, 2)])
+    return np.vstack([top, bottom])
+
+
+def upscale(g: Array, ky: int, kx: int) -> Array:
+    """Blow every cell up into a ``ky`` x ``kx`` block."""
+    return np.repeat(np.repeat(g, ky, axis=0), kx, axis=1)
+
+
+def downscale(g: Array, ky: int, kx: int) -> Array:
+    """Shrink ``ky`` x ``kx`` blocks to one cell; every block must be one colour."""
+    h, w = g.shape
+    if h % ky or w % kx:
+        raise ValueError("not divisible")
+    small = g[::ky, ::kx]
+    if not np.array_equal(upscale(small, ky, kx), g):
+        raise ValueError("blocks are not uniform")
+    return small
+
+
+def self_kron(g: Array, invert: bool) -> Array:
+    """Place a copy of the grid at every non-zero cell (zero cells when ``invert``)."""
+    mask = (g == 0) if invert else (g != 0)
+    return np.kron(mask.astype(g.dtype), g)
+
+
+def half(g: Array, part: str) -> Array:
+    """One half: ``"top"``, ``"bottom"``, ``"left"`` or ``"right"`` (a middle line is dropped)."""
+    h, w = g.shape
+    if part == "top":
+        return g[: h // 2]
+    if part == "bottom":
+        return g[(h + 1) // 2 :]
+    if part == "left":
+        return g[:, : w // 2]
+    if part == "right":
+        return g[:, (w + 1) // 2 :]
+    raise ValueError(part)
+
+
+def drop_repeats(g: Array) -> Array:
+    """Merge runs of identical adjacent rows and of identical adjacent columns."""
+    keep_r = np.r_[True, np.any(g[1:] != g[:-1], axis=1)]
+    g = g[keep_r]
+    keep_c = np.r_[True, np.any(g[:, 1:] != g[:, :-1], axis=0)]
+    return g[:, keep_c]
+
+
+def drop_uniform_lines(g: Array, bg: int) -> Array:
+    """Remove every row and column made only of ``bg``."""
+    rows = np.any(g != bg, axis=1)
+    cols = np.any(g != bg, axis=0)
+    if not rows.any():
+        raise ValueError("empty grid")
+    return g[rows][:, cols]
+
+
+def strip_border(g: Array) -> Array:
+    """Remove the outermost ring of cells."""
+    if min(g.shape) < 3:
+        raise ValueError("too small")
+    return g[1:-1, 1:-1]
+
+
+def add_border(g: Array, colour: int) -> Array:
+    """Surround the grid with a one-cell ring of ``colour``."""
+    return np.pad(g, 1, constant_values=colour)
+
+
+def most_common_colour_cell(g: Array, bg: int) -> Array:
+    """A 1x1 grid of the most common colour other than ``bg``."""
+    counts = np.bincount(g.ravel(), minlength=10)
+    counts[bg] = 0
+    if counts.max() == 0:
+        raise ValueError("only background")
+    return np.array([[int(counts.argmax())]])
+
+
+def least_common_colour_cell(g: Array, bg: int) -> Array:
+    """A 1x1 grid of the least common colour present, other than ``bg``."""
+    counts = np.bincount(g.ravel(), minlength=10).astype(float)
+    counts[bg] = 0
+    counts[counts == 0] = np.inf
+    if np.isinf(counts.min()):
+        raise ValueError("only background")
+    return np.array([[int(counts.argmin())]])

@@ -1,0 +1,192 @@
+"""Objects: connected groups of non-background cells, selected by a property.
+
+An object is a boolean mask over the grid. ``find_objects`` labels them (4- or 8-connected;
+one colour per object, or any non-background colours together); a selector picks exactly one
+object (ties make the primitive not apply, so an ambiguous choice never fits by luck); actions
+crop to it, keep it alone, or erase it.
+
+Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
+no module-level names but other primitives, ``ValueError`` when they do not apply.
+
+Not here: moving objects, or relations between two objects (touching, inside, aligned).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.grids import Array
+from arcloop.search.lib_geometry import bbox
+
+
+def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[Array]:
+    """Masks of the connected groups of cells that are not ``bg``, in reading order.
+
+    Args:
+        g: the grid.
+        diagonal: cells touching at a corner are connected too (8-connectivity).
+        multicolour: neighbours of different colours join one object; else an object is one
+            colour.
+        bg: the background colour, never part of an object.
+    """
+    h, w = g.shape
+    fg = g != bg
+    big = h * w
+    labels = np.where(fg, np.arange(big).reshape(h, w), big)
+    steps = [(0, 1), (1, 0), (0, -1), (-1, 0)]
+    if diagonal:
+        steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+    padded_g = np.pad(g, 1, constant_values=-1)
+    links = []
+    for dy, dx in steps:
+        nb = padded_g[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+        link = fg & (nb != bg) & (nb >= 0)
+        if not multicolour:
+            link &= nb == g
+        links.append(link)
+    box = np.full((h + 2, w + 2), big)
+    while True:
+        box[1:-1, 1:-1] = labels
+        new = labels.copy()
+        for (dy, dx), link in zip(steps, links, strict=True):
+            nb = box[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+            np.minimum(new, nb, out=new, where=link)
+        flat = np.append(new.ravel(), big)
+        new = flat[flat].reshape(h, w)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return [labels == v for v in np.unique(labels[fg])]
+
+
+def object_property(g: Array, mask: Array, prop: str) -> float:
+    """A number describing one object; selectors take the object where it is extreme."""
+    top, left, bottom, right = bbox(mask)
+    if prop == "size":
+        return float(mask.sum())
+    if prop == "area":
+        return float((bottom - top) * (right - left))
+    if prop == "top":
+        return float(top)
+    if prop == "left":
+        return float(left)
+    if prop == "bottom":
+        return float(bottom)
+    if prop == "right":
+        return float(right)
+    if prop == "colours":
+        return float(len(np.unique(g[mask])))
+    if prop == "density":
+        return float(mask.sum()) / float((bottom - top) * (right - left))
+    if prop == "colour_rarity":
+        counts = np.bincount(g.ravel(), minlength=10)
+        return -float(counts[g[mask]].min())
+    if prop == "symmetry":
+        box = np.where(mask, g, -1)[top:bottom, left:right]
+        return float(np.array_equal(box, box[:, ::-1]) or np.array_equal(box, box[::-1]))
+    raise ValueError(prop)
+
+
+def shape_key(g: Array, mask: Array) -> bytes:
+    """The object's exact shape and colours, as bytes (for finding the odd one out)."""
+    top, left, bottom, right = bbox(mask)
+    box = np.where(mask, g, -1)[top:bottom, left:right]
+    return bytes(str(box.shape), "ascii") + box.tobytes()
+
+
+def select_object(g: Array, diagonal: bool, multicolour: bool, selector: str) -> Array:
+    """The mask of the one object a selector picks.
+
+    ``selector`` is ``"max_<prop>"`` or ``"min_<prop>"`` for a property of
+    ``object_property``, or ``"unique_shape"`` (the one object whose shape occurs once) or
+    ``"unique_colour"`` (the one object whose colour set occurs once). Ties raise.
+    """
+    objects = find_objects(g, diagonal, multicolour, 0)
+    if len(objects) < 2:
+        raise ValueError("fewer than two objects")
+    if selector in ("unique_shape", "unique_colour"):
+        if selector == "unique_shape":
+            keys = [shape_key(g, m) for m in objects]
+        else:
+            keys = [bytes(np.unique(g[m]).astype(np.int8)) for m in objects]
+        once = [m for m, k in zip(objects, keys, strict=True) if keys.count(k) == 1]
+        if len(once) != 1:
+            raise ValueError("no unique object")
+        return once[0]
+    sense, prop = selector.split("_", 1)
+    values = np.array([object_property(g, m, prop) for m in objects])
+    best = values.max() if sense == "max" else values.min()
+    hits = np.flatnonzero(values == best)
+    if len(hits) != 1:
+        raise ValueError("tie")
+    return objects[int(hits[0])]
+
+
+def crop_object(g: Array, diagonal: bool, multicolour: bool, selector: str) -> Array:
+    """Crop to the bounding box of the selected object (other cells in the box kept)."""
+    top, left, bottom, right = bbox(select_object(g, diagonal, multicolour, selector))
+    return g[top:bottom, left:right]
+
+
+def crop_object_alone(g: Array, diagonal: bool, multicolour: bool, selector: str) -> Array:
+    """Crop to the selected object, with the other cells of its box set to 0."""
+    mask = select_object(g, diagonal, multicolour, selector)
+    top, left, bottom, right = bbox(mask)
+    return np.where(mask, g, 0)[top:bottom, left:right]
+
+
+def keep_object(g: Array, diagonal: bool, multicolour: bool, selector: str) -> Array:
+    """Erase (set to 0) everything but the selected object."""
+    return np.where(select_object(g, diagonal, multicolour, selector), g, 0)
+
+
+def erase_object(g: Array, diagonal: bool, multicolour: bool, selector: str) -> Array:
+    """Erase (set to 0) the selected object."""
+    return np.where(select_object(g, diagonal, multicolour, selector), 0, g)
+
+
+def erase_small_objects(g: Array, diagonal: bool, max_size: int) -> Array:
+    """Erase every object of at most ``max_size`` cells (noise removal)."""
+    out = g.copy()
+    for mask in find_objects(g, diagonal, True, 0):
+        if mask.sum() <= max_size:
+            out[mask] = 0
+    return out
+
+
+def recolour_by_size(g: Array, diagonal: bool) -> Array:
+    """Paint each one-colour object with its size in cells (capped at 9)."""
+    out = g.copy()
+    for mask in find_objects(g, diagonal, False, 0):
+        out[mask] = min(int(mask.sum()), 9)
+    return out
+
+
+def recolour_by_size_rank(g: Array, diagonal: bool) -> Array:
+    """Paint objects 1, 2, 3, ... from the largest down (equal sizes share a colour)."""
+    objects = find_objects(g, diagonal, True, 0)
+    sizes = sorted({int(m.sum()) for m in objects}, reverse=True)
+    if len(sizes) > 9:
+        raise ValueError("too many sizes")
+    out = g.copy()
+    for mask in objects:
+        out[mask] = sizes.index(int(mask.sum())) + 1
+    return out
+
+
+def count_objects_row(g: Array, diagonal: bool) -> Array:
+    """A 1 x n row of 1s, one per object (a colour map paints it)."""
+    n = len(find_objects(g, diagonal, True, 0))
+    if not 1 <= n <= 30:
+        raise ValueError("object count out of range")
+    return np.ones((1, n), dtype=g.dtype)
+
+
+def bounding_boxes(g: Array, diagonal: bool, colour: int) -> Array:
+    """Fill the empty cells of each object's bounding box with ``colour``."""
+    out = g.copy()
+    for mask in find_objects(g, diagonal, True, 0):
+        top, left, bottom, right = bbox(mask)
+        box = out[top:bottom, left:right]
+        box[box == 0] = colour
+    return out

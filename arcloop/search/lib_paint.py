@@ -1,0 +1,237 @@
+"""Painting: colour maps, colour filters, fills, outlines, rays, gravity, symmetry repair.
+
+These keep the grid's shape and change cell colours. ``recolour`` and ``apply_local_rule`` take
+tables the search learned from the train pairs; everything else has small enumerable
+parameters.
+
+Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
+no module-level names but other primitives, ``ValueError`` when they do not apply.
+
+Not here: learning the tables (``learn.py``), moving whole objects.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.grids import Array
+from arcloop.search.lib_geometry import bbox
+
+
+def recolour(g: Array, mapping: dict[int, int]) -> Array:
+    """Replace colours by a table; colours not in the table stay."""
+    lookup = np.arange(10)
+    for old, new in mapping.items():
+        lookup[old] = new
+    out: Array = lookup[g]
+    return out
+
+
+def keep_colour(g: Array, colour: int) -> Array:
+    """Set every cell that is not ``colour`` to 0."""
+    return np.where(g == colour, g, 0)
+
+
+def erase_colour(g: Array, colour: int) -> Array:
+    """Set every cell of ``colour`` to 0."""
+    return np.where(g == colour, 0, g)
+
+
+def nonzero_mask(g: Array) -> Array:
+    """1 where the grid is not 0, else 0."""
+    out: Array = (g != 0).astype(g.dtype)
+    return out
+
+
+def reach_from_border(free: Array) -> Array:
+    """The cells of ``free`` 4-connected to the grid's edge through ``free`` cells."""
+    reached = np.zeros_like(free)
+    reached[0, :] = free[0, :]
+    reached[-1, :] = free[-1, :]
+    reached[:, 0] |= free[:, 0]
+    reached[:, -1] |= free[:, -1]
+    while True:
+        grown = reached.copy()
+        grown[1:] |= reached[:-1]
+        grown[:-1] |= reached[1:]
+        grown[:, 1:] |= reached[:, :-1]
+        grown[:, :-1] |= reached[:, 1:]
+        grown &= free
+        if np.array_equal(grown, reached):
+            return reached
+        reached = grown
+
+
+def fill_enclosed(g: Array, colour: int) -> Array:
+    """Paint the 0 cells that cannot reach the edge through 0 cells."""
+    free = g == 0
+    inside = free & ~reach_from_border(free)
+    if not inside.any():
+        raise ValueError("nothing enclosed")
+    return np.where(inside, colour, g)
+
+
+def neighbour_count(mask: Array, diagonal: bool) -> Array:
+    """How many of each cell's 4 (or 8) neighbours are set in ``mask``."""
+    p = np.pad(mask.astype(np.int_), 1)
+    h, w = mask.shape
+    steps = [(0, 1), (1, 0), (0, -1), (-1, 0)]
+    if diagonal:
+        steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+    return sum((p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in steps),
+               np.zeros((h, w), dtype=np.int_))
+
+
+def hollow(g: Array) -> Array:
+    """Erase the inside of shapes: cells whose four neighbours are all non-zero become 0."""
+    filled = g != 0
+    inner = filled & (neighbour_count(filled, False) == 4)
+    if not inner.any():
+        raise ValueError("no inside")
+    return np.where(inner, 0, g)
+
+
+def outline(g: Array, colour: int, diagonal: bool) -> Array:
+    """Paint the 0 cells that touch a non-zero cell with ``colour``."""
+    filled = g != 0
+    ring = ~filled & (neighbour_count(filled, diagonal) > 0)
+    return np.where(ring, colour, g)
+
+
+def extend_rays(g: Array, directions: str, stop: bool) -> Array:
+    """Shoot a ray of its colour from every non-zero cell over the 0 cells.
+
+    ``directions``: letters from ``u d l r`` (and ``1 2 3 4`` for the diagonals up-left,
+    up-right, down-left, down-right). With ``stop`` a ray ends at the first non-zero cell,
+    else it passes under them to the edge. Where rays cross, the earlier source in reading
+    order wins.
+    """
+    vectors = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1),
+               "1": (-1, -1), "2": (-1, 1), "3": (1, -1), "4": (1, 1)}
+    h, w = g.shape
+    out = g.copy()
+    for y, x in zip(*np.nonzero(g), strict=True):
+        for letter in directions:
+            dy, dx = vectors[letter]
+            r, c = y + dy, x + dx
+            while 0 <= r < h and 0 <= c < w:
+                if g[r, c] != 0:
+                    if stop:
+                        break
+                elif out[r, c] == 0:
+                    out[r, c] = g[y, x]
+                r, c = r + dy, c + dx
+    return out
+
+
+def connect_pairs(g: Array, directions: str) -> Array:
+    """Join same-coloured cells on a row (``"h"``) or column (``"v"``) with lines over 0 cells."""
+    out = g.copy()
+    for axis in directions:
+        view = out if axis == "h" else out.T
+        source = g if axis == "h" else g.T
+        for i, line in enumerate(source):
+            for colour in np.unique(line[line != 0]):
+                where = np.flatnonzero(line == colour)
+                if len(where) >= 2:
+                    span = view[i, where[0] : where[-1] + 1]
+                    span[span == 0] = colour
+    return out
+
+
+def gravity(g: Array, direction: str) -> Array:
+    """Let every non-zero cell fall towards ``"down"``, ``"up"``, ``"left"`` or ``"right"``."""
+    turns = {"down": 0, "left": 1, "up": 2, "right": 3}[direction]
+    work = np.rot90(g, turns)
+    out = np.zeros_like(work)
+    for c in range(work.shape[1]):
+        column = work[:, c]
+        cells = column[column != 0]
+        if len(cells):
+            out[-len(cells) :, c] = cells
+    return np.rot90(out, -turns)
+
+
+def mirror_maps(h: int, w: int) -> list[tuple[Array, Array]]:
+    """Every mirror or turn of an h x w grid onto itself about any centre, as index arrays."""
+    rows, cols = np.indices((h, w))
+    maps = []
+    for s in range(1, 2 * h - 2):
+        maps.append((s - rows, cols))
+    for s in range(1, 2 * w - 2):
+        maps.append((rows, s - cols))
+    for d in range(-(h - 1), w):
+        maps.append((cols - d, rows + d))
+    for s in range(1, h + w - 2):
+        maps.append((s - cols, s - rows))
+    for a in range(h - 2, h + 1):
+        for b in range(w - 2, w + 1):
+            maps.append((a - rows, b - cols))
+    return maps
+
+
+def symmetry_fill(g: Array, mask_colour: int) -> Array:
+    """Repaint the cells of ``mask_colour`` from the grid's mirror symmetries.
+
+    A mirror (about any row, column, diagonal or centre) counts when it maps at least half of
+    the known cells onto known cells and they all agree. Masked cells are filled from every
+    such mirror until none is left; a cell no mirror reaches makes the primitive not apply.
+    """
+    h, w = g.shape
+    known = g != mask_colour
+    if known.all():
+        raise ValueError("nothing masked")
+    good = []
+    for ry, rx in mirror_maps(h, w):
+        inside = (ry >= 0) & (ry < h) & (rx >= 0) & (rx < w)
+        ty, tx = np.where(inside, ry, 0), np.where(inside, rx, 0)
+        both = inside & known & known[ty, tx]
+        if both.sum() * 2 < known.sum():
+            continue
+        if np.all(g[both] == g[ty, tx][both]):
+            good.append((inside, ty, tx))
+    if not good:
+        raise ValueError("no symmetry")
+    out = g.copy()
+    todo = ~known
+    for _ in range(4):
+        for inside, ty, tx in good:
+            src_known = ~todo[ty, tx] & inside
+            fill = todo & src_known
+            out[fill] = out[ty, tx][fill]
+            todo = todo & ~fill
+        if not todo.any():
+            return out
+    raise ValueError("some cells have no mirror")
+
+
+def symmetry_patch(g: Array, mask_colour: int) -> Array:
+    """What lies under the ``mask_colour`` rectangle once the symmetry is repaired."""
+    top, left, bottom, right = bbox(g == mask_colour)
+    return symmetry_fill(g, mask_colour)[top:bottom, left:right]
+
+
+def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
+    """The colours around a cell, centre first, -1 off the grid.
+
+    ``shape``: ``"cross"`` (the cell and its 4 neighbours) or ``"square"`` (and all 8).
+    """
+    h, w = g.shape
+    if shape == "cross":
+        offsets = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)]
+    else:
+        offsets = [(0, 0)] + [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    return tuple(int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
+                 for dy, dx in offsets)
+
+
+def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) -> Array:
+    """Recolour each cell by its neighbourhood, looked up in a learned table (else unchanged)."""
+    out = g.copy()
+    h, w = g.shape
+    for y in range(h):
+        for x in range(w):
+            key = local_key(g, y, x, shape)
+            if key in table:
+                out[y, x] = table[key]
+    return out

@@ -1,0 +1,159 @@
+"""Parts: grids split at separator lines (or into equal halves) and the parts combined.
+
+A separator is a full row or column of one non-zero colour. Splitting along an axis gives the
+parts between separators; with no separator, ``parts`` gives ``n`` equal slices. Combining
+overlays the parts as boolean masks (and, or, xor, ...; the result is 1 where true, 0 elsewhere,
+so a learned colour map paints it) or by precedence (first non-zero wins). A 2-D separator
+lattice gives cells, which can be selected or summarised one pixel per cell.
+
+Like every ``lib_*`` module, these functions are emitted verbatim into programs.
+
+Not here: parts of unequal size, or separators that stop short of the grid's edge.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.grids import Array
+
+
+def separator_lines(g: Array, axis: int) -> list[int]:
+    """Indices of the rows (axis 0) or columns (axis 1) that are one non-zero colour throughout."""
+    lines = g if axis == 0 else g.T
+    if lines.shape[1] < 2:
+        return []
+    return [i for i, line in enumerate(lines) if line[0] != 0 and np.all(line == line[0])]
+
+
+def split_at(g: Array, axis: int, cuts: list[int]) -> list[Array]:
+    """The non-empty slices between the given separator indices along ``axis``."""
+    pieces = []
+    start = 0
+    for cut in [*cuts, g.shape[axis]]:
+        if cut > start:
+            pieces.append(g[start:cut] if axis == 0 else g[:, start:cut])
+        start = cut + 1
+    return pieces
+
+
+def parts(g: Array, axis: int, n: int) -> list[Array]:
+    """Equal-shaped parts along ``axis``: between separator lines, else ``n`` equal slices."""
+    cuts = separator_lines(g, axis)
+    if cuts:
+        pieces = split_at(g, axis, cuts)
+    else:
+        size = g.shape[axis]
+        if size % n:
+            raise ValueError("not divisible")
+        step = size // n
+        pieces = [g[i * step : (i + 1) * step] if axis == 0 else g[:, i * step : (i + 1) * step]
+                  for i in range(n)]
+    if len(pieces) < 2 or any(p.shape != pieces[0].shape for p in pieces):
+        raise ValueError("parts differ in shape")
+    return pieces
+
+
+def combine_parts(g: Array, axis: int, n: int, op: str) -> Array:
+    """Combine the parts' non-zero masks cell by cell; 1 where ``op`` holds, else 0.
+
+    ``op``: ``"and"``, ``"or"``, ``"xor"`` (exactly one part set), ``"nor"`` (none set),
+    ``"first_only"`` (set in the first part and no other), ``"last_only"``.
+    """
+    masks = np.array([p != 0 for p in parts(g, axis, n)])
+    count = masks.sum(axis=0)
+    if op == "and":
+        out = count == len(masks)
+    elif op == "or":
+        out = count > 0
+    elif op == "xor":
+        out = count == 1
+    elif op == "nor":
+        out = count == 0
+    elif op == "first_only":
+        out = masks[0] & (count == 1)
+    elif op == "last_only":
+        out = masks[-1] & (count == 1)
+    else:
+        raise ValueError(op)
+    result: Array = out.astype(g.dtype)
+    return result
+
+
+def overlay_parts(g: Array, axis: int, n: int, reverse: bool) -> Array:
+    """Stack the parts: each cell takes the first non-zero value (last first if ``reverse``)."""
+    pieces = parts(g, axis, n)
+    if reverse:
+        pieces = pieces[::-1]
+    out = pieces[0].copy()
+    for p in pieces[1:]:
+        out = np.where(out == 0, p, out)
+    return out
+
+
+def part(g: Array, axis: int, n: int, index: int) -> Array:
+    """One part, by index (negative counts from the end)."""
+    pieces = parts(g, axis, n)
+    return pieces[index]
+
+
+def cells(g: Array) -> list[list[Array]]:
+    """The cells of a lattice of separator rows and columns, as rows of cells."""
+    rows = separator_lines(g, 0)
+    cols = separator_lines(g, 1)
+    if not rows and not cols:
+        raise ValueError("no separators")
+    return [split_at(band, 1, cols) for band in split_at(g, 0, rows)]
+
+
+def select_cell(g: Array, selector: str) -> Array:
+    """The one cell of a separator lattice that a selector picks (ties raise).
+
+    ``selector``: ``"most_filled"``, ``"least_filled"`` (count of non-zero cells),
+    ``"most_colours"``, ``"least_colours"``, ``"odd_one"`` (the cell unlike all others).
+    """
+    flat = [c for row in cells(g) for c in row]
+    if len(flat) < 2:
+        raise ValueError("one cell")
+    if selector == "odd_one":
+        keys = [c.tobytes() + bytes(str(c.shape), "ascii") for c in flat]
+        odd = [c for c, k in zip(flat, keys, strict=True) if keys.count(k) == 1]
+        if len(odd) != 1:
+            raise ValueError("no odd cell")
+        return odd[0]
+    if selector.endswith("filled"):
+        values = [int(np.count_nonzero(c)) for c in flat]
+    else:
+        values = [len(np.unique(c[c != 0])) for c in flat]
+    best = max(values) if selector.startswith("most") else min(values)
+    if values.count(best) != 1:
+        raise ValueError("tie")
+    return flat[values.index(best)]
+
+
+def summarise_cells(g: Array) -> Array:
+    """One pixel per lattice cell: the cell's most common non-zero colour, or 0."""
+    grid = cells(g)
+    width = len(grid[0])
+    if any(len(row) != width for row in grid):
+        raise ValueError("ragged lattice")
+    out = np.zeros((len(grid), width), dtype=g.dtype)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            counts = np.bincount(cell.ravel(), minlength=10)
+            counts[0] = 0
+            out[r, c] = int(counts.argmax()) if counts.max() else 0
+    return out
+
+
+def remove_separators(g: Array) -> Array:
+    """Delete every separator row and column."""
+    rows = separator_lines(g, 0)
+    cols = separator_lines(g, 1)
+    if not rows and not cols:
+        raise ValueError("no separators")
+    keep_r = np.ones(g.shape[0], dtype=bool)
+    keep_r[rows] = False
+    keep_c = np.ones(g.shape[1], dtype=bool)
+    keep_c[cols] = False
+    return g[keep_r][:, keep_c]
