@@ -132,5 +132,188 @@ def score(
         click.echo(f"missing tasks    {result.missing_tasks} (counted as wrong)")
 
 
+def _split_ids(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    ids = [v.strip() for v in value.split(",") if v.strip()]
+    if not ids:
+        raise click.BadParameter("give at least one task id", param_hint="--tasks")
+    return ids
+
+
+@main.command()
+@click.option("--dataset", "-d", help="Dataset name or path [default: arc-agi-1/evaluation].")
+@click.option("--solutions", help="Kaggle solutions file for a challenges dataset.")
+@click.option("--tasks", help="Comma-separated task ids to run (in that order).")
+@click.option("--limit", type=click.IntRange(min=1), help="Run only the first N tasks.")
+@click.option("--model", "-m", help="Model for every expert (a LiteLLM string, or local/search).")
+@click.option("--api-base", help="Server URL for that model (vLLM, Ollama, a proxy...).")
+@click.option("--preset", help="A shipped configuration (see `arcloop presets`).")
+@click.option(
+    "--config",
+    "-c",
+    "configs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="TOML config file; repeatable, later ones win.",
+)
+@click.option("--experts", type=click.IntRange(min=1), help="Number of experts.")
+@click.option("--iterations", type=click.IntRange(min=1), help="Iterations per expert.")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Tasks in flight at once.")
+@click.option("--budget-usd", type=click.FloatRange(min=0), help="Dollar cap for the whole run.")
+@click.option("--executor", type=click.Choice(["local", "ray"]), help="Where tasks run.")
+@click.option("--ray-address", help="Ray cluster to join (with --executor ray).")
+@click.option(
+    "--run-dir", type=click.Path(path_type=Path), help="Run directory (resumed if it exists)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Show no progress.")
+@handle_errors
+def run(
+    dataset: str | None,
+    solutions: str | None,
+    tasks: str | None,
+    limit: int | None,
+    model: str | None,
+    api_base: str | None,
+    preset: str | None,
+    configs: tuple[Path, ...],
+    experts: int | None,
+    iterations: int | None,
+    concurrency: int | None,
+    budget_usd: float | None,
+    executor: str | None,
+    ray_address: str | None,
+    run_dir: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Run (or resume) an evaluation over a dataset."""
+    from arcloop.runs.config import Overrides
+    from arcloop.runs.session import RunRequest, run_from_cli
+
+    overrides = Overrides(
+        dataset=dataset,
+        solutions=solutions,
+        tasks=_split_ids(tasks),
+        limit=limit,
+        model=model,
+        api_base=api_base,
+        experts=experts,
+        iterations=iterations,
+        concurrency=concurrency,
+        budget_usd=budget_usd,
+        executor=executor,
+        ray_address=ray_address,
+    )
+    request = RunRequest(
+        preset=preset, files=configs, overrides=overrides, run_dir=run_dir, quiet=quiet
+    )
+    code = run_from_cli(request, as_json=as_json)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="benchmarking", show_default=True, help="Export format.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@handle_errors
+def export(run_dir: Path, fmt: str, out: Path) -> None:
+    """Export a run's results to another tool's format."""
+    from arcloop.runs.export import export_run
+
+    count = export_run(run_dir, fmt=fmt, out=out)
+    click.echo(f"wrote {count} task files to {out}")
+
+
+@main.command()
+@click.option("--config", "-c", "configs", multiple=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def models(configs: tuple[Path, ...], as_json: bool) -> None:
+    """List the model registry: limits, prices and provider settings."""
+    from arcloop.llm.registry import Registry, model_rows
+    from arcloop.runs.config import read_toml
+
+    registry = Registry.from_config(*(read_toml(c).get("models", {}) for c in configs))
+    rows = model_rows(registry)
+    if as_json:
+        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return
+    table = Table(
+        "model",
+        "rate/s",
+        "burst",
+        "in flight",
+        "timeout s",
+        "$/M in",
+        "$/M cached",
+        "$/M out",
+        "priced",
+        "settings",
+    )
+    for r in rows:
+        table.add_row(
+            r.name,
+            f"{r.rate:g}",
+            str(r.burst),
+            str(r.max_in_flight),
+            f"{r.request_timeout:g}",
+            _price(r.input_price),
+            _price(r.cached_input_price),
+            _price(r.output_price),
+            str(r.price_as_of or "-"),
+            json.dumps(r.props, sort_keys=True),
+        )
+    _console().print(table)
+
+
+def _price(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g}"
+
+
+@main.command()
+@click.argument("name", required=False)
+@handle_errors
+def presets(name: str | None) -> None:
+    """List the shipped presets, or print one (to copy and edit)."""
+    from arcloop.presets import list_presets, preset_text
+
+    if name is not None:
+        click.echo(preset_text(name), nl=False)
+        return
+    table = Table("preset", "experts", "models", "description")
+    for p in list_presets():
+        table.add_row(p.name, str(p.experts), ", ".join(p.models), p.description)
+    _console().print(table)
+
+
+@main.command()
+@handle_errors
+def doctor() -> None:
+    """Show which sandbox protections are active on this machine."""
+    from arcloop.sandbox import doctor_report
+
+    report = doctor_report()
+    for check in report.checks:
+        mark = "ok " if check.ok else "NO "
+        click.echo(f"{mark} {check.name}: {check.detail}")
+    click.echo(report.verdict)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Output file [default: RUN_DIR/report.html]."
+)
+@handle_errors
+def report(run_dir: Path, out: Path | None) -> None:
+    """Write the run's offline HTML report."""
+    from arcloop.report import write_report
+
+    path = write_report(run_dir, out=out)
+    click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":
     main()

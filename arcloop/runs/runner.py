@@ -86,6 +86,7 @@ class RunSummary:
     errors: dict[str, int]
     elapsed_s: float
     stopped_by_budget: bool
+    provider_failed_tasks: int
     status: str
     run_dir: str
 
@@ -164,7 +165,15 @@ def _summary(
     stopped_by_budget: bool,
     status: str,
 ) -> RunSummary:
-    done = {r["task_id"] for r in conn.execute("SELECT task_id FROM task_results")}
+    done: set[str] = set()
+    provider_failed = 0
+    for t in finished_tasks(conn):
+        if t.task_id not in dataset.by_id:
+            continue
+        done.add(t.task_id)
+        stops = [e.get("stop_reason") for e in t.result.get("experts", [])]
+        if stops and all(stop == "provider_error" for stop in stops):
+            provider_failed += 1
     calls = conn.execute(
         "SELECT count(response), coalesce(sum(cost_usd), 0), coalesce(sum(prompt_tokens), 0),"
         " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0) FROM calls"
@@ -186,7 +195,7 @@ def _summary(
         dataset=dataset.name,
         dataset_hash=dataset.hash,
         tasks=len(dataset.tasks),
-        tasks_done=len(done & set(dataset.by_id)),
+        tasks_done=len(done),
         score_per_task=score.score_per_task if score else None,
         score_per_output=score.score_per_output if score else None,
         solved_outputs=score.solved_outputs if score else None,
@@ -201,6 +210,7 @@ def _summary(
         errors=errors,
         elapsed_s=round(elapsed_s, 3),
         stopped_by_budget=stopped_by_budget,
+        provider_failed_tasks=provider_failed,
         status=status,
         run_dir=str(outputs.run_dir),
     )

@@ -1,0 +1,169 @@
+"""``arcloop run`` as a function: resolve the config, pick the run directory, run, report.
+
+It decides what the user sees (progress on stderr, the summary table or JSON on stdout) and the
+exit code: 0 finished (a budget stop included), 2 usage/config/input error (raised as
+``UserError`` for the CLI to print), 3 refused credentials or every task failed on a fatal
+provider error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from arcloop.errors import AuthenticationError
+from arcloop.runs.config import Overrides, RunConfig, resolve
+from arcloop.runs.progress import make_view
+from arcloop.runs.runner import CONFIG, RunSummary, execute_run
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_PROVIDER = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What the user asked for on the command line."""
+
+    preset: str | None = None
+    files: Sequence[Path] = ()
+    overrides: Overrides = field(default_factory=Overrides)
+    run_dir: Path | None = None
+    quiet: bool = False
+
+
+def default_run_dir(config: RunConfig, *, now: datetime | None = None) -> Path:
+    """``runs/<dataset>-<YYYYmmdd-HHMMSS>`` under the current directory."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", Path(config.run.dataset).name or config.run.dataset)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{slug.strip('-') or 'run'}-{stamp}"
+
+
+def prepare(request: RunRequest) -> tuple[RunConfig, Path, bool]:
+    """Resolve the config and the run directory; True when resuming.
+
+    Raises:
+        ConfigError: invalid options or files.
+        ResumeConflictError: an option contradicts the stored config of the run.
+    """
+    stored_path = request.run_dir / CONFIG if request.run_dir is not None else None
+    if stored_path is not None and stored_path.is_file():
+        config = resolve(
+            preset=request.preset,
+            files=request.files,
+            overrides=request.overrides,
+            stored=stored_path.read_text(encoding="utf-8"),
+        )
+        assert request.run_dir is not None
+        return config, request.run_dir, True
+    config = resolve(preset=request.preset, files=request.files, overrides=request.overrides)
+    return config, request.run_dir or default_run_dir(config), False
+
+
+def _money(value: float) -> str:
+    return f"${value:,.4f}"
+
+
+def summary_table(summary: RunSummary) -> Table:
+    """The end-of-run table: scores, cost, tokens, calls, waits, errors."""
+    t = Table(title=f"arcloop run: {summary.status}", show_header=False)
+    t.add_column(style="bold")
+    t.add_column()
+    t.add_row("dataset", f"{summary.dataset} (sha256 {summary.dataset_hash[:16]})")
+    t.add_row("tasks", f"{summary.tasks_done}/{summary.tasks} done")
+    if summary.score_per_task is not None:
+        t.add_row("score per task", f"{summary.score_per_task:.4f}")
+        t.add_row(
+            "score per output",
+            f"{summary.score_per_output:.4f} ({summary.solved_outputs}/{summary.outputs})",
+        )
+    solved = (summary.score_per_task or 0.0) * summary.tasks
+    per_task = summary.cost_usd / summary.tasks_done if summary.tasks_done else 0.0
+    per_solved = _money(summary.cost_usd / solved) if solved else "-"
+    t.add_row(
+        "cost",
+        f"{_money(summary.cost_usd)} total, {_money(per_task)} per task, {per_solved} per solved",
+    )
+    t.add_row("tokens", f"{summary.prompt_tokens:,} in, {summary.completion_tokens:,} out")
+    t.add_row("calls", f"{summary.calls:,} ({summary.replayed_calls:,} replayed from the journal)")
+    t.add_row("rate limited", str(summary.rate_limited))
+    errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
+    t.add_row("errors", errors)
+    t.add_row("time", f"{summary.elapsed_s:.1f} s")
+    if summary.stopped_by_budget:
+        t.add_row("stopped", "the dollar budget was reached; resume with a larger --budget-usd")
+    t.add_row("run dir", summary.run_dir)
+    return t
+
+
+def _write_report(run_dir: Path) -> Path | None:
+    try:
+        from arcloop.report import write_report
+    except ImportError:  # pragma: no cover - the report ships with arcloop
+        return None
+    try:
+        return write_report(run_dir)
+    except Exception:  # a report failure must never fail a finished run
+        logger.exception("could not write the report for %s", run_dir)
+        return None
+
+
+def run_from_cli(
+    request: RunRequest,
+    *,
+    as_json: bool,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run as ``arcloop run`` does and return the exit code.
+
+    Raises:
+        UserError: invalid config, options or data (the CLI prints it, exit code 2).
+    """
+    out = Console(file=stdout or sys.stdout, highlight=False)
+    err = Console(file=stderr or sys.stderr, highlight=False)
+    config, run_dir, resuming = prepare(request)
+    if resuming and not request.quiet:
+        err.print(f"resuming the run in {run_dir}", markup=False)
+    try:
+        summary = asyncio.run(
+            execute_run(
+                config,
+                run_dir,
+                view=lambda state: make_view(state, err, quiet=request.quiet),
+            )
+        )
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted; the journal and submission are consistent."
+            f" Resume with: arcloop run --run-dir {run_dir}",
+            markup=False,
+        )
+        return EXIT_INTERRUPTED
+    except AuthenticationError as e:
+        err.print(f"arcloop: error: {e}", markup=False)
+        err.print(f"finished tasks are kept; resume with: arcloop run --run-dir {run_dir}")
+        return EXIT_PROVIDER
+    report = _write_report(run_dir)
+    if as_json:
+        out.print(json.dumps(summary.to_json()), markup=False, soft_wrap=True)
+    elif not request.quiet:
+        out.print(summary_table(summary))
+        if report is not None:
+            out.print(f"report: {report}", markup=False)
+    if summary.provider_failed_tasks and summary.provider_failed_tasks == summary.tasks_done:
+        return EXIT_PROVIDER
+    return EXIT_OK
