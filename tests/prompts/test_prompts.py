@@ -55,7 +55,9 @@ def test_builtin_templates_have_the_expected_fields() -> None:
 
 
 def test_unknown_template_name_lists_the_builtins() -> None:
-    with pytest.raises(ConfigError, match=r"unknown prompt template 'solver-9' \(built-in: .*solver-1"):
+    with pytest.raises(
+        ConfigError, match=r"unknown prompt template 'solver-9' \(built-in: .*solver-1"
+    ):
         load_template("solver-9")
 
 
@@ -65,7 +67,9 @@ def test_template_file_by_path(tmp_path: Path) -> None:
     assert load_solver_template(str(good)).fields == SOLVER_FIELDS
     bad = tmp_path / "bad.txt"
     bad.write_text("{{train_examples}} {{tests}}")
-    with pytest.raises(ConfigError, match=r"bad.txt: lacks .*grid_notation.* has unknown \{\{tests\}\}"):
+    with pytest.raises(
+        ConfigError, match=r"bad.txt: lacks .*grid_notation.* has unknown \{\{tests\}\}"
+    ):
         load_solver_template(str(bad))
     with pytest.raises(ConfigError, match="cannot be read"):
         load_template(str(tmp_path / "missing.txt"))
@@ -90,7 +94,9 @@ def test_examples_keep_their_task_numbers_when_shuffled() -> None:
 
 def test_choose_prompt_order_of_precedence() -> None:
     by_model = {"openai/gpt-5": "solver-2", "openai/*": "solver-3", "*": "solver-1"}
-    assert choose_prompt("openai/gpt-5", explicit=None, by_model=by_model, default="x") == "solver-2"
+    assert (
+        choose_prompt("openai/gpt-5", explicit=None, by_model=by_model, default="x") == "solver-2"
+    )
     assert choose_prompt("openai/o3", explicit=None, by_model=by_model, default="x") == "solver-3"
     assert choose_prompt("xai/grok-4", explicit=None, by_model={}, default="x") == "x"
     assert choose_prompt("openai/o3", explicit="mine.txt", by_model=by_model, default="x") == (
@@ -115,13 +121,19 @@ def test_solver_prompt_shows_task_then_earlier_programs_in_order() -> None:
     first = text.index("Earlier program 1 (score 0.25):")
     second = text.index("Earlier program 2 (score 0.00):")
     assert first < second
-    assert "```python\ndef transform(g):\n    return g\n```\nHow it did:\nExample 1: solved." in text
+    assert (
+        "```python\ndef transform(g):\n    return g\n```\nHow it did:\nExample 1: solved." in text
+    )
     assert "# (no program could be taken from this reply)" in text
     assert text.index("Test input 1") < first
 
 
 def test_solver_prompt_without_earlier_programs_has_no_feedback_section() -> None:
-    text = solver_prompt(load_solver_template("solver-2"), train=[Pair(GRID, GRID)],
-                         test_inputs=[GRID], fmt="compact")
+    text = solver_prompt(
+        load_solver_template("solver-2"),
+        train=[Pair(GRID, GRID)],
+        test_inputs=[GRID],
+        fmt="compact",
+    )
     assert "Earlier program" not in text
     assert "012\n345" in text

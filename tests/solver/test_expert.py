@@ -99,14 +99,15 @@ def test_shuffled_examples_keep_their_numbers() -> None:
     for it, call in zip(result.iterations, model.calls, strict=True):
         positions = [call.prompt.index(f"Example {n}\nInput") for n in it.shown_order]
         assert positions == sorted(positions)
-    unshuffled = run(ScriptedModel([reply_with(IDENTITY)] * 3), iterations=3,
-                     shuffle_examples=False)
+    unshuffled = run(
+        ScriptedModel([reply_with(IDENTITY)] * 3), iterations=3, shuffle_examples=False
+    )
     assert {it.shown_order for it in unshuffled.iterations} == {(1, 2, 3)}
 
 
 def test_earlier_programs_shown_best_last_and_capped() -> None:
     replies = [reply_with(constant(9)), reply_with(IDENTITY), reply_with(CRASH), reply_with(ROT180)]
-    model = ScriptedModel(replies + [reply_with(IDENTITY)])
+    model = ScriptedModel([*replies, reply_with(IDENTITY)])
     result = run(model, iterations=5, max_solutions=2, improving_order=True)
     scores = {it.number: it.train_score for it in result.iterations}
     last = result.iterations[4]
@@ -138,18 +139,31 @@ def test_selection_probability_is_seeded() -> None:
     b = select_earlier(its, config, random.Random("k"))
     assert [i.number for i in a] == [i.number for i in b]
     assert 0 < len(a) < 8
-    assert select_earlier(its, config.model_copy(update={"selection_probability": 0.0}),
-                          random.Random("k")) == []
+    assert (
+        select_earlier(
+            its, config.model_copy(update={"selection_probability": 0.0}), random.Random("k")
+        )
+        == []
+    )
 
 
 def _iteration(number: int, score: float, *, with_outputs: bool = True) -> Iteration:
     from arcloop.sandbox.types import Outcome
 
     return Iteration(
-        number=number, call_id=None, prompt="", program_name=None, shown_order=(),
-        shown_solutions=(), code="", extraction_error=None, train_outcomes=(),
-        test_outcomes=(Outcome(grid=((1,),)),) if with_outputs else (), feedback="",
-        train_score=score, passed_all_train=False,
+        number=number,
+        call_id=None,
+        prompt="",
+        program_name=None,
+        shown_order=(),
+        shown_solutions=(),
+        code="",
+        extraction_error=None,
+        train_outcomes=(),
+        test_outcomes=(Outcome(grid=((1,),)),) if with_outputs else (),
+        feedback="",
+        train_score=score,
+        passed_all_train=False,
     )
 
 

@@ -39,7 +39,7 @@ def test_the_last_block_defining_transform_wins() -> None:
 
 
 def test_non_python_blocks_are_ignored() -> None:
-    reply = f"```python\n{PROGRAM}\n```\n```json\n{{\"a\": 1}}\n```"
+    reply = f'```python\n{PROGRAM}\n```\n```json\n{{"a": 1}}\n```'
     assert extract_program(reply).code == PROGRAM
 
 

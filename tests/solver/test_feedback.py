@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from arcloop.sandbox.types import Failure, Outcome
-from arcloop.solver.feedback import MAX_TRACEBACK_LINES, evaluate, extraction_feedback, trim_traceback
+from arcloop.solver.feedback import (
+    MAX_TRACEBACK_LINES,
+    evaluate,
+    extraction_feedback,
+    trim_traceback,
+)
 
 EXPECTED = ((1, 2), (3, 4))
 
@@ -42,7 +47,11 @@ def test_every_kind_of_pair_on_exact_text() -> None:
         "Score: 0.35 (mean accuracy over 5 examples; 1 of 5 solved)."
     )
     assert [p.status for p in evaluation.pairs] == [
-        "solved", "wrong_cells", "wrong_shape", "failed", "failed",
+        "solved",
+        "wrong_cells",
+        "wrong_shape",
+        "failed",
+        "failed",
     ]
     assert [p.accuracy for p in evaluation.pairs] == [1.0, 0.75, 0.0, 0.0, 0.0]
     assert evaluation.score == pytest.approx(0.35)
