@@ -28,7 +28,9 @@ def test_preset_replaces_the_default_experts() -> None:
 
 
 def test_later_files_win_and_options_win_over_files(tmp_path: Path) -> None:
-    a = _write(tmp_path / "a.toml", '[run]\nlimit = 5\nconcurrency = 2\n[[experts]]\nmodel = "x/a"\n')
+    a = _write(
+        tmp_path / "a.toml", '[run]\nlimit = 5\nconcurrency = 2\n[[experts]]\nmodel = "x/a"\n'
+    )
     b = _write(tmp_path / "b.toml", "[run]\nlimit = 7\n")
     config = resolve(files=[a, b])
     assert (config.run.limit, config.run.concurrency) == (7, 2)
