@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from arcloop.errors import ConfigError, ResumeConflictError
 from arcloop.runs.config import Overrides, resolve

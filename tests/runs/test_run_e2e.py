@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from arcloop.cli import main
-from tests.fakeprovider import Fault, FakeProvider
+from tests.fakeprovider import FakeProvider, Fault
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,7 +132,7 @@ def test_resume_with_a_conflicting_option_is_an_error(tmp_path: Path) -> None:
         config = _config(tmp_path / "c.toml", fake)
         run_dir = tmp_path / "run"
         assert _run("-c", str(config), "-d", str(tasks), "--run-dir", str(run_dir), "-q")[0] == 0
-        code, out, err = _run("--run-dir", str(run_dir), "--iterations", "7")
+        code, _out, err = _run("--run-dir", str(run_dir), "--iterations", "7")
     assert code == 2
     assert "experts" in err and "different config" in err and "Traceback" not in err
 
@@ -194,7 +194,7 @@ def test_refused_key_stops_the_run_with_exit_3(tmp_path: Path) -> None:
         config = _config(tmp_path / "c.toml", fake)
         run_dir = tmp_path / "run"
         started = time.monotonic()
-        code, out, err = _run("-c", str(config), "-d", str(tasks), "--run-dir", str(run_dir))
+        code, _out, err = _run("-c", str(config), "-d", str(tasks), "--run-dir", str(run_dir))
         elapsed = time.monotonic() - started
         assert fake.count <= 4
     assert code == 3
