@@ -6,7 +6,8 @@ For each train pair the program's ``Outcome`` is compared with the expected outp
 - the wrong shape: predicted and expected shapes, and the predicted grid (accuracy 0.0);
 - the right shape but wrong cells: a diff grid where a right cell shows its value and a wrong cell
   shows ``predicted/expected`` (accuracy = fraction of right cells);
-- a failure: its kind, message and trimmed traceback (accuracy 0.0).
+- a failure: its kind, message and trimmed traceback (accuracy 0.0); a traceback repeated on
+  a later pair is not written again.
 
 The soft score of a program is the mean accuracy over the train pairs, in 0..1.
 
@@ -157,12 +158,21 @@ def evaluate(outcomes: Sequence[Outcome], expected: Sequence[Grid]) -> Evaluatio
     """
     if len(outcomes) != len(expected):
         raise ValueError(f"{len(outcomes)} outcomes for {len(expected)} train pairs")
-    pairs = tuple(
-        pair_feedback(i, outcome, grid)
-        for i, (outcome, grid) in enumerate(zip(outcomes, expected, strict=True), start=1)
-    )
+    pairs: list[PairFeedback] = []
+    first_seen: dict[Failure, int] = {}
+    for i, (outcome, grid) in enumerate(zip(outcomes, expected, strict=True), start=1):
+        failure = outcome.failure
+        if failure is not None and failure.traceback.strip() and failure in first_seen:
+            # the same crash on several pairs: show its traceback once
+            head = f"Example {i}: the program failed ({failure.kind}): {failure.message}"
+            text = f"{head} (same traceback as example {first_seen[failure]})"
+            pairs.append(PairFeedback(i, "failed", 0.0, text))
+            continue
+        if failure is not None:
+            first_seen.setdefault(failure, i)
+        pairs.append(pair_feedback(i, outcome, grid))
     score = sum(p.accuracy for p in pairs) / len(pairs) if pairs else 0.0
-    return Evaluation(pairs, score)
+    return Evaluation(tuple(pairs), score)
 
 
 def extraction_feedback(reason: str) -> str:

@@ -28,8 +28,15 @@ def test_every_kind_of_pair_on_exact_text() -> None:
             )
         ),
         Outcome(failure=Failure("timeout", "the program ran longer than 5 s")),
+        Outcome(
+            failure=Failure(
+                "exception",
+                "ZeroDivisionError: division by zero",
+                '  File "<program>", line 2, in transform\nZeroDivisionError: division by zero',
+            )
+        ),
     ]
-    evaluation = evaluate(outcomes, [EXPECTED] * 5)
+    evaluation = evaluate(outcomes, [EXPECTED] * 6)
     assert evaluation.text() == (
         "Example 1: solved.\n"
         "Example 2: 3 of 4 cells right (accuracy 0.75). Wrong cells are shown as "
@@ -44,7 +51,9 @@ def test_every_kind_of_pair_on_exact_text() -> None:
         '  File "<program>", line 2, in transform\n'
         "ZeroDivisionError: division by zero\n"
         "Example 5: the program failed (timeout): the program ran longer than 5 s\n"
-        "Score: 0.35 (mean accuracy over 5 examples; 1 of 5 solved)."
+        "Example 6: the program failed (exception): ZeroDivisionError: division by zero "
+        "(same traceback as example 4)\n"
+        "Score: 0.29 (mean accuracy over 6 examples; 1 of 6 solved)."
     )
     assert [p.status for p in evaluation.pairs] == [
         "solved",
@@ -52,9 +61,10 @@ def test_every_kind_of_pair_on_exact_text() -> None:
         "wrong_shape",
         "failed",
         "failed",
+        "failed",
     ]
-    assert [p.accuracy for p in evaluation.pairs] == [1.0, 0.75, 0.0, 0.0, 0.0]
-    assert evaluation.score == pytest.approx(0.35)
+    assert [p.accuracy for p in evaluation.pairs] == [1.0, 0.75, 0.0, 0.0, 0.0, 0.0]
+    assert evaluation.score == pytest.approx(1.75 / 6)
     assert not evaluation.passed_all
 
 
