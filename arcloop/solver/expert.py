@@ -147,10 +147,9 @@ async def scored_iteration(
     )
     if completion is None:
         return iteration
-    call_id: int | None = getattr(completion, "call_id", None)
     return replace(
         iteration,
-        call_id=call_id,
+        call_id=completion.call_id,
         prompt_tokens=completion.prompt_tokens,
         cached_tokens=completion.cached_tokens,
         completion_tokens=completion.completion_tokens,
@@ -228,6 +227,14 @@ async def run_llm_expert(
             completion=completion,
         )
         iterations.append(iteration)
+        logger.debug(
+            "%s on task %s, iteration %d: score %.2f%s",
+            spec.name,
+            task.id,
+            number,
+            iteration.train_score,
+            f" ({extraction.error})" if extraction.error else "",
+        )
         if iteration.passed_all_train:
             stop = "solved"
             break

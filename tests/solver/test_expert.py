@@ -11,7 +11,9 @@ from arcloop.errors import (
     AuthenticationError,
     CostBudgetExceededError,
     FatalProviderError,
+    TimeBudgetExceededError,
     TimeoutBudgetExceededError,
+    TransientProviderError,
 )
 from arcloop.prompts import load_solver_template
 from arcloop.solver.config import ExpertConfig, ExpertSpec
@@ -189,6 +191,8 @@ def test_return_best_through_the_loop() -> None:
     [
         (CostBudgetExceededError("cap $1 reached"), "budget"),
         (TimeoutBudgetExceededError("15 timeouts"), "budget"),
+        (TimeBudgetExceededError("600 s spent"), "budget"),
+        (TransientProviderError("502 after 5 attempts", status_code=502), "provider_error"),
         (FatalProviderError("400 bad request", status_code=400), "provider_error"),
     ],
 )
