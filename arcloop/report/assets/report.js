@@ -1,0 +1,405 @@
+// arcloop run report: sorts and filters the task table, and draws a task when it is opened.
+// Every piece of run data is put in the page with textContent or canvas drawing: nothing from
+// the run is ever parsed as HTML.
+(() => {
+  "use strict";
+
+  const run = JSON.parse(document.getElementById("run-data").textContent);
+  const PALETTE = run.palette;
+  const view = document.getElementById("task-view");
+
+  // ---- small DOM helpers -------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function money(usd) {
+    if (!usd) return "$0";
+    if (Math.abs(usd) >= 100) return "$" + Math.round(usd).toLocaleString("en-US");
+    if (Math.abs(usd) >= 1) return "$" + usd.toFixed(2);
+    return "$" + Number(usd.toPrecision(3));
+  }
+  function count(n) {
+    if (Math.abs(n) >= 1e6) return (n / 1e6).toFixed(1) + "M";
+    if (Math.abs(n) >= 1e4) return (n / 1e3).toFixed(1) + "k";
+    return Math.round(n).toLocaleString("en-US");
+  }
+  function seconds(s) {
+    if (s < 10) return s.toFixed(1) + " s";
+    if (s < 60) return Math.round(s) + " s";
+    const r = Math.round(s);
+    if (r < 3600) return `${Math.floor(r / 60)}m ${String(r % 60).padStart(2, "0")}s`;
+    return `${Math.floor(r / 3600)}h ${String(Math.floor((r % 3600) / 60)).padStart(2, "0")}m`;
+  }
+  const score = (v) => (v === null || v === undefined ? "—" : v.toFixed(2));
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+  // ---- grids -------------------------------------------------------------------------------
+  const decode = (code) => code.split("|").map((row) => Array.from(row, Number));
+  const dims = (g) => `${g.length}×${g[0].length}`;
+
+  // The cells where ``grid`` differs from ``expected``, or null when their shapes differ.
+  function wrongCells(grid, expected) {
+    if (grid.length !== expected.length || grid[0].length !== expected[0].length) return null;
+    const wrong = [];
+    grid.forEach((row, r) => row.forEach((v, c) => { if (v !== expected[r][c]) wrong.push([r, c]); }));
+    return wrong;
+  }
+
+  function drawGrid(grid, max, wrong) {
+    const rows = grid.length, cols = grid[0].length;
+    const cell = Math.max(3, Math.min(22, Math.floor(max / Math.max(rows, cols))));
+    const gap = cell >= 7 ? 1 : 0;
+    const width = cols * cell + gap, height = rows * cell + gap;
+    const ratio = window.devicePixelRatio || 1;
+    const canvas = el("canvas", { title: dims(grid), "data-rows": rows, "data-cols": cols });
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = width + "px";
+    canvas.style.height = height + "px";
+    const g = canvas.getContext("2d");
+    g.scale(ratio, ratio);
+    g.fillStyle = "#3a3f47";
+    g.fillRect(0, 0, width, height);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        g.fillStyle = PALETTE[grid[r][c]];
+        g.fillRect(c * cell + gap, r * cell + gap, cell - gap, cell - gap);
+      }
+    }
+    if (wrong && wrong.length) {
+      // a wrong cell gets a white cross with a dark edge: visible on every ARC colour
+      const inset = Math.max(1, cell * 0.22);
+      for (const [r, c] of wrong) {
+        const x0 = c * cell + gap + inset, y0 = r * cell + gap + inset;
+        const x1 = (c + 1) * cell - inset, y1 = (r + 1) * cell - inset;
+        for (const [style, w] of [["rgba(0,0,0,0.75)", Math.max(2.5, cell / 4.5)], ["#ffffff", Math.max(1.2, cell / 9)]]) {
+          g.strokeStyle = style;
+          g.lineWidth = w;
+          g.beginPath();
+          g.moveTo(x0, y0); g.lineTo(x1, y1);
+          g.moveTo(x1, y0); g.lineTo(x0, y1);
+          g.stroke();
+        }
+      }
+    }
+    return canvas;
+  }
+
+  // A captioned grid; with ``expected`` its wrong cells are crossed and the caption says how
+  // it compares.
+  function gridFigure(code, label, { max = 168, expected = null } = {}) {
+    const fig = el("figure", { class: "grid" });
+    if (code === null || code === undefined) {
+      fig.append(el("div", { class: "nogrid" }, "no grid"), el("figcaption", {}, el("b", {}, label)));
+      return fig;
+    }
+    const grid = decode(code);
+    let note = dims(grid), cls = "", wrong = null;
+    if (expected !== null && expected !== undefined) {
+      const want = decode(expected);
+      wrong = wrongCells(grid, want);
+      if (wrong === null) { note += ` · wrong shape (want ${dims(want)})`; cls = "bad"; }
+      else if (wrong.length === 0) { note += " · right"; cls = "ok"; }
+      else { note += ` · ${plural(wrong.length, "wrong cell")}`; cls = "bad"; }
+    }
+    fig.append(drawGrid(grid, max, wrong), el("figcaption", {}, el("b", {}, label), " ", el("span", { class: cls }, note)));
+    return fig;
+  }
+
+  // ---- pieces of a task --------------------------------------------------------------------
+  function codeBlock(segments) {
+    const code = el("code");
+    for (const seg of segments) {
+      if (typeof seg === "string") code.append(seg);
+      else code.append(el("span", { class: seg[0] }, seg[1]));
+    }
+    return el("pre", { class: "code" }, code);
+  }
+
+  const textBlock = (text, extra = "") => el("pre", { class: "text " + extra }, text);
+
+  function verdict(correct) {
+    if (correct === true) return el("span", { class: "chip ok" }, "matches expected");
+    if (correct === false) return el("span", { class: "chip bad" }, "wrong");
+    return null;
+  }
+
+  function meter(value, passed) {
+    const bar = el("span", { class: "meter" + (passed ? " full" : ""), title: `train score ${score(value)}` }, el("i"));
+    bar.firstChild.style.width = Math.round(100 * (value || 0)) + "%";
+    return bar;
+  }
+
+  function sparkline(iterations) {
+    const ns = "http://www.w3.org/2000/svg";
+    const w = 7, h = 16;
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "spark");
+    svg.setAttribute("width", String(iterations.length * w));
+    svg.setAttribute("height", String(h));
+    iterations.forEach((it, i) => {
+      for (const [cls, value] of [["base", 1], [it.passed ? "full" : "", it.score || 0]]) {
+        const bar = document.createElementNS(ns, "rect");
+        const bh = cls === "base" ? 1 : Math.max(1, value * (h - 2));
+        bar.setAttribute("x", String(i * w));
+        bar.setAttribute("y", String(h - bh));
+        bar.setAttribute("width", String(w - 2));
+        bar.setAttribute("height", String(bh));
+        if (cls) bar.setAttribute("class", cls);
+        svg.append(bar);
+      }
+    });
+    const title = document.createElementNS(ns, "title");
+    title.textContent = "train score by iteration: " + iterations.map((it) => score(it.score)).join(", ");
+    svg.append(title);
+    return svg;
+  }
+
+  function testSection(d) {
+    return d.test.map((t, k) => {
+      const row = el("div", { class: "row test-row" });
+      const name = d.test.length > 1 ? `test ${k + 1} ` : "test ";
+      row.append(gridFigure(t.input, name + "input"));
+      t.attempts.forEach((a, j) => row.append(gridFigure(a, `attempt ${j + 1}`, { expected: t.expected })));
+      if (!t.attempts.length) row.append(gridFigure(null, "no attempt"));
+      if (t.expected) row.append(gridFigure(t.expected, "expected"));
+      return row;
+    });
+  }
+
+  function trainSection(d) {
+    return el("div", { class: "row" }, d.train.map((p, k) =>
+      el("div", { class: "pair" },
+        gridFigure(p.input, `pair ${k + 1} input`, { max: 120 }),
+        el("span", { class: "arrow" }, "→"),
+        gridFigure(p.output, "output", { max: 120 }))));
+  }
+
+  function voteSection(d) {
+    if (!d.vote.length) return el("p", { class: "muted" }, "No expert offered an output.");
+    const expected = d.test.map((t) => t.expected);
+    const body = d.vote.map((g) => el("tr", {},
+      el("td", {}, "#" + g.rank),
+      el("td", {}, plural(g.size, "expert")),
+      el("td", { class: "mono" }, g.members.map(([e, i]) => `e${e}·i${i}`).join(" ")),
+      el("td", {}, g.passed ? el("span", { class: "chip ok" }, "passes train") : el("span", { class: "chip" }, "fails train")),
+      el("td", {}, score(g.score)),
+      el("td", {}, el("div", { class: "row" }, g.outputs.map((o, k) => gridFigure(o, d.test.length > 1 ? `test ${k + 1}` : "", { max: 64, expected: expected[k] })))),
+      el("td", {}, verdict(g.correct))));
+    return el("table", { class: "vote" },
+      el("thead", {}, el("tr", {}, ["rank", "size", "members (expert·iteration)", "train", "mean score", "outputs", ""].map((h) => el("th", {}, h)))),
+      el("tbody", {}, body));
+  }
+
+  function programSection(d) {
+    if (!d.programs.length) return [el("p", { class: "muted" }, "No program reached the vote.")];
+    return d.programs.map((p, k) => {
+      const head = el("div", { class: "program-head" },
+        el("b", {}, k === 0 ? "Winning program" : "Runner-up program"),
+        el("span", { class: "muted" }, ` · vote group #${p.rank} · expert ${p.expert}, iteration ${p.iteration} · ${p.model} `),
+        verdict(p.correct));
+      if (k === 0) return el("div", {}, head, codeBlock(p.code));
+      const more = el("details", {}, el("summary", {}, head));
+      more.append(codeBlock(p.code));
+      return more;
+    });
+  }
+
+  // Built on first opening: a task with 8 experts x 10 iterations stays light until looked at.
+  function lazyDetails(cls, summary, build) {
+    const det = el("details", { class: cls }, el("summary", {}, summary));
+    det.addEventListener("toggle", () => {
+      if (det.open && !det.dataset.built) {
+        det.dataset.built = "1";
+        det.append(el("div", { class: "body" }, build()));
+      }
+    });
+    return det;
+  }
+
+  function iterationBody(it, d) {
+    const parts = [];
+    if (it.error) parts.push(el("div", {}, el("div", { class: "label" }, "Error"), textBlock(it.error, "error")));
+    if (it.train.length) {
+      parts.push(el("div", {}, el("div", { class: "label" }, "Train outputs against the expected outputs"),
+        el("div", { class: "row" }, it.train.map((g, k) => gridFigure(g, `pair ${k + 1}`, { max: 110, expected: d.train[k] ? d.train[k].output : null })))));
+    }
+    if (it.test.length) {
+      parts.push(el("div", {}, el("div", { class: "label" }, "Test outputs"),
+        el("div", { class: "row" }, it.test.map((g, k) => gridFigure(g, `test ${k + 1}`, { max: 110, expected: d.test[k] ? d.test[k].expected : null })))));
+    }
+    if (it.feedback) parts.push(el("div", {}, el("div", { class: "label" }, "Feedback given to the next iteration"), textBlock(it.feedback)));
+    parts.push(el("div", {}, el("div", { class: "label" }, "Program"), it.code ? codeBlock(it.code) : el("p", { class: "muted" }, "No program was extracted.")));
+    if (it.response !== null) {
+      const resp = el("details", {}, el("summary", {}, "Model response (call " + it.call_id + ")"));
+      resp.append(textBlock(it.response));
+      parts.push(resp);
+    }
+    return parts;
+  }
+
+  function iterationBlock(it, d, best) {
+    const summary = [
+      el("span", { class: "sum-title" }, `Iteration ${it.iteration}`),
+      meter(it.score, it.passed),
+      el("span", { class: "stat" }, score(it.score)),
+      it.passed ? el("span", { class: "chip ok" }, "passes train") : null,
+      it.iteration === best ? el("span", { class: "chip" }, "chosen") : null,
+      it.error ? el("span", { class: "chip bad", title: it.error }, "error") : null,
+      el("span", { class: "stat" }, `${count(it.prompt_tokens)} → ${count(it.completion_tokens)} tokens`),
+      el("span", { class: "stat" }, money(it.cost)),
+      el("span", { class: "stat" }, seconds(it.latency)),
+      it.replayed ? el("span", { class: "chip" }, "replayed") : null,
+    ];
+    return lazyDetails("iteration", summary, () => iterationBody(it, d));
+  }
+
+  function expertBlock(x, d) {
+    const chosen = x.iterations.find((it) => it.iteration === x.best);
+    const summary = [
+      el("span", { class: "sum-title" }, `Expert ${x.expert}`),
+      el("span", { class: "mono" }, x.model),
+      x.prompt ? el("span", { class: "chip" }, x.prompt) : null,
+      sparkline(x.iterations),
+      el("span", { class: "stat" }, chosen ? `best ${score(chosen.score)} at iteration ${chosen.iteration}` : "no program chosen"),
+      el("span", { class: "chip" + (x.stop === "solved" ? " ok" : x.error ? " bad" : "") }, x.stop || "?"),
+      el("span", { class: "stat" }, plural(x.iterations.length, "iteration")),
+      el("span", { class: "stat" }, `${count(x.prompt_tokens + x.completion_tokens)} tokens`),
+      el("span", { class: "stat" }, money(x.cost)),
+      el("span", { class: "stat" }, seconds(x.latency)),
+    ];
+    return lazyDetails("expert", summary, () => [
+      x.error ? textBlock(x.error, "error") : null,
+      ...x.iterations.map((it) => iterationBlock(it, d, x.best)),
+    ].filter(Boolean));
+  }
+
+  function renderTask(d, line) {
+    const badgeText = { solved: "solved", partial: "partly solved", failed: "not solved", unscored: "unscored" }[line.status];
+    return [
+      el("div", { class: "task-head" },
+        el("h2", {}, d.id),
+        el("span", { class: "badge " + line.status }, badgeText),
+        el("span", { class: "facts" }, [
+          money(line.cost_usd),
+          `${line.agreeing}/${line.experts} experts agree`,
+          plural(line.iterations, "iteration"),
+          seconds(line.seconds),
+        ].join(" · "))),
+      el("h3", {}, "Test: attempts against the expected output"), testSection(d),
+      el("h3", {}, "Train pairs"), trainSection(d),
+      el("h3", {}, "Vote"), voteSection(d),
+      el("h3", {}, "Programs"), programSection(d),
+      el("h3", {}, "Experts"), d.experts.length ? d.experts.map((x) => expertBlock(x, d)) : el("p", { class: "muted" }, "No experts recorded."),
+    ];
+  }
+
+  // ---- loading one task's packed data ------------------------------------------------------
+  const loaded = new Map();
+  function taskData(index) {
+    if (!loaded.has(index)) {
+      loaded.set(index, (async () => {
+        const text = document.getElementById("task-" + index).textContent.trim();
+        const bytes = Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return JSON.parse(await new Response(stream).text());
+      })());
+    }
+    return loaded.get(index);
+  }
+
+  // ---- the task table ----------------------------------------------------------------------
+  const table = document.getElementById("tasks");
+  const rows = table ? Array.from(table.tBodies[0].rows) : [];
+  const shown = document.getElementById("shown");
+  const filterText = document.getElementById("filter-text");
+  const filterStatus = document.getElementById("filter-status");
+  let current = null;
+
+  async function openTask(index, { focus = false } = {}) {
+    current = index;
+    for (const r of rows) r.classList.toggle("selected", Number(r.dataset.index) === index);
+    const line = run.tasks[index];
+    history.replaceState(null, "", "#task=" + encodeURIComponent(line.id));
+    view.replaceChildren(el("p", { class: "hint" }, `Loading ${line.id}…`));
+    const d = await taskData(index);
+    if (current !== index) return;  // another task was chosen meanwhile
+    view.replaceChildren(...renderTask(d, line).flat());
+    if (focus) view.scrollIntoView({ block: "start" });
+  }
+
+  function visibleRows() { return rows.filter((r) => !r.hidden); }
+
+  function applyFilter() {
+    const query = filterText.value.trim().toLowerCase();
+    const status = filterStatus.value;
+    let n = 0;
+    for (const r of rows) {
+      const st = r.dataset.status;
+      const ok = (!query || r.dataset.id.toLowerCase().includes(query)) &&
+        (status === "all" || st === status || (status === "unsolved" && (st === "failed" || st === "partial")));
+      r.hidden = !ok;
+      n += ok ? 1 : 0;
+    }
+    shown.textContent = `Showing ${n} of ${plural(rows.length, "task")}`;
+  }
+
+  function sortBy(th) {
+    const col = th.cellIndex;
+    const numeric = th.dataset.type === "num";
+    const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    for (const h of table.tHead.rows[0].cells) h.removeAttribute("aria-sort");
+    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+    const value = (r) => r.cells[col].dataset.v ?? r.cells[col].textContent;
+    rows.sort((a, b) => {
+      const va = value(a), vb = value(b);
+      const c = numeric ? Number(va) - Number(vb) : va.localeCompare(vb);
+      return dir * c || Number(a.dataset.index) - Number(b.dataset.index);
+    });
+    table.tBodies[0].append(...rows);
+  }
+
+  if (table) {
+    table.tHead.addEventListener("click", (event) => {
+      const th = event.target.closest("th");
+      if (th) sortBy(th);
+    });
+    table.tBodies[0].addEventListener("click", (event) => {
+      const tr = event.target.closest("tr");
+      if (tr) openTask(Number(tr.dataset.index), { focus: window.innerWidth < 1200 });
+    });
+    table.tBodies[0].addEventListener("keydown", (event) => {
+      const tr = event.target.closest("tr");
+      if (!tr) return;
+      const visible = visibleRows();
+      const at = visible.indexOf(tr);
+      let next = null;
+      if (event.key === "ArrowDown") next = visible[at + 1];
+      else if (event.key === "ArrowUp") next = visible[at - 1];
+      else if (event.key === "Enter") next = tr;
+      if (next) {
+        event.preventDefault();
+        next.focus();
+        openTask(Number(next.dataset.index));
+      }
+    });
+    filterText.addEventListener("input", applyFilter);
+    filterStatus.addEventListener("change", applyFilter);
+    applyFilter();
+
+    const wanted = decodeURIComponent((location.hash.match(/^#task=(.*)$/) || [])[1] || "");
+    const start = rows.find((r) => r.dataset.id === wanted) || rows[0];
+    if (start) openTask(Number(start.dataset.index));
+  }
+})();

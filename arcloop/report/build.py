@@ -1,0 +1,61 @@
+"""Build a run's report and write it next to the run: ``write_report(run_dir)``.
+
+>>> write_report(Path("runs/eval-1"))                       # doctest: +SKIP
+PosixPath('runs/eval-1/report.html')
+
+The run directory is only read: the journal is opened but never written, and the report is
+written atomically (a reader sees the old report or the new one, never half of one), so it can
+be refreshed while a run is still going.
+
+Not here: the CLI (``arcloop report RUN_DIR [--out FILE]`` calls ``write_report``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from arcloop._io import write_text_atomic
+from arcloop.report.content import task_details, task_line, wanted_call_ids
+from arcloop.report.page import pack, render_page
+from arcloop.report.source import read_responses, read_run
+from arcloop.report.summary import run_figures
+
+log = logging.getLogger(__name__)
+
+REPORT = "report.html"
+
+
+def build_report(run_dir: Path) -> str:
+    """The report of the run in ``run_dir`` as one self-contained HTML document.
+
+    Raises:
+        JournalError: ``run_dir`` has no readable journal.
+    """
+    source = read_run(run_dir)
+    lines = [task_line(i, task) for i, task in enumerate(source.tasks, start=1)]
+    responses = read_responses(
+        run_dir, (call_id for task in source.tasks for call_id in wanted_call_ids(task))
+    )
+    packed = [pack(task_details(task, responses)) for task in source.tasks]
+    return render_page(
+        source, lines=lines, figures=run_figures(source, lines), packed_details=packed
+    )
+
+
+def write_report(run_dir: Path, *, out: Path | None = None) -> Path:
+    """Write the report of the run in ``run_dir`` and return where it was written.
+
+    Args:
+        run_dir: a run directory (it must hold ``journal.sqlite``).
+        out: where to write; ``run_dir/report.html`` when None.
+
+    Raises:
+        JournalError: ``run_dir`` has no readable journal.
+    """
+    run_dir = Path(run_dir)
+    target = Path(out) if out is not None else run_dir / REPORT
+    html = build_report(run_dir)
+    write_text_atomic(target, html)
+    log.info("report written to %s (%d bytes)", target, len(html.encode()))
+    return target

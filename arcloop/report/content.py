@@ -1,0 +1,283 @@
+"""What the report shows, as plain data: the task table's lines and each task's details.
+
+``task_line`` condenses a finished task into one row of the task table (status, cost, iterations,
+how many experts agreed). ``task_details`` gathers everything the page draws when the task is
+opened: grids (as compact strings, see ``grid_code``), the attempts beside the expected outputs,
+the vote, the programs behind the first two vote groups (syntax-highlighted) and every
+iteration of every expert.
+
+The stored result is read defensively: the report must open for runs written by older or newer
+arcloop versions, so a missing field shows as nothing rather than stopping the report.
+
+Not here: reading files (``source``), HTML, or charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from arcloop.arc.grid import is_grid
+from arcloop.report.highlight import highlight
+from arcloop.runs.journal import StoredTask
+
+Status = Literal["solved", "partial", "failed", "unscored"]
+
+
+def grid_code(grid: Any) -> str | None:
+    """A grid as one compact string: rows of digits joined by ``|``; None when not a grid.
+
+    >>> grid_code([[0, 1], [2, 3]])
+    '01|23'
+    """
+    if not is_grid(grid):
+        return None
+    return "|".join("".join(str(cell) for cell in row) for row in grid)
+
+
+def _grids(obj: Any) -> list[str | None]:
+    return [grid_code(g) for g in obj] if isinstance(obj, list) else []
+
+
+def _num(obj: Any, default: float = 0.0) -> float:
+    return float(obj) if isinstance(obj, int | float) and not isinstance(obj, bool) else default
+
+
+def _int(obj: Any) -> int:
+    return int(obj) if isinstance(obj, int | float) and not isinstance(obj, bool) else 0
+
+
+def _opt_num(obj: Any) -> float | None:
+    return float(obj) if isinstance(obj, int | float) and not isinstance(obj, bool) else None
+
+
+def _str(obj: Any) -> str | None:
+    return obj if isinstance(obj, str) else None
+
+
+def _list(obj: Any) -> list[Any]:
+    return obj if isinstance(obj, list) else []
+
+
+def _dict(obj: Any) -> dict[str, Any]:
+    return obj if isinstance(obj, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLine:
+    """One row of the task table.
+
+    Attributes:
+        order: the task's place in finishing order, from 1.
+        task_id: the task.
+        status: solved (every test output right), partial, failed, or unscored (no outputs known).
+        score: the task's score in 0..1 (None when unscored).
+        tests: how many test inputs the task has.
+        cost_usd, prompt_tokens, completion_tokens, calls, replayed_calls, seconds: its spending.
+        iterations: candidate programs made, all experts together.
+        experts: experts that worked on the task.
+        agreeing: experts in the winning vote group (0 when nobody offered an output).
+        passing: experts whose chosen program passed every train pair.
+    """
+
+    order: int
+    task_id: str
+    status: Status
+    score: float | None
+    tests: int
+    cost_usd: float
+    prompt_tokens: int
+    completion_tokens: int
+    calls: int
+    replayed_calls: int
+    seconds: float
+    iterations: int
+    experts: int
+    agreeing: int
+    passing: int
+
+
+def _status(correct: Sequence[bool] | None) -> Status:
+    if correct is None or not correct:
+        return "unscored"
+    if all(correct):
+        return "solved"
+    return "partial" if any(correct) else "failed"
+
+
+def task_line(order: int, task: StoredTask) -> TaskLine:
+    """The task table's row for one finished task."""
+    result = _dict(task.result)
+    experts = [_dict(e) for e in _list(result.get("experts"))]
+    vote = [_dict(g) for g in _list(result.get("vote"))]
+    tests = len(_list(_dict(result.get("task")).get("test"))) or len(task.attempts)
+    passing = 0
+    for e in experts:
+        best = e.get("best_iteration")
+        passing += any(
+            _dict(it).get("iteration") == best and _dict(it).get("passed") is True
+            for it in _list(e.get("iterations"))
+        )
+    return TaskLine(
+        order=order,
+        task_id=task.task_id,
+        status=_status(task.correct),
+        score=task.score if task.correct is not None else None,
+        tests=tests,
+        cost_usd=task.cost_usd,
+        prompt_tokens=task.prompt_tokens,
+        completion_tokens=task.completion_tokens,
+        calls=task.calls,
+        replayed_calls=task.replayed_calls,
+        seconds=task.seconds,
+        iterations=sum(len(_list(e.get("iterations"))) for e in experts),
+        experts=len(experts),
+        agreeing=_int(vote[0].get("size")) if vote else 0,
+        passing=passing,
+    )
+
+
+def _iteration_index(experts: list[dict[str, Any]]) -> dict[tuple[int, int], dict[str, Any]]:
+    index: dict[tuple[int, int], dict[str, Any]] = {}
+    for e in experts:
+        for it in _list(e.get("iterations")):
+            it = _dict(it)
+            index[(_int(e.get("expert")), _int(it.get("iteration")))] = it
+    return index
+
+
+def _same_outputs(outputs: list[str | None], expected: list[str | None]) -> bool | None:
+    if not expected or any(g is None for g in expected):
+        return None
+    return len(outputs) == len(expected) and all(
+        o == x for o, x in zip(outputs, expected, strict=True)
+    )
+
+
+def wanted_call_ids(task: StoredTask) -> list[int]:
+    """The calls whose responses the report quotes: each expert's chosen iteration and the
+    programs behind the first two vote groups (quoting every call would bloat the file)."""
+    result = _dict(task.result)
+    experts = [_dict(e) for e in _list(result.get("experts"))]
+    index = _iteration_index(experts)
+    keys = {(_int(e.get("expert")), _int(e.get("best_iteration"))) for e in experts}
+    for group in _list(result.get("vote"))[:2]:
+        members = _list(_dict(group).get("members"))
+        if members and len(_list(members[0])) == 2:
+            keys.add((_int(members[0][0]), _int(members[0][1])))
+    ids = []
+    for key in keys:
+        call_id = index.get(key, {}).get("call_id")
+        if isinstance(call_id, int):
+            ids.append(call_id)
+    return ids
+
+
+def _iteration(it: dict[str, Any], responses: Mapping[int, str]) -> dict[str, Any]:
+    code = _str(it.get("code"))
+    call_id = it.get("call_id")
+    return {
+        "iteration": _int(it.get("iteration")),
+        "score": _opt_num(it.get("train_score")),
+        "passed": it.get("passed") is True,
+        "error": _str(it.get("error")),
+        "feedback": _str(it.get("feedback")),
+        "code": highlight(code) if code else None,
+        "prompt_tokens": _int(it.get("prompt_tokens")),
+        "completion_tokens": _int(it.get("completion_tokens")),
+        "cost": _num(it.get("cost_usd")),
+        "latency": _num(it.get("latency_s")),
+        "replayed": it.get("replayed") is True,
+        "call_id": call_id if isinstance(call_id, int) else None,
+        "response": responses.get(call_id) if isinstance(call_id, int) else None,
+        "train": _grids(it.get("train_outputs")),
+        "test": _grids(it.get("test_outputs")),
+    }
+
+
+def _expert(e: dict[str, Any], responses: Mapping[int, str]) -> dict[str, Any]:
+    iterations = [_iteration(_dict(it), responses) for it in _list(e.get("iterations"))]
+    best = e.get("best_iteration")
+    return {
+        "expert": _int(e.get("expert")),
+        "model": _str(e.get("model")) or "",
+        "prompt": _str(e.get("prompt")) or "",
+        "seed": e.get("seed") if isinstance(e.get("seed"), int) else None,
+        "stop": _str(e.get("stop_reason")) or "",
+        "error": _str(e.get("error")),
+        "best": best if isinstance(best, int) else None,
+        "cost": sum(it["cost"] for it in iterations),
+        "prompt_tokens": sum(it["prompt_tokens"] for it in iterations),
+        "completion_tokens": sum(it["completion_tokens"] for it in iterations),
+        "latency": sum(it["latency"] for it in iterations),
+        "iterations": iterations,
+    }
+
+
+def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, Any]:
+    """Everything the page draws when a task is opened (JSON-ready; grids as ``grid_code``).
+
+    Args:
+        task: the finished task.
+        responses: model responses by call id (see ``wanted_call_ids``); may be empty.
+    """
+    result = _dict(task.result)
+    grids = _dict(result.get("task"))
+    train = [
+        {"input": grid_code(_dict(p).get("input")), "output": grid_code(_dict(p).get("output"))}
+        for p in _list(grids.get("train"))
+    ]
+    test_pairs = [_dict(p) for p in _list(grids.get("test"))]
+    expected = [grid_code(p.get("output")) for p in test_pairs]
+    attempts = _list(result.get("attempts")) or task.attempts
+    correct = task.correct
+    test = [
+        {
+            "input": grid_code(p.get("input")),
+            "expected": expected[i],
+            "attempts": _grids(attempts[i]) if i < len(attempts) else [],
+            "correct": correct[i] if correct is not None and i < len(correct) else None,
+        }
+        for i, p in enumerate(test_pairs)
+    ]
+    experts_raw = [_dict(e) for e in _list(result.get("experts"))]
+    index = _iteration_index(experts_raw)
+    models = {_int(e.get("expert")): _str(e.get("model")) or "" for e in experts_raw}
+    vote = []
+    programs = []
+    for rank, g in enumerate((_dict(g) for g in _list(result.get("vote"))), start=1):
+        outputs = _grids(g.get("outputs"))
+        members = [[_int(m[0]), _int(m[1])] for m in _list(g.get("members")) if len(_list(m)) == 2]
+        group = {
+            "rank": _int(g.get("rank")) or rank,
+            "size": _int(g.get("size")) or len(members),
+            "passed": g.get("passed") is True,
+            "score": _opt_num(g.get("mean_score")),
+            "members": members,
+            "outputs": outputs,
+            "correct": _same_outputs(outputs, expected),
+        }
+        vote.append(group)
+        if rank <= 2 and members:
+            expert, iteration = members[0]
+            code = _str(index.get((expert, iteration), {}).get("code"))
+            if code:
+                programs.append(
+                    {
+                        "rank": group["rank"],
+                        "expert": expert,
+                        "iteration": iteration,
+                        "model": models.get(expert, ""),
+                        "correct": group["correct"],
+                        "code": highlight(code),
+                    }
+                )
+    return {
+        "id": task.task_id,
+        "train": train,
+        "test": test,
+        "vote": vote,
+        "programs": programs,
+        "experts": [_expert(e, responses) for e in experts_raw],
+    }
