@@ -23,6 +23,7 @@ Not here: running the program (the sandbox) or how feedback is placed in a promp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -33,6 +34,8 @@ from arcloop.sandbox.types import Failure, Outcome
 
 MAX_TRACEBACK_LINES = 12
 MAX_TRACEBACK_CHARS = 1500
+
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 
 PairStatus = Literal["solved", "wrong_cells", "wrong_shape", "failed"]
 
@@ -86,6 +89,18 @@ class Evaluation:
         return "\n".join([*(p.text for p in self.pairs), summary])
 
 
+def stable_text(text: str) -> str:
+    """``text`` with memory addresses (``0x7f3a...``) masked.
+
+    Feedback goes into the next prompt, and a journaled answer is replayed only when the prompt
+    is identical, so feedback must not change from one run of the same program to the next.
+
+    >>> stable_text("<Foo object at 0x7f3a2c1b9d30>")
+    '<Foo object at 0x...>'
+    """
+    return _ADDRESS.sub("0x...", text)
+
+
 def trim_traceback(text: str) -> str:
     """The last ``MAX_TRACEBACK_LINES`` lines of a traceback, at most ``MAX_TRACEBACK_CHARS``."""
     lines = text.strip("\n").splitlines()
@@ -111,10 +126,10 @@ def diff_grid(predicted: Grid, expected: Grid) -> str:
 
 def failure_text(number: int, failure: Failure) -> str:
     """The paragraph for a program that produced no grid on train pair ``number``."""
-    head = f"Example {number}: the program failed ({failure.kind}): {failure.message}"
+    head = f"Example {number}: the program failed ({failure.kind}): {stable_text(failure.message)}"
     if not failure.traceback.strip():
         return head
-    return f"{head}\nTraceback (trimmed):\n{trim_traceback(failure.traceback)}"
+    return f"{head}\nTraceback (trimmed):\n{stable_text(trim_traceback(failure.traceback))}"
 
 
 def pair_feedback(number: int, outcome: Outcome, expected: Grid) -> PairFeedback:
@@ -164,7 +179,8 @@ def evaluate(outcomes: Sequence[Outcome], expected: Sequence[Grid]) -> Evaluatio
         failure = outcome.failure
         if failure is not None and failure.traceback.strip() and failure in first_seen:
             # the same crash on several pairs: show its traceback once
-            head = f"Example {i}: the program failed ({failure.kind}): {failure.message}"
+            message = stable_text(failure.message)
+            head = f"Example {i}: the program failed ({failure.kind}): {message}"
             text = f"{head} (same traceback as example {first_seen[failure]})"
             pairs.append(PairFeedback(i, "failed", 0.0, text))
             continue

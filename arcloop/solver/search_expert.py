@@ -3,7 +3,9 @@
 The search (``arcloop.search.search``) is CPU-bound and runs in a worker thread. Each program it
 returns becomes one iteration, run through the same sandbox and scored the same way as a model's
 program (cost 0, no model call), so its result votes alongside LLM experts unchanged. The first
-program that solves every train pair ends the expert, as in the LLM loop.
+program that solves every train pair ends the expert, as in the LLM loop. If the search itself
+raises, the expert offers nothing (``stop = "no_programs"``, the error recorded and logged)
+rather than cancelling the other experts.
 
 Settings taken from the expert's entry: ``iterations`` is the most programs asked of the search;
 ``max_total_time`` (when above 0) is its time limit, else ``DEFAULT_SEARCH_TIME_S``;
@@ -84,9 +86,23 @@ class SearchExpert:
         search = self._search if self._search is not None else default_search()
         config = spec.config
         limit = config.max_total_time if config.max_total_time > 0 else DEFAULT_SEARCH_TIME_S
-        programs = await asyncio.to_thread(
-            search, task, time_limit_s=limit, max_programs=config.iterations
-        )
+        try:
+            programs = await asyncio.to_thread(
+                search, task, time_limit_s=limit, max_programs=config.iterations
+            )
+        except Exception as exc:
+            # a bug in the search must not throw away the paid work of the other experts
+            logger.exception("the search failed on task %s", task.id)
+            return ExpertResult(
+                index=spec.index,
+                seed=spec.seed,
+                model=config.model,
+                prompt="",
+                iterations=(),
+                chosen=None,
+                stop="no_programs",
+                error=f"{type(exc).__name__}: {exc}",
+            )
         iterations: list[Iteration] = []
         stop: StopReason = "iterations" if programs else "no_programs"
         for number, program in enumerate(programs[: config.iterations], start=1):

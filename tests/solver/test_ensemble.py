@@ -25,6 +25,7 @@ from tests.solver.fakes import (
     FLIP,
     IDENTITY,
     ROT180,
+    Call,
     InProcessSandbox,
     ScriptedModel,
     constant,
@@ -144,6 +145,31 @@ def test_the_search_finding_nothing() -> None:
     assert (result.attempts[0].attempt_1, result.attempts[0].attempt_2) == (None, None)
 
 
+def test_a_failing_search_does_not_sink_the_other_experts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(task: Task, *, time_limit_s: float = 1.0, max_programs: int = 2) -> list[Found]:
+        raise IndexError("bug in a primitive")
+
+    config = SolverConfig(
+        experts=(ExpertConfig(model="local/search"), ExpertConfig(model="fake/a", iterations=1))
+    )
+    model = ScriptedModel([reply_with(FLIP)])
+    result = asyncio.run(
+        solve_task(
+            flip_task(),
+            config,
+            client_for=lambda s: model,
+            sandbox=InProcessSandbox(),
+            search=broken,
+        )
+    )
+    assert result.experts[0].error == "IndexError: bug in a primitive"
+    assert result.experts[0].stop == "no_programs"
+    assert result.attempts[0].attempt_1 == FLIPPED_TEST
+    assert "the search failed on task flip" in caplog.text
+
+
 def test_no_expert_sees_the_test_outputs() -> None:
     task = flip_task()
     secret = Task(task.id, task.train, task.test_inputs, (((9, 9, 9), (9, 9, 8)),))
@@ -154,24 +180,51 @@ def test_no_expert_sees_the_test_outputs() -> None:
     assert "2 3 0\n4 0 0" in model.calls[0].prompt
 
 
+class Hanging(ScriptedModel):
+    """A model whose call never returns; counts the calls that were cancelled."""
+
+    cancelled = 0
+
+    async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
+        self.calls.append(Call(list(messages), sample_key))
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        raise AssertionError("not reached")
+
+
 def test_authentication_error_cancels_the_others_and_propagates() -> None:
     config = SolverConfig(experts=(ExpertConfig(model="fake/a", count=2, iterations=3),))
-
-    class Hanging(ScriptedModel):
-        cancelled = False
-
-        async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
-            try:
-                await asyncio.sleep(3600)
-            except asyncio.CancelledError:
-                Hanging.cancelled = True
-                raise
-            raise AssertionError("not reached")
-
-    models = {0: Hanging([]), 1: ScriptedModel([AuthenticationError("401", status_code=401)])}
+    hanging = Hanging([])
+    models = {0: hanging, 1: ScriptedModel([AuthenticationError("401", status_code=401)])}
     with pytest.raises(AuthenticationError):
         solve(config, models)
-    assert Hanging.cancelled
+    assert hanging.cancelled == 1
+
+
+def test_cancelling_solve_task_cancels_every_expert() -> None:
+    config = SolverConfig(experts=(ExpertConfig(model="fake/a", count=3),))
+    hanging = Hanging([])
+
+    async def main() -> None:
+        job = asyncio.create_task(
+            solve_task(
+                flip_task(), config, client_for=lambda s: hanging, sandbox=InProcessSandbox()
+            )
+        )
+        for _ in range(100):
+            if len(hanging.calls) == 3:
+                break
+            await asyncio.sleep(0)
+        assert len(hanging.calls) == 3
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+    asyncio.run(main())
+    assert hanging.cancelled == 3
 
 
 def test_bad_template_fails_before_any_call(tmp_path: Path) -> None:

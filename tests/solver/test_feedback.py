@@ -103,3 +103,14 @@ def test_lengths_must_agree() -> None:
 
 def test_extraction_feedback() -> None:
     assert extraction_feedback("No code.") == "No program was run: No code.\nScore: 0.00"
+
+
+def test_feedback_masks_memory_addresses_so_replay_sees_the_same_prompt() -> None:
+    failure = Failure(
+        "exception",
+        "TypeError: bad <Foo object at 0x7f3a2c1b9d30>",
+        "  line 2, in transform\nTypeError: bad <Foo object at 0x7f3a2c1b9d30>",
+    )
+    text = evaluate([Outcome(failure=failure)], [EXPECTED]).text()
+    assert "0x7f3a" not in text
+    assert text.count("<Foo object at 0x...>") == 2
