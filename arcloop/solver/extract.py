@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 
 _FENCE = re.compile(r"^[ \t]*```[ \t]*([^\n`]*)\n(.*?)(?:^[ \t]*```|\Z)", re.DOTALL | re.MULTILINE)
@@ -85,12 +86,13 @@ def _check(code: str) -> Extraction | None:
 
 
 def python_blocks(text: str) -> list[str]:
-    """The contents of every fenced block tagged as Python or untagged, in order."""
+    """The contents of every fenced block tagged as Python or untagged, in order, dedented (a
+    fence inside a list item is indented with its code)."""
     blocks = []
     for match in _FENCE.finditer(text):
         tag = match.group(1).strip().lower()
         if tag in _PYTHON_TAGS:
-            blocks.append(match.group(2).strip("\n"))
+            blocks.append(textwrap.dedent(match.group(2)).strip("\n"))
     return blocks
 
 

@@ -38,6 +38,11 @@ def test_the_last_block_defining_transform_wins() -> None:
     assert extract_program(reply).code == PROGRAM
 
 
+def test_a_fence_indented_in_a_list_item() -> None:
+    reply = "1. The program:\n   ```python\n   def transform(grid):\n       return grid\n   ```\n"
+    assert extract_program(reply).code == PROGRAM
+
+
 def test_non_python_blocks_are_ignored() -> None:
     reply = f'```python\n{PROGRAM}\n```\n```json\n{{"a": 1}}\n```'
     assert extract_program(reply).code == PROGRAM
