@@ -134,15 +134,16 @@ class WarmServer:
                 status=status, release=lambda: os.close(pidfd),
             ))
         elif parts[0] == b"X" and len(parts) == 3:
-            status = self._statuses.pop(int(parts[1]), None)
-            if status is not None and not status.done():
-                status.set_result(int(parts[2]))
+            waiting = self._statuses.pop(int(parts[1]), None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(int(parts[2]))
         else:
             for fd in fds:
                 os.close(fd)
 
     def _died(self) -> None:
         self._stop_process()
+        self._drop_ready()
         for status in self._statuses.values():
             if not status.done():
                 status.set_result(None)
@@ -168,15 +169,19 @@ class WarmServer:
             self._proc.wait()
             self._proc = None
 
-    def close(self) -> None:
-        """Kill the warm process (its children die with it) and drop waiting children."""
-        self._closing = True
-        self._stop_process()
+    def _drop_ready(self) -> None:
+        """Discard the children handed over but not taken (they die with their server)."""
         while not self.ready.empty():
             child = self.ready.get_nowait()
             child.kill()
             _close_fds(child)
             child.release()
+
+    def close(self) -> None:
+        """Kill the warm process (its children die with it) and drop waiting children."""
+        self._closing = True
+        self._stop_process()
+        self._drop_ready()
         for status in self._statuses.values():
             if not status.done():
                 status.set_result(None)

@@ -54,7 +54,7 @@ _CLONE_THREAD = 0x00010000
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [  # noqa: RUF012 (ctypes wants a plain list)
+    _fields_ = [
         ("handled_access_fs", ctypes.c_uint64),
         ("handled_access_net", ctypes.c_uint64),
         ("scoped", ctypes.c_uint64),
@@ -63,7 +63,7 @@ class _RulesetAttr(ctypes.Structure):
 
 class _PathBeneathAttr(ctypes.Structure):
     _pack_ = 1
-    _fields_ = [  # noqa: RUF012
+    _fields_ = [
         ("allowed_access", ctypes.c_uint64),
         ("parent_fd", ctypes.c_int32),
     ]
@@ -266,7 +266,7 @@ def user_namespaces_work() -> bool:
             path = os.path.realpath("/tmp")
             private_tmpfs(path, size_bytes=1 << 20, inodes=16)
             code = 0
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             code = 1
         finally:
             os._exit(code)

@@ -44,7 +44,7 @@ def run_program(code: str, inputs: Sequence[Any], emit: Callable[[Record], None]
     namespace: dict[str, Any] = {"__name__": "__program__", "__builtins__": builtins}
     try:
         exec(compiled, namespace)
-    except BaseException as exc:  # noqa: BLE001 - everything the program does is data
+    except BaseException as exc:
         record = _failure(exc, lines)
         for i in range(len(inputs)):
             emit({"i": i, **record})
@@ -56,12 +56,12 @@ def run_program(code: str, inputs: Sequence[Any], emit: Callable[[Record], None]
     for i, grid in enumerate(inputs):
         try:
             result = transform(np.array(grid, dtype=np.int64))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             emit({"i": i, **_failure(exc, lines)})
             continue
         try:
             cells, problem = to_cells(result)
-        except BaseException as exc:  # noqa: BLE001 - a hostile result object
+        except BaseException as exc:
             cells, problem = None, f"wrong type: inspecting the result raised {_name(exc)}"
         if cells is not None:
             emit({"i": i, "grid": cells})
@@ -83,10 +83,14 @@ def _failure(exc: BaseException, lines: list[str]) -> Record:
     kind = "memory" if isinstance(exc, MemoryError) else "exception"
     try:
         text = str(exc)
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         text = "<unprintable>"
     message = f"{_name(exc)}: {text}" if text else _name(exc)
-    return {"fail": kind, "message": message[:MAX_MESSAGE], "traceback": trimmed_traceback(exc, lines)}
+    return {
+        "fail": kind,
+        "message": message[:MAX_MESSAGE],
+        "traceback": trimmed_traceback(exc, lines),
+    }
 
 
 def trimmed_traceback(exc: BaseException, lines: list[str]) -> str:

@@ -47,6 +47,7 @@ _confine = _load_sibling("_confine")
 _program = _load_sibling("_program")
 
 import array  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import select  # noqa: E402
 import shutil  # noqa: E402
@@ -120,7 +121,7 @@ def _serve(sock: socket.socket, settings: dict[str, Any], allow: dict[str, list[
             pid = _fork_child(sock, tmp, settings, allow, keep_out=(wake_r, wake_w))
             tmpdirs[pid] = tmp
             wanted -= 1
-        readable, _, _ = select.select([sock, wake_r], [], [])
+        readable, _, _ = select.select([sock.fileno(), wake_r], [], [])
         if wake_r in readable:
             while True:
                 try:
@@ -129,7 +130,7 @@ def _serve(sock: socket.socket, settings: dict[str, Any], allow: dict[str, list[
                 except BlockingIOError:
                     break
             _reap(sock, tmpdirs)
-        if sock in readable:
+        if sock.fileno() in readable:
             message = sock.recv(64)
             if not message:  # the parent went away: take every child down with us
                 for pid in tmpdirs:
@@ -139,10 +140,8 @@ def _serve(sock: socket.socket, settings: dict[str, Any], allow: dict[str, list[
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _reap(sock: socket.socket, tmpdirs: dict[int, str]) -> None:
@@ -153,10 +152,8 @@ def _reap(sock: socket.socket, tmpdirs: dict[int, str]) -> None:
             return
         if pid == 0:
             return
-        try:
+        with contextlib.suppress(OSError):
             sock.send(b"X %d %d" % (pid, status))
-        except OSError:
-            pass
         shutil.rmtree(tmpdirs.pop(pid, ""), ignore_errors=True)
 
 
@@ -199,7 +196,7 @@ def _child(
     """Confine this process, then run one job. Never returns."""
     try:
         _confine_self(job_fd, result_fd, tmp, settings, allow, warm=warm)
-    except BaseException:  # noqa: BLE001 - a child that is not confined must not run anything
+    except BaseException:
         os._exit(_EXIT_CONFINE_FAILED)
     chunks = []
     while True:

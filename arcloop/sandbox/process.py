@@ -38,7 +38,9 @@ from arcloop.sandbox.types import Failure, Outcome
 
 logger = logging.getLogger(__name__)
 
-_ATTEMPTS = 4  # children that die before starting the job are replaced this many times
+# Children that die before starting their job (e.g. their warm server was just killed) are
+# replaced: every child already handed over may be such a casualty, plus a few more.
+_EXTRA_ATTEMPTS = 3
 _STATUS_WAIT_S = 2.0
 
 
@@ -218,13 +220,14 @@ class ProcessSandbox:
         if n == 0:
             return []
         assert self._slots is not None
+        attempts = self.config.prefork * self.config.warm_processes + _EXTRA_ATTEMPTS
         async with self._slots:
-            for _ in range(_ATTEMPTS):
+            for _ in range(attempts):
                 child = await self._take_child()
                 outcomes = await self._drive(child, job, n)
                 if outcomes is not None:
                     return outcomes
-        raise SandboxError(f"no sandbox child survived until its job ({_ATTEMPTS} attempts)")
+        raise SandboxError(f"no sandbox child survived until its job ({attempts} attempts)")
 
     async def _take_child(self) -> Child:
         if self.mode == "fresh":
@@ -277,7 +280,8 @@ class ProcessSandbox:
             if collector.complete and not collector.violation:
                 return collector.result()
             if timed_out:
-                collector.fill(Failure("timeout", f"wall-clock limit of {cfg.timeout_s} s exceeded"))
+                limit = f"wall-clock limit of {cfg.timeout_s} s exceeded"
+                collector.fill(Failure("timeout", limit))
             elif collector.violation:
                 collector.fill(Failure("killed", collector.violation))
             elif not collector.started:
