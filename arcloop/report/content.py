@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from arcloop.arc.grid import is_grid
 from arcloop.report.highlight import highlight
 from arcloop.runs.journal import StoredTask
 
@@ -30,10 +29,20 @@ def grid_code(grid: Any) -> str | None:
 
     >>> grid_code([[0, 1], [2, 3]])
     '01|23'
+    >>> grid_code([[0, 10]]) is None
+    True
     """
-    if not is_grid(grid):
+    if not isinstance(grid, list) or not grid or not isinstance(grid[0], list):
         return None
-    return "|".join("".join(str(cell) for cell in row) for row in grid)
+    width = len(grid[0])
+    rows = []
+    for row in grid:
+        # each cell must print as exactly one ASCII digit: this rejects 10, -1, True, 1.0, ...
+        text = "".join(map(str, row)) if isinstance(row, list) and len(row) == width else ""
+        if not width or len(text) != width or not (text.isascii() and text.isdigit()):
+            return None
+        rows.append(text)
+    return "|".join(rows)
 
 
 def _grids(obj: Any) -> list[str | None]:
@@ -179,6 +188,7 @@ def _iteration(it: dict[str, Any], responses: Mapping[int, str]) -> dict[str, An
     call_id = it.get("call_id")
     return {
         "iteration": _int(it.get("iteration")),
+        "name": _str(it.get("program_name")),
         "score": _opt_num(it.get("train_score")),
         "passed": it.get("passed") is True,
         "error": _str(it.get("error")),
@@ -250,7 +260,7 @@ def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, An
         outputs = _grids(g.get("outputs"))
         members = [[_int(m[0]), _int(m[1])] for m in _list(g.get("members")) if len(_list(m)) == 2]
         group = {
-            "rank": _int(g.get("rank")) or rank,
+            "rank": rank,  # the position in the vote, from 1 (stored ranks may count from 0)
             "size": _int(g.get("size")) or len(members),
             "passed": g.get("passed") is True,
             "score": _opt_num(g.get("mean_score")),
