@@ -21,6 +21,7 @@ Imports only the standard library, numpy, scipy and (when present) pyseccomp.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -65,8 +66,9 @@ _EXIT_CONFINE_FAILED = 70
 
 def main(argv: list[str]) -> None:
     settings: dict[str, Any] = json.loads(argv[1])
-    for name in (*_STDLIB_PRELOAD, *settings["preload"]):
-        importlib.import_module(name)
+    if settings["mode"] == "warm":  # a single child imports only what its program needs
+        for name in (*_STDLIB_PRELOAD, *settings["preload"]):
+            importlib.import_module(name)
     if settings["seccomp"]:
         importlib.import_module("pyseccomp")  # children cannot read site-packages
     allow = _allowlist()
@@ -87,10 +89,10 @@ def _allowlist() -> dict[str, list[str]]:
             continue
         (dirs if entry.is_dir() else files).append(entry.path)
     for name in ("numpy", "scipy"):
-        module = sys.modules.get(name)
-        if module is None or module.__file__ is None:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
             continue
-        package = os.path.dirname(module.__file__)
+        package = os.path.dirname(spec.origin)
         dirs += [package, package + ".libs"]
     with open("/proc/self/maps", encoding="utf-8") as maps:
         mapped = {line.split(None, 5)[5].strip() for line in maps if len(line.split(None, 5)) == 6}
@@ -232,7 +234,10 @@ def _confine_self(
 ) -> None:
     if warm:
         os.setpgid(0, 0)
-    _confine.set_parent_death_signal(signal.SIGKILL)
+        _confine.set_parent_death_signal(signal.SIGKILL)
+    else:  # best effort: not every OS has PR_SET_PDEATHSIG
+        with contextlib.suppress(OSError, AttributeError):
+            _confine.set_parent_death_signal(signal.SIGKILL)
     for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
@@ -253,8 +258,11 @@ def _confine_self(
     os.environ.clear()
     tempfile.tempdir = tmp
     sys.dont_write_bytecode = True
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        vsize = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            vsize = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no procfs: the limit is then the headroom alone
+        vsize = 0
     _confine.apply_rlimits(
         address_space=vsize + settings["memory_bytes"],
         cpu_seconds=settings["cpu_seconds"],
@@ -271,6 +279,29 @@ def _confine_self(
         )
     if settings["seccomp"]:
         _confine.apply_seccomp()
+    _only_numpy_and_scipy()
+
+
+class _AllowedPackages:
+    """A meta path finder that finds only numpy and scipy in site-packages.
+
+    site-packages leaves ``sys.path``, so an optional ``import x`` inside numpy or scipy sees
+    a clean ``ModuleNotFoundError`` instead of Landlock's ``PermissionError``.
+    """
+
+    def __init__(self, site_dirs: list[str]) -> None:
+        self._site_dirs = site_dirs
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if path is None and name in ("numpy", "scipy"):
+            return importlib.machinery.PathFinder.find_spec(name, self._site_dirs)
+        return None
+
+
+def _only_numpy_and_scipy() -> None:
+    site_dirs = [p for p in sys.path if os.path.basename(p) in ("site-packages", "dist-packages")]
+    sys.path[:] = [p for p in sys.path if p not in site_dirs]
+    sys.meta_path.insert(0, _AllowedPackages(site_dirs))
 
 
 if __name__ == "__main__":

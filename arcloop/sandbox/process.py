@@ -294,6 +294,9 @@ class ProcessSandbox:
                 collector.fill(death_failure(status, cpu_seconds=cfg.cpu_seconds))
             return collector.result()
         finally:
+            if self.mode == "fresh":  # our own child: reap it before its temp dir goes
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
             child.release()
 
 
