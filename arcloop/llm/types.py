@@ -32,6 +32,8 @@ class Completion:
         latency_s: seconds from the first attempt to the answer (as recorded, when replayed).
         attempts: requests sent for this answer (rate-limited ones not counted).
         replayed: True when the answer came from the journal with no request sent.
+        call_id: the journal row of this answer (the original row when replayed), or
+            ``None`` when no journal is kept.
     """
 
     text: str
@@ -44,6 +46,7 @@ class Completion:
     latency_s: float = 0.0
     attempts: int = 1
     replayed: bool = False
+    call_id: int | None = None
 
 
 class ModelClient(Protocol):

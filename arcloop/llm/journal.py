@@ -1,0 +1,214 @@
+"""The call journal: every model call, answered or failed, as one row of SQLite.
+
+The ``calls`` table uses plain column names so the file can be read with ``sqlite3``,
+sqlite-utils or Datasette::
+
+    sqlite3 runs/x/journal.sqlite \
+      "select model, sum(cost_usd), count(*) from calls group by model"
+
+A row is written (and committed) the moment its call ends, so a ``kill -9`` loses only calls
+that were in flight. A call whose model, settings, messages and sample key hash to the
+``cache_key`` of a recorded answer is answered from that row: that is how a resumed run pays
+nothing twice.
+
+The journal shares its file with the runs layer, which keeps its own tables under another
+migration namespace; this module owns namespace ``"llm"`` only. It deliberately leaves out
+any notion of tasks or runs: the sample key is an opaque string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from arcloop._sqlite import Migration, apply_migrations, connect
+from arcloop.llm.types import Message
+
+MIGRATIONS: Sequence[Migration] = (
+    (
+        "001_calls",
+        """
+        CREATE TABLE calls (
+            id INTEGER PRIMARY KEY,
+            datetime_utc TEXT NOT NULL,
+            model TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            messages TEXT NOT NULL,
+            sample_key TEXT NOT NULL,
+            cache_key TEXT NOT NULL,
+            response TEXT,
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            cached_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            rate_limited INTEGER NOT NULL DEFAULT 0,
+            error_class TEXT,
+            error_message TEXT,
+            status_code INTEGER
+        );
+        CREATE INDEX calls_cache_key ON calls (cache_key);
+        CREATE INDEX calls_model ON calls (model)
+        """,
+    ),
+)
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no whitespace: equal values give equal strings."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def cache_key(
+    *, model: str, settings: Mapping[str, Any], messages: Sequence[Message], sample_key: str
+) -> str:
+    """Hash of what makes two calls the same sample.
+
+    >>> len(cache_key(model="m", settings={}, messages=[], sample_key="k"))
+    64
+    """
+    payload = canonical_json(
+        {"model": model, "settings": settings, "messages": list(messages), "sample_key": sample_key}
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One finished call, as written to the journal (``response`` is ``None`` on failure)."""
+
+    model: str
+    settings: Mapping[str, Any]
+    messages: Sequence[Message]
+    sample_key: str
+    response: str | None
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_usd: float = 0.0
+    duration_ms: int = 0
+    attempts: int = 0
+    rate_limited: int = 0
+    error_class: str | None = None
+    error_message: str | None = None
+    status_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    """A recorded answer that can replay a call."""
+
+    call_id: int
+    response: str
+    prompt_tokens: int
+    cached_tokens: int
+    completion_tokens: int
+    reasoning_tokens: int
+    duration_ms: int
+    attempts: int
+
+
+class Journal:
+    """The ``calls`` table of one journal file; safe to share across threads."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        """Wrap an open connection (see ``arcloop._sqlite.connect``) and migrate it."""
+        self._conn = conn
+        self._lock = threading.Lock()
+        with self._lock:
+            apply_migrations(conn, "llm", MIGRATIONS)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Journal:
+        """Open (creating if needed) the journal file at ``path``."""
+        return cls(connect(path))
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection."""
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    def lookup(self, key: str) -> RecordedAnswer | None:
+        """Return the earliest recorded answer with this cache key, if any."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT id, response, prompt_tokens, cached_tokens, completion_tokens,"
+                " reasoning_tokens, duration_ms, attempts FROM calls"
+                " WHERE cache_key = ? AND response IS NOT NULL AND error_class IS NULL"
+                " ORDER BY id LIMIT 1",
+                (key,),
+            ).fetchone()
+        if row is None:
+            return None
+        return RecordedAnswer(
+            call_id=row["id"],
+            response=row["response"],
+            prompt_tokens=row["prompt_tokens"],
+            cached_tokens=row["cached_tokens"],
+            completion_tokens=row["completion_tokens"],
+            reasoning_tokens=row["reasoning_tokens"],
+            duration_ms=row["duration_ms"],
+            attempts=row["attempts"],
+        )
+
+    def record(self, call: CallRecord) -> int:
+        """Write one finished call (committed at once) and return its row id."""
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        key = cache_key(
+            model=call.model,
+            settings=call.settings,
+            messages=call.messages,
+            sample_key=call.sample_key,
+        )
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT INTO calls (datetime_utc, model, settings, messages, sample_key,"
+                " cache_key, response, prompt_tokens, cached_tokens, completion_tokens,"
+                " reasoning_tokens, cost_usd, duration_ms, attempts, rate_limited, error_class,"
+                " error_message, status_code)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    now,
+                    call.model,
+                    canonical_json(call.settings),
+                    canonical_json(list(call.messages)),
+                    call.sample_key,
+                    key,
+                    call.response,
+                    call.prompt_tokens,
+                    call.cached_tokens,
+                    call.completion_tokens,
+                    call.reasoning_tokens,
+                    call.cost_usd,
+                    call.duration_ms,
+                    call.attempts,
+                    call.rate_limited,
+                    call.error_class,
+                    call.error_message,
+                    call.status_code,
+                ),
+            )
+        row_id = cursor.lastrowid
+        assert row_id is not None
+        return row_id
+
+    def total_cost(self) -> float:
+        """Sum of ``cost_usd`` over every recorded call."""
+        with self._lock:
+            row = self._conn.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM calls").fetchone()
+        return float(row[0])

@@ -1,0 +1,118 @@
+"""The one place that talks to a provider: a request value in, a reply value out.
+
+``litellm_transport`` sends a request through LiteLLM. LiteLLM is imported lazily, on the first
+call and in a worker thread (the import takes seconds), after forcing its offline settings:
+``LITELLM_LOCAL_MODEL_COST_MAP`` (no price-map fetch, stable prices) and
+``LITELLM_OFFLINE_MODE``; ``suppress_debug_info`` keeps its banners off stdout. LiteLLM's own
+retries are off (``num_retries=0, max_retries=0``): the gateway owns retries.
+
+Anything with the ``Transport`` signature can replace it (tests, a cluster proxy). Exceptions
+pass through unchanged; ``arcloop.llm.classify`` decides what they mean. Cost is not read from
+LiteLLM: the gateway prices usage with the registry's prices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from arcloop.llm.types import Message
+
+_import_lock = threading.Lock()
+_litellm: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRequest:
+    """One request to send.
+
+    Attributes:
+        model: LiteLLM model string.
+        messages: the chat messages.
+        settings: provider-native settings, sent as keyword arguments as is.
+        api_base: server to call instead of the provider's default.
+        api_key: the key, when arcloop reads it (else LiteLLM reads the provider's variable).
+        timeout: seconds the request may take.
+    """
+
+    model: str
+    messages: Sequence[Message]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    api_base: str | None = None
+    api_key: str | None = None
+    timeout: float = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderReply:
+    """What the provider answered, with its usage."""
+
+    text: str
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+
+
+Transport = Callable[[ProviderRequest], Awaitable[ProviderReply]]
+
+
+def load_litellm() -> Any:
+    """Import LiteLLM once, offline and quiet, and return the module."""
+    global _litellm
+    with _import_lock:
+        if _litellm is None:
+            os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+            os.environ["LITELLM_OFFLINE_MODE"] = "true"
+            import litellm
+
+            litellm.suppress_debug_info = True
+            _litellm = litellm
+    return _litellm
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def reply_from_response(response: Any) -> ProviderReply:
+    """Read text and usage from a LiteLLM ``ModelResponse``."""
+    choices = getattr(response, "choices", None) or []
+    text = ""
+    if choices:
+        message = getattr(choices[0], "message", None)
+        content = getattr(message, "content", None)
+        text = content if isinstance(content, str) else ""
+    usage = getattr(response, "usage", None)
+    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    completion_details = getattr(usage, "completion_tokens_details", None)
+    return ProviderReply(
+        text=text,
+        prompt_tokens=_int(getattr(usage, "prompt_tokens", 0)),
+        cached_tokens=_int(getattr(prompt_details, "cached_tokens", 0)),
+        completion_tokens=_int(getattr(usage, "completion_tokens", 0)),
+        reasoning_tokens=_int(getattr(completion_details, "reasoning_tokens", 0)),
+    )
+
+
+async def litellm_transport(request: ProviderRequest) -> ProviderReply:
+    """Send ``request`` through ``litellm.acompletion`` with LiteLLM's retries off."""
+    litellm = _litellm if _litellm is not None else await asyncio.to_thread(load_litellm)
+    kwargs: dict[str, Any] = dict(request.settings)
+    if request.api_base is not None:
+        kwargs["api_base"] = request.api_base
+    if request.api_key is not None:
+        kwargs["api_key"] = request.api_key
+    response = await litellm.acompletion(
+        model=request.model,
+        messages=list(request.messages),
+        timeout=request.timeout,
+        num_retries=0,
+        max_retries=0,
+        **kwargs,
+    )
+    return reply_from_response(response)
