@@ -87,7 +87,7 @@ def cost_chart(lines: Sequence[TaskLine]) -> str:
         h = line.cost_usd * scale
         x = LEFT + i * step
         body.append(
-            f'<rect x="{x:.2f}" y="{HEIGHT - BOTTOM - h:.2f}" width="{max(step - gap, 0.5):.2f}"'
+            f'<rect class="bar" x="{x:.2f}" y="{HEIGHT - BOTTOM - h:.2f}" width="{max(step - gap, 0.5):.2f}"'
             f' height="{h:.2f}" fill="{STATUS_COLOURS[line.status]}">'
             f"<title>{escape(line.task_id)}: {escape(money(line.cost_usd))} ({line.status})"
             "</title></rect>"
@@ -129,7 +129,7 @@ def solved_chart(lines: Sequence[TaskLine]) -> str:
     for line in ordered:
         xs.append(xs[-1] + (line.cost_usd if by_cost else 1.0))
         ys.append(ys[-1] + (line.score or 0.0))
-    x_ticks = nice_ticks(xs[-1])
+    x_ticks = nice_ticks(xs[-1], count=5)
     y_ticks = nice_ticks(max(ys[-1], 1.0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -161,7 +161,7 @@ def solved_chart(lines: Sequence[TaskLine]) -> str:
     for i, line in enumerate(ordered, start=1):
         if line.score:
             body.append(
-                f'<circle cx="{px(xs[i]):.1f}" cy="{py(ys[i]):.1f}" r="2.5"'
+                f'<circle class="dot" cx="{px(xs[i]):.1f}" cy="{py(ys[i]):.1f}" r="2.5"'
                 f' fill="{STATUS_COLOURS[line.status]}"><title>{escape(line.task_id)}:'
                 f" solved {ys[i]:g} after {escape(money(xs[i]) if by_cost else f'{i} tasks')}"
                 "</title></circle>"

@@ -1,7 +1,7 @@
 """Short human formats for money, token counts, durations and shares, as the report prints them.
 
->>> money(1234.5), money(3.14159), money(0.01234), money(0)
-('$1,234', '$3.14', '$0.0123', '$0')
+>>> money(1234.5), money(3.14159), money(0.7), money(0.01234), money(0)
+('$1,234', '$3.14', '$0.70', '$0.0123', '$0')
 >>> count(950), count(12_345), count(3_400_000)
 ('950', '12.3k', '3.4M')
 >>> duration(42.0), duration(725.0), duration(7980.0)
@@ -21,7 +21,7 @@ def money(usd: float) -> str:
         return "$0"
     if abs(usd) >= 100:
         return f"${usd:,.0f}"
-    if abs(usd) >= 1:
+    if abs(usd) >= 0.1:
         return f"${usd:,.2f}"
     return f"${usd:.3g}"
 

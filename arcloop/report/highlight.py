@@ -48,11 +48,11 @@ _GROUP_CLASSES = {"comment": COMMENT, "string": STRING, "number": NUMBER, "decor
 _TOKEN = re.compile(
     r"""
       (?P<comment>\#[^\n]*)
-    | (?P<string>(?<![\w.])[rRbBuUfF]{0,2}
+    | (?P<string>[rRbBuUfF]{0,2}
         (?: '''[\s\S]*?(?:'''|\Z) | \"\"\"[\s\S]*?(?:\"\"\"|\Z)
           | '(?:[^'\\\n]|\\[\s\S])*(?:'|(?=\n)|\Z) | "(?:[^"\\\n]|\\[\s\S])*(?:"|(?=\n)|\Z) ))
     | ^(?P<indent>[ \t]*)(?P<decorator>@[^\W\d][\w.]*)
-    | (?P<number>(?<![\w.])(?:0[xXoObB][0-9a-fA-F_]+
+    | (?P<number>(?:0[xXoObB][0-9a-fA-F_]+
         | (?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?))
     | (?P<name>[^\W\d]\w*)
     """,

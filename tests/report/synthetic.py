@@ -129,8 +129,10 @@ def _expert(
     iterations: list[Iteration] = []
     stop = "iterations"
     for number in range(1, spec.iterations + 1):
-        error_share = max(0.0, (1.0 - skill) * (1 - number / spec.iterations) * rng.random())
-        if rng.random() < skill * 0.5:
+        error_share = (
+            (1 - skill) * (1 - number / (spec.iterations + 1)) * (0.3 + 0.7 * rng.random())
+        )
+        if rng.random() < skill**2:
             error_share = 0.0
         if rng.random() < 0.12:
             failure = Failure("exception", "IndexError: index 31 is out of bounds", "Traceback...")

@@ -26,7 +26,7 @@
   function money(usd) {
     if (!usd) return "$0";
     if (Math.abs(usd) >= 100) return "$" + Math.round(usd).toLocaleString("en-US");
-    if (Math.abs(usd) >= 1) return "$" + usd.toFixed(2);
+    if (Math.abs(usd) >= 0.1) return "$" + usd.toFixed(2);
     return "$" + Number(usd.toPrecision(3));
   }
   function count(n) {
@@ -41,6 +41,10 @@
     if (r < 3600) return `${Math.floor(r / 60)}m ${String(r % 60).padStart(2, "0")}s`;
     return `${Math.floor(r / 3600)}h ${String(Math.floor((r % 3600) / 60)).padStart(2, "0")}m`;
   }
+  const STOPS = {
+    solved: "solved", iterations: "used every iteration", budget: "budget ran out",
+    provider_error: "provider failed", no_programs: "found no program",
+  };
   const score = (v) => (v === null || v === undefined ? "—" : v.toFixed(2));
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -205,12 +209,12 @@
   function programSection(d) {
     if (!d.programs.length) return [el("p", { class: "muted" }, "No program reached the vote.")];
     return d.programs.map((p, k) => {
-      const head = el("div", { class: "program-head" },
+      const head = el("span", { class: "program-head" },
         el("b", {}, k === 0 ? "Winning program" : "Runner-up program"),
         el("span", { class: "muted" }, ` · vote group #${p.rank} · expert ${p.expert}, iteration ${p.iteration} · ${p.model} `),
         verdict(p.correct));
       if (k === 0) return el("div", {}, head, codeBlock(p.code));
-      const more = el("details", {}, el("summary", {}, head));
+      const more = el("details", { class: "program" }, el("summary", {}, head));
       more.append(codeBlock(p.code));
       return more;
     });
@@ -230,16 +234,19 @@
 
   function iterationBody(it, d) {
     const parts = [];
+    if (it.name) parts.push(el("div", {}, el("span", { class: "label" }, "Program found by the search: "), el("span", { class: "mono" }, it.name)));
     if (it.error) parts.push(el("div", {}, el("div", { class: "label" }, "Error"), textBlock(it.error, "error")));
+    const outputs = el("div", { class: "outputs" });
     if (it.train.length) {
-      parts.push(el("div", {}, el("div", { class: "label" }, "Train outputs against the expected outputs"),
+      outputs.append(el("div", {}, el("div", { class: "label" }, "Train outputs (wrong cells crossed)"),
         el("div", { class: "row" }, it.train.map((g, k) => gridFigure(g, `pair ${k + 1}`, { max: 110, expected: d.train[k] ? d.train[k].output : null })))));
     }
     if (it.test.length) {
-      parts.push(el("div", {}, el("div", { class: "label" }, "Test outputs"),
+      outputs.append(el("div", {}, el("div", { class: "label" }, "Test outputs"),
         el("div", { class: "row" }, it.test.map((g, k) => gridFigure(g, `test ${k + 1}`, { max: 110, expected: d.test[k] ? d.test[k].expected : null })))));
     }
-    if (it.feedback) parts.push(el("div", {}, el("div", { class: "label" }, "Feedback given to the next iteration"), textBlock(it.feedback)));
+    const feedback = it.feedback ? el("div", { class: "feedback" }, el("div", { class: "label" }, "Feedback given to the next iteration"), textBlock(it.feedback)) : null;
+    if (outputs.childElementCount || feedback) parts.push(el("div", { class: "split" }, outputs.childElementCount ? outputs : null, feedback));
     parts.push(el("div", {}, el("div", { class: "label" }, "Program"), it.code ? codeBlock(it.code) : el("p", { class: "muted" }, "No program was extracted.")));
     if (it.response !== null) {
       const resp = el("details", {}, el("summary", {}, "Model response (call " + it.call_id + ")"));
@@ -273,7 +280,7 @@
       x.prompt ? el("span", { class: "chip" }, x.prompt) : null,
       sparkline(x.iterations),
       el("span", { class: "stat" }, chosen ? `best ${score(chosen.score)} at iteration ${chosen.iteration}` : "no program chosen"),
-      el("span", { class: "chip" + (x.stop === "solved" ? " ok" : x.error ? " bad" : "") }, x.stop || "?"),
+      el("span", { class: "chip" + (x.stop === "solved" ? " ok" : x.error ? " bad" : ""), title: "why the expert stopped" }, STOPS[x.stop] || x.stop || "?"),
       el("span", { class: "stat" }, plural(x.iterations.length, "iteration")),
       el("span", { class: "stat" }, `${count(x.prompt_tokens + x.completion_tokens)} tokens`),
       el("span", { class: "stat" }, money(x.cost)),
@@ -333,7 +340,13 @@
     const line = run.tasks[index];
     history.replaceState(null, "", "#task=" + encodeURIComponent(line.id));
     view.replaceChildren(el("p", { class: "hint" }, `Loading ${line.id}…`));
-    const d = await taskData(index);
+    let d;
+    try {
+      d = await taskData(index);
+    } catch (err) {
+      view.replaceChildren(el("p", { class: "error" }, `This browser could not unpack task ${line.id}: ${err}`));
+      throw err;
+    }
     if (current !== index) return;  // another task was chosen meanwhile
     view.replaceChildren(...renderTask(d, line).flat());
     if (focus) view.scrollIntoView({ block: "start" });
@@ -398,7 +411,12 @@
     filterStatus.addEventListener("change", applyFilter);
     applyFilter();
 
-    const wanted = decodeURIComponent((location.hash.match(/^#task=(.*)$/) || [])[1] || "");
+    let wanted = "";
+    try {
+      wanted = decodeURIComponent((location.hash.match(/^#task=(.*)$/) || [])[1] || "");
+    } catch (err) {
+      wanted = "";  // a mangled link opens the first task
+    }
     const start = rows.find((r) => r.dataset.id === wanted) || rows[0];
     if (start) openTask(Number(start.dataset.index));
   }

@@ -1,0 +1,188 @@
+"""The report of a run: what it shows matches the journal, text stays text, nothing is fetched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from arcloop._sqlite import connect
+from arcloop.arc.dataset import load_dataset
+from arcloop.arc.task import Task
+from arcloop.errors import JournalError
+from arcloop.report import REPORT, build_report, write_report
+from arcloop.report.content import grid_code, task_line
+from arcloop.report.fmt import money
+from arcloop.report.page import script_json
+from arcloop.report.source import read_run
+from arcloop.runs.journal import candidates_of, finished_tasks
+from tests.report.parse import read_report, segments_text
+from tests.report.synthetic import RunSpec, make_run, renamed
+
+HOSTILE = "</script><script>alert(1)</script><!-- \u2028 & <b>"
+
+
+@pytest.fixture(scope="module")
+def tasks() -> tuple[Task, ...]:
+    return load_dataset("arc-agi-1/evaluation").tasks[:6]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory, tasks: tuple[Task, ...]) -> Path:
+    spec = RunSpec(experts=3, iterations=3, with_calls=True, seed=4)
+    return make_run(tmp_path_factory.mktemp("run") / "r", tasks, spec)
+
+
+def test_report_shows_every_finished_task_as_the_journal_has_it(run_dir: Path) -> None:
+    path = write_report(run_dir)
+    assert path == run_dir / REPORT
+    page = read_report(path.read_text(encoding="utf-8"))
+    conn = connect(run_dir / "journal.sqlite")
+    stored = list(finished_tasks(conn))
+    assert [t["id"] for t in page.run["tasks"]] == [t.task_id for t in stored]
+    for line, detail, task in zip(page.run["tasks"], page.details, stored, strict=True):
+        result = task.result
+        assert detail["id"] == task.task_id
+        assert [p["input"] for p in detail["train"]] == [
+            grid_code(p["input"]) for p in result["task"]["train"]
+        ]
+        assert [t["expected"] for t in detail["test"]] == [
+            grid_code(p["output"]) for p in result["task"]["test"]
+        ]
+        assert [t["attempts"] for t in detail["test"]] == [
+            [grid_code(g) for g in per_input] for per_input in task.attempts
+        ]
+        assert [t["correct"] for t in detail["test"]] == task.correct
+        # the vote: ranks from 1 whatever the stored numbering, sizes as stored
+        assert [g["rank"] for g in detail["vote"]] == list(range(1, len(result["vote"]) + 1))
+        assert [g["size"] for g in detail["vote"]] == [g["size"] for g in result["vote"]]
+        # every candidate is shown, with its program intact
+        candidates = candidates_of(conn, task.task_id)
+        shown = [it for x in detail["experts"] for it in x["iterations"]]
+        assert line["iterations"] == len(shown) == len(candidates)
+        assert [segments_text(it["code"]) for it in shown] == [c["code"] for c in candidates]
+        assert [it["feedback"] for it in shown] == [c["feedback"] for c in candidates]
+        # the winning program is the first member of the first vote group
+        expert, iteration = result["vote"][0]["members"][0]
+        winner = next(c for c in candidates if (c["expert"], c["iteration"]) == (expert, iteration))
+        assert segments_text(detail["programs"][0]["code"]) == winner["code"]
+        # a response is quoted for each expert's chosen iteration (the calls table exists)
+        for x in detail["experts"]:
+            for it in x["iterations"]:
+                if it["iteration"] == x["best"]:
+                    assert (
+                        it["response"] is not None and segments_text(it["code"]) in it["response"]
+                    )
+    conn.close()
+
+
+def test_table_lines_agree_with_the_journal(run_dir: Path) -> None:
+    source = read_run(run_dir)
+    for order, task in enumerate(source.tasks, start=1):
+        line = task_line(order, task)
+        assert task.correct is not None
+        expected = "solved" if all(task.correct) else "partial" if any(task.correct) else "failed"
+        assert line.status == expected
+        assert line.agreeing == task.result["vote"][0]["size"]
+        assert line.experts == 3
+        assert line.cost_usd == task.cost_usd
+
+
+def test_the_journal_is_read_never_written(run_dir: Path) -> None:
+    journal = run_dir / "journal.sqlite"
+    before = hashlib.sha256(journal.read_bytes()).hexdigest()
+    build_report(run_dir)
+    assert hashlib.sha256(journal.read_bytes()).hexdigest() == before
+
+
+def test_the_report_is_reproducible_and_offline(run_dir: Path) -> None:
+    html = build_report(run_dir)
+    assert build_report(run_dir) == html
+    # no resource is fetched: the only URLs are the SVG namespace and the empty icon
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
+    assert urls == {"http://www.w3.org/2000/svg"}
+    assert re.findall(r"\b(?:src|href)=\"([^\"]*)\"", html) == ["data:,"]
+    assert "@import" not in html and "url(" not in html
+
+
+def test_model_output_and_names_stay_text(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
+    evil_tasks = [renamed(tasks[0], '<img src=x onerror="alert(3)">'), tasks[1]]
+    spec = RunSpec(
+        experts=2,
+        iterations=2,
+        with_calls=True,
+        model=f"m{HOSTILE}",
+        program=lambda task_id, e, i: f"s = '{HOSTILE}'\n# {HOSTILE}\ndef transform(g): return g\n",
+    )
+    run_dir = make_run(tmp_path / "evil", evil_tasks, spec)
+    html = build_report(run_dir)
+    page = read_report(html)
+    # only the page's own scripts: run data, one blob per task, the code
+    assert len(page.scripts) == 2 + len(evil_tasks)
+    assert page.scripts[-1].attrs == {}
+    assert "alert(" not in page.scripts[-1].text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "<!-- " not in html
+    # ... and the text itself survives intact for the page to show
+    assert page.run["tasks"][0]["id"] == evil_tasks[0].id
+    detail = page.details[0]
+    assert HOSTILE in segments_text(detail["programs"][0]["code"])
+    assert detail["experts"][0]["model"] == spec.model
+    assert any(HOSTILE in (it["response"] or "") for it in detail["experts"][0]["iterations"])
+    assert escape(spec.model) in html  # the config, shown as text
+
+
+@pytest.mark.parametrize(
+    "text", ["</script>", "<!--", "</SCRIPT >", "a&b", "\u2028\u2029", "'\"\\", HOSTILE, ""]
+)
+def test_script_json_is_inert_and_lossless(text: str) -> None:
+    encoded = script_json({"k": [text, {"nested": text}]})
+    assert not set(encoded) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(encoded) == {"k": [text, {"nested": text}]}
+
+
+def test_a_run_without_summary_or_calls_table(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
+    spec = RunSpec(experts=2, iterations=2, with_summary=False, with_calls=False)
+    run_dir = make_run(tmp_path / "bare", tasks[:3], spec)
+    html = build_report(run_dir)
+    page = read_report(html)
+    assert all(
+        it["response"] is None for d in page.details for x in d["experts"] for it in x["iterations"]
+    )
+    total = sum(t.cost_usd for t in read_run(run_dir).tasks)
+    assert f'<div class="value">{money(total)}</div>' in html
+    assert "3 / 3" in html  # tasks finished, counted from the journal
+
+
+def test_an_unscored_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
+    blind = [t.without_solutions() for t in tasks[:2]]
+    run_dir = make_run(tmp_path / "blind", blind, RunSpec(experts=2, iterations=1))
+    html = build_report(run_dir)
+    page = read_report(html)
+    assert {t["status"] for t in page.run["tasks"]} == {"unscored"}
+    assert all(t["expected"] is None for d in page.details for t in d["test"])
+    assert all(g["correct"] is None for d in page.details for g in d["vote"])
+    assert "nothing to score" in html
+
+
+def test_a_folder_without_journal_is_refused_and_left_alone(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="no journal.sqlite"):
+        write_report(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_writes_elsewhere(run_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "r.html"
+    assert write_report(run_dir, out=out) == out
+    assert read_report(out.read_text(encoding="utf-8")).run["tasks"]
+
+
+def test_an_empty_run_still_reports(tmp_path: Path) -> None:
+    run_dir = make_run(tmp_path / "empty", [], RunSpec())
+    html = build_report(run_dir)
+    assert "No task has finished yet." in html
+    assert read_report(html).details == []
