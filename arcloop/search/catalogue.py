@@ -152,8 +152,8 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
     out += [step(paint.gravity, direction=d) for d in ("down", "up", "left", "right")]
     out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv")]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
-    out += [step(paint.extend_rays, chain=False, directions=d, stop=s)
-            for d in rays for s in (True, False)]
+    out += [step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)
+            for c in [-1, *in_colours] for d in rays for s in (True, False)]
     out += [step(paint.symmetry_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
     out += [step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours

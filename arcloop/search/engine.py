@@ -31,12 +31,21 @@ from arcloop.search import lib_objects
 from arcloop.search import lib_paint as paint
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.grids import Array, is_valid, to_array, to_grid
-from arcloop.search.learn import learn_colour_map, learn_local_rule
+from arcloop.search.learn import learn_colour_map, learn_local_rule, learn_object_rule
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET = 6000
 """Step applications per task (each on every train and test input)."""
+
+OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "shape")
+"""Object features a learned object rule may key on, most general first."""
+
+LOCAL_SHAPES = ("cross_set", "square_set", "lines", "cross", "square")
+"""Neighbourhoods a learned local rule may key on, most general first."""
+
+RULE_STATES = 3
+"""Depth-1 results (the most promising) that learned rules also finish."""
 
 EXTRA_AFTER_FIT = 600
 """Applications still spent after the first fitting program, looking for a distinct second."""
@@ -112,6 +121,18 @@ class _Search:
             return True
         return len({_key(f.test_outputs) for f in self.fits}) >= want
 
+    def right_shape(self, grids: Sequence[Array]) -> bool:
+        """True when the grids made from the train inputs have the train outputs' shapes."""
+        return all(a.shape == b.shape for a, b in zip(grids, self.train_out, strict=False))
+
+    def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
+        """Sort key for depth-1 results to extend: right-shaped near misses first."""
+        if not self.right_shape(grids):
+            return (1, 0.0)
+        accuracy = np.mean([np.mean(a == b) for a, b in zip(grids, self.train_out,
+                                                             strict=False)])
+        return (0 if accuracy >= 0.5 else 2, -float(accuracy))
+
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
         """The step on every grid, or None when it fails or gives an invalid grid anywhere."""
         self.used += 1
@@ -134,23 +155,35 @@ class _Search:
         self.seen.add(key)
         made = grids[: self.n_train]
         self._check(steps, made, grids[self.n_train :], depth)
-        mapping = learn_colour_map(made, self.train_out)
+        mapping = learn_colour_map(made, self.train_out, apply_to=grids[self.n_train :])
         if mapping is not None:
             finish = step(paint.recolour, mapping=mapping)
             self._check((*steps, finish), [finish(g) for g in made],
                         [finish(g) for g in grids[self.n_train :]], depth)
         return True
 
-    def finish_with_rule(self, grids: list[Array]) -> None:
-        """Try a learned neighbourhood rule on the identity."""
+    def finish_with_rules(self, steps: tuple[Step, ...], grids: list[Array]) -> None:
+        """Try learned object rules and neighbourhood rules after ``steps``."""
         made = grids[: self.n_train]
-        for shape in ("cross", "square"):
-            table = learn_local_rule(made, self.train_out, shape=shape,
-                                     apply_to=grids[self.n_train :])
+        if not self.right_shape(made):
+            return
+        test = grids[self.n_train :]
+        finishes: list[Step] = []
+        for diagonal in (False, True):
+            for multicolour in (False, True):
+                for feature in OBJECT_FEATURES:
+                    kw = {"diagonal": diagonal, "multicolour": multicolour, "feature": feature}
+                    obj_table = learn_object_rule(made, self.train_out, apply_to=test, **kw)
+                    if obj_table is not None:
+                        finishes.append(step(lib_objects.recolour_objects, **kw, table=obj_table))
+        for shape in LOCAL_SHAPES:
+            table = learn_local_rule(made, self.train_out, shape=shape, apply_to=test)
             if table is not None:
-                finish = step(paint.apply_local_rule, shape=shape, table=table)
-                self._check((finish,), [finish(g) for g in made],
-                            [finish(g) for g in grids[self.n_train :]], 2)
+                finishes.append(step(paint.apply_local_rule, shape=shape, table=table))
+        for finish in finishes:
+            self.used += 1
+            self._check((*steps, finish), [finish(g) for g in made], [finish(g) for g in test],
+                        len(steps) + 1)
 
     def _check(self, steps: tuple[Step, ...], made: list[Array], test: list[Array],
                depth: int) -> None:
@@ -201,20 +234,32 @@ def run_search(
                 clock() + time_limit_s, clock)
     inputs = s.train_in + test_in
     s.consider((), inputs, 0)
-    s.finish_with_rule(inputs)
+    s.finish_with_rules((), inputs)
     steps = task_steps(train, test_in)
     level1: list[tuple[Step, list[Array]]] = []
+    keeps_shape: dict[Step, bool] = {}
     for st in steps:
         if s.exhausted(want):
             break
         grids = s.apply(st, inputs)
-        if grids is not None and s.consider((st,), grids, 1):
+        if grids is None:
+            continue
+        keeps_shape[st] = all(a.shape == b.shape for a, b in zip(grids, inputs, strict=True))
+        if s.consider((st,), grids, 1):
             level1.append((st, grids))
     chain = [st for st in steps if st.chain]
+    level1.sort(key=lambda item: s.promise(item[1]))
+    for first, grids in level1[:RULE_STATES]:
+        s.finish_with_rules((first,), grids)
     for first, grids in level1:
+        # A step that kept the shape of every input cannot fix a wrong shape, and one that
+        # changed it is unlikely to keep a right one: try only the steps that can help.
+        right_shape = s.right_shape(grids)
         for second in chain:
             if s.exhausted(want):
                 break
+            if keeps_shape.get(second, False) != right_shape:
+                continue
             out = s.apply(second, grids)
             if out is not None:
                 s.consider((first, second), out, 2)

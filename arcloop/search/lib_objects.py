@@ -17,6 +17,7 @@ import numpy as np
 
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
+from arcloop.search.lib_paint import reach_from_border
 
 
 def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[Array]:
@@ -52,7 +53,7 @@ def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[A
             nb = box[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
             np.minimum(new, nb, out=new, where=link)
         flat = np.append(new.ravel(), big)
-        new = flat[flat].reshape(h, w)
+        new = flat[flat[:-1]].reshape(h, w)
         if np.array_equal(new, labels):
             break
         labels = new
@@ -189,4 +190,43 @@ def bounding_boxes(g: Array, diagonal: bool, colour: int) -> Array:
         top, left, bottom, right = bbox(mask)
         box = out[top:bottom, left:right]
         box[box == 0] = colour
+    return out
+
+
+def object_feature(g: Array, mask: Array, feature: str) -> object:
+    """A literal describing one object, the key of a learned object rule.
+
+    ``feature``: ``"colour"`` (its colour, or sorted colours), ``"size"`` (cells),
+    ``"height"``, ``"width"``, ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
+    grid's edge), ``"holes"`` (encloses background cells).
+    """
+    top, left, bottom, right = bbox(mask)
+    if feature == "colour":
+        colours = tuple(int(c) for c in np.unique(g[mask]))
+        return colours[0] if len(colours) == 1 else colours
+    if feature == "size":
+        return int(mask.sum())
+    if feature == "height":
+        return bottom - top
+    if feature == "width":
+        return right - left
+    if feature == "shape":
+        return tuple("".join("#" if v else "." for v in row) for row in mask[top:bottom, left:right])
+    if feature == "border":
+        return top == 0 or left == 0 or bottom == g.shape[0] or right == g.shape[1]
+    if feature == "holes":
+        box = ~mask[top:bottom, left:right]
+        padded = np.pad(box, 1, constant_values=True)
+        return bool((padded & ~reach_from_border(padded)).any())
+    raise ValueError(feature)
+
+
+def recolour_objects(g: Array, diagonal: bool, multicolour: bool, feature: str,
+                     table: dict[object, int]) -> Array:
+    """Paint each object by a learned table from its feature to a colour (else unchanged)."""
+    out = g.copy()
+    for mask in find_objects(g, diagonal, multicolour, 0):
+        key = object_feature(g, mask, feature)
+        if key in table:
+            out[mask] = table[key]
     return out

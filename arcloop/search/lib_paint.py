@@ -98,19 +98,20 @@ def outline(g: Array, colour: int, diagonal: bool) -> Array:
     return np.where(ring, colour, g)
 
 
-def extend_rays(g: Array, directions: str, stop: bool) -> Array:
-    """Shoot a ray of its colour from every non-zero cell over the 0 cells.
+def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
+    """Shoot a ray of its colour from every cell of ``colour`` (-1: every non-zero cell).
 
     ``directions``: letters from ``u d l r`` (and ``1 2 3 4`` for the diagonals up-left,
-    up-right, down-left, down-right). With ``stop`` a ray ends at the first non-zero cell,
-    else it passes under them to the edge. Where rays cross, the earlier source in reading
-    order wins.
+    up-right, down-left, down-right). Rays paint 0 cells only. With ``stop`` a ray ends at the
+    first non-zero cell, else it passes under them to the edge. Where rays cross, the earlier
+    source in reading order wins.
     """
     vectors = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1),
                "1": (-1, -1), "2": (-1, 1), "3": (1, -1), "4": (1, 1)}
     h, w = g.shape
     out = g.copy()
-    for y, x in zip(*np.nonzero(g), strict=True):
+    sources = (g != 0) if colour < 0 else (g == colour)
+    for y, x in zip(*np.nonzero(sources), strict=True):
         for letter in directions:
             dy, dx = vectors[letter]
             r, c = y + dy, x + dx
@@ -212,17 +213,28 @@ def symmetry_patch(g: Array, mask_colour: int) -> Array:
 
 
 def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
-    """The colours around a cell, centre first, -1 off the grid.
+    """What a local rule sees of a cell: its colour first, then its surroundings.
 
-    ``shape``: ``"cross"`` (the cell and its 4 neighbours) or ``"square"`` (and all 8).
+    ``shape``: ``"cross"`` (the colours of the 4 neighbours in order up, down, left, right;
+    -1 off the grid), ``"square"`` (the 8 neighbours, row by row), ``"cross_set"`` /
+    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"lines"``
+    (which non-zero colours occur in the cell's row, then a -1, then in its column).
     """
     h, w = g.shape
-    if shape == "cross":
-        offsets = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)]
+    centre = int(g[y, x])
+    if shape == "lines":
+        row = sorted({int(v) for v in g[y] if v != 0})
+        col = sorted({int(v) for v in g[:, x] if v != 0})
+        return (centre, *row, -1, *col)
+    if shape.startswith("cross"):
+        offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
     else:
-        offsets = [(0, 0)] + [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
-    return tuple(int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
-                 for dy, dx in offsets)
+        offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    around = [int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
+              for dy, dx in offsets]
+    if shape.endswith("_set"):
+        around = sorted(set(around))
+    return (centre, *around)
 
 
 def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) -> Array:
@@ -235,3 +247,34 @@ def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) ->
             if key in table:
                 out[y, x] = table[key]
     return out
+
+
+def periodic_fill(g: Array, mask_colour: int) -> Array:
+    """Repaint the cells of ``mask_colour`` from the smallest repeating tile of the grid.
+
+    Tries tile sizes in order of area (at most half the grid) and takes the first on which all
+    known cells agree and every masked cell has a known cell in its place in the tile.
+    """
+    h, w = g.shape
+    known = g != mask_colour
+    if known.all():
+        raise ValueError("nothing masked")
+    rows, cols = np.indices((h, w))
+    sizes = sorted(((py, px) for py in range(1, h + 1) for px in range(1, w + 1)
+                    if 2 * py * px <= h * w), key=lambda p: (p[0] * p[1], p))
+    for py, px in sizes:
+        place = (rows % py) * px + (cols % px)
+        tile_values = np.full(py * px, -1)
+        tile_values[place[known]] = g[known]
+        if np.any(tile_values[place[known]] != g[known]):
+            continue
+        if np.any(tile_values[place[~known]] < 0):
+            continue
+        return np.where(known, g, tile_values[place])
+    raise ValueError("no repeating tile")
+
+
+def periodic_patch(g: Array, mask_colour: int) -> Array:
+    """What lies under the ``mask_colour`` rectangle once the repeating pattern is restored."""
+    top, left, bottom, right = bbox(g == mask_colour)
+    return periodic_fill(g, mask_colour)[top:bottom, left:right]

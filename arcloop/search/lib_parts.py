@@ -18,12 +18,23 @@ import numpy as np
 from arcloop.search.grids import Array
 
 
-def separator_lines(g: Array, axis: int) -> list[int]:
-    """Indices of the rows (axis 0) or columns (axis 1) that are one non-zero colour throughout."""
+def separator_lines(g: Array, axis: int, colour: int) -> list[int]:
+    """Indices of the rows (axis 0) or columns (axis 1) made only of ``colour``."""
     lines = g if axis == 0 else g.T
     if lines.shape[1] < 2:
         return []
-    return [i for i, line in enumerate(lines) if line[0] != 0 and np.all(line == line[0])]
+    return [i for i, line in enumerate(lines) if np.all(line == colour)]
+
+
+def separator_colours(g: Array) -> list[int]:
+    """Non-zero colours that fill at least one whole row or column, most lines first."""
+    counts = np.zeros(10, dtype=int)
+    for lines in (g, g.T):
+        if lines.shape[1] >= 2:
+            for line in lines:
+                if line[0] != 0 and np.all(line == line[0]):
+                    counts[line[0]] += 1
+    return [int(c) for c in np.argsort(-counts, kind="stable") if counts[c] > 0]
 
 
 def split_at(g: Array, axis: int, cuts: list[int]) -> list[Array]:
@@ -38,20 +49,22 @@ def split_at(g: Array, axis: int, cuts: list[int]) -> list[Array]:
 
 
 def parts(g: Array, axis: int, n: int) -> list[Array]:
-    """Equal-shaped parts along ``axis``: between separator lines, else ``n`` equal slices."""
-    cuts = separator_lines(g, axis)
-    if cuts:
+    """Equal-shaped parts along ``axis``: between separator lines, else ``n`` equal slices.
+
+    Separators are lines of one colour; the first colour whose lines cut the grid into at
+    least two parts of one shape is used.
+    """
+    for colour in separator_colours(g):
+        cuts = separator_lines(g, axis, colour)
         pieces = split_at(g, axis, cuts)
-    else:
-        size = g.shape[axis]
-        if size % n:
-            raise ValueError("not divisible")
-        step = size // n
-        pieces = [g[i * step : (i + 1) * step] if axis == 0 else g[:, i * step : (i + 1) * step]
-                  for i in range(n)]
-    if len(pieces) < 2 or any(p.shape != pieces[0].shape for p in pieces):
-        raise ValueError("parts differ in shape")
-    return pieces
+        if cuts and len(pieces) >= 2 and all(p.shape == pieces[0].shape for p in pieces):
+            return pieces
+    size = g.shape[axis]
+    if size % n:
+        raise ValueError("not divisible")
+    step = size // n
+    return [g[i * step : (i + 1) * step] if axis == 0 else g[:, i * step : (i + 1) * step]
+            for i in range(n)]
 
 
 def combine_parts(g: Array, axis: int, n: int, op: str) -> Array:
@@ -98,11 +111,12 @@ def part(g: Array, axis: int, n: int, index: int) -> Array:
 
 
 def cells(g: Array) -> list[list[Array]]:
-    """The cells of a lattice of separator rows and columns, as rows of cells."""
-    rows = separator_lines(g, 0)
-    cols = separator_lines(g, 1)
-    if not rows and not cols:
+    """The cells of a lattice of separator rows and columns (one colour), as rows of cells."""
+    colours = separator_colours(g)
+    if not colours:
         raise ValueError("no separators")
+    rows = separator_lines(g, 0, colours[0])
+    cols = separator_lines(g, 1, colours[0])
     return [split_at(band, 1, cols) for band in split_at(g, 0, rows)]
 
 
@@ -148,10 +162,11 @@ def summarise_cells(g: Array) -> Array:
 
 def remove_separators(g: Array) -> Array:
     """Delete every separator row and column."""
-    rows = separator_lines(g, 0)
-    cols = separator_lines(g, 1)
-    if not rows and not cols:
+    colours = separator_colours(g)
+    if not colours:
         raise ValueError("no separators")
+    rows = separator_lines(g, 0, colours[0])
+    cols = separator_lines(g, 1, colours[0])
     keep_r = np.ones(g.shape[0], dtype=bool)
     keep_r[rows] = False
     keep_c = np.ones(g.shape[1], dtype=bool)
