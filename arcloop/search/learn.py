@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from arcloop.search.grids import Array
 from arcloop.search import lib_objects
+from arcloop.search.grids import Array
 from arcloop.search.lib_objects import object_feature
 from arcloop.search.lib_paint import local_key
 

@@ -211,7 +211,8 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
     if feature == "width":
         return right - left
     if feature == "shape":
-        return tuple("".join("#" if v else "." for v in row) for row in mask[top:bottom, left:right])
+        box = mask[top:bottom, left:right]
+        return tuple("".join("#" if v else "." for v in row) for row in box)
     if feature == "border":
         return top == 0 or left == 0 or bottom == g.shape[0] or right == g.shape[1]
     if feature == "holes":
