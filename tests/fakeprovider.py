@@ -106,7 +106,6 @@ class Fault:
         return cls("status", status=400)
 
 
-
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request the fake received."""
@@ -240,7 +239,9 @@ class FakeProvider:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.fake = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -146,6 +146,7 @@ class LLMGateway:
         self._counts: Counter[str] = Counter()
         self._errors: Counter[str] = Counter()
         self._cost_usd = 0.0
+        self._warmed = False
 
     def _local_gate(self, name: str, spec: ModelSpec) -> Gate:
         return LocalGate(
@@ -270,14 +271,28 @@ class LLMGateway:
                     call_id=recorded.call_id,
                 )
         if model in self._auth_failures:
-            raise self._auth_failures[model]
+            raise self._auth_failure(model)
         try:
             api_key = self._api_key(model, spec)
         except AuthenticationError as e:
             self._auth_failures[model] = e
             raise
+        await self.warm()
         call = _Call(self, model, spec, messages, sample_key, budget, settings, api_key)
         return await call.run()
+
+    async def warm(self) -> None:
+        """Prepare the transport (LiteLLM's slow import) once; calls do it when needed."""
+        if not self._warmed:
+            warm = getattr(self._transport, "warm", None)
+            if warm is not None:
+                await warm()
+            self._warmed = True
+
+    def _auth_failure(self, model: str) -> AuthenticationError:
+        """A fresh copy of the remembered authentication failure of ``model``."""
+        first = self._auth_failures[model]
+        return AuthenticationError(str(first), model=model, status_code=first.status_code)
 
     def _record(self, record: CallRecord) -> int | None:
         return self.journal.record(record) if self.journal is not None else None
@@ -389,6 +404,8 @@ class _Call:
                     f"{self.model}: time budget spent waiting for the model's gate"
                 ) from None
             try:
+                if self.model in gw._auth_failures:  # another caller's key was refused
+                    raise gw._auth_failure(self.model)
                 timeout = self._check_budgets()
                 self.attempts += 1
                 gw._counts.update(requests=1)

@@ -1,6 +1,6 @@
 """The one place that talks to a provider: a request value in, a reply value out.
 
-``litellm_transport`` sends a request through LiteLLM. LiteLLM is imported lazily, on the first
+``litellm_transport`` (a ``LiteLLMTransport``) sends a request through LiteLLM. LiteLLM is imported lazily, on the first
 call and in a worker thread (the import takes seconds), after forcing its offline settings:
 ``LITELLM_LOCAL_MODEL_COST_MAP`` (no price-map fetch, stable prices) and
 ``LITELLM_OFFLINE_MODE``; ``suppress_debug_info`` keeps its banners off stdout. LiteLLM's own
@@ -59,6 +59,8 @@ class ProviderReply:
 
 
 Transport = Callable[[ProviderRequest], Awaitable[ProviderReply]]
+"""Sends one request. An object may also have ``async warm()``, awaited before the first
+request outside any deadline (e.g. a slow import)."""
 
 
 def load_litellm() -> Any:
@@ -99,20 +101,32 @@ def reply_from_response(response: Any) -> ProviderReply:
     )
 
 
-async def litellm_transport(request: ProviderRequest) -> ProviderReply:
-    """Send ``request`` through ``litellm.acompletion`` with LiteLLM's retries off."""
-    litellm = _litellm if _litellm is not None else await asyncio.to_thread(load_litellm)
-    kwargs: dict[str, Any] = dict(request.settings)
-    if request.api_base is not None:
-        kwargs["api_base"] = request.api_base
-    if request.api_key is not None:
-        kwargs["api_key"] = request.api_key
-    response = await litellm.acompletion(
-        model=request.model,
-        messages=list(request.messages),
-        timeout=request.timeout,
-        num_retries=0,
-        max_retries=0,
-        **kwargs,
-    )
-    return reply_from_response(response)
+class LiteLLMTransport:
+    """Sends requests through ``litellm.acompletion`` with LiteLLM's retries off."""
+
+    async def warm(self) -> None:
+        """Import LiteLLM in a worker thread, so the import never eats a request's deadline."""
+        if _litellm is None:
+            await asyncio.to_thread(load_litellm)
+
+    async def __call__(self, request: ProviderRequest) -> ProviderReply:
+        """Send ``request`` and return the reply; LiteLLM's exceptions pass through."""
+        await self.warm()
+        kwargs: dict[str, Any] = dict(request.settings)
+        if request.api_base is not None:
+            kwargs["api_base"] = request.api_base
+        if request.api_key is not None:
+            kwargs["api_key"] = request.api_key
+        response = await _litellm.acompletion(
+            model=request.model,
+            messages=list(request.messages),
+            timeout=request.timeout,
+            num_retries=0,
+            max_retries=0,
+            **kwargs,
+        )
+        return reply_from_response(response)
+
+
+litellm_transport = LiteLLMTransport()
+"""The default transport."""

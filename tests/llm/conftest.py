@@ -64,7 +64,8 @@ def make_gateway(fake: FakeProvider, clock: FakeClock, tmp_path: Path) -> MakeGa
                 "price": {"input": 1.25, "cached_input": 0.125, "output": 10.0},
             }
         }
-        table.update(models or {})
+        for name, entry in (models or {}).items():
+            table[name] = {**table.get(name, {}), **entry}
         return LLMGateway(
             registry=Registry(overrides=[parse_models_table(table)]),
             journal=journal,

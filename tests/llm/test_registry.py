@@ -103,7 +103,10 @@ def test_a_zero_price_is_a_valid_declaration() -> None:
     ("table", "path"),
     [
         ({"openai/x": {"prce": {}}}, 'models."openai/x".prce'),
-        ({"openai/x": {"price": {"input": 1, "output": 1, "cache": 1}}}, 'models."openai/x".price.cache'),
+        (
+            {"openai/x": {"price": {"input": 1, "output": 1, "cache": 1}}},
+            'models."openai/x".price.cache',
+        ),
         ({"openai/x": {"rate": -1}}, 'models."openai/x".rate'),
         ({"openai/x": {"burst": "many"}}, 'models."openai/x".burst'),
     ],
