@@ -86,8 +86,9 @@ def cost_chart(lines: Sequence[TaskLine]) -> str:
     for i, line in enumerate(ordered):
         h = line.cost_usd * scale
         x = LEFT + i * step
+        width = max(step - gap, 0.5)
         body.append(
-            f'<rect class="bar" x="{x:.2f}" y="{HEIGHT - BOTTOM - h:.2f}" width="{max(step - gap, 0.5):.2f}"'
+            f'<rect class="bar" x="{x:.2f}" y="{HEIGHT - BOTTOM - h:.2f}" width="{width:.2f}"'
             f' height="{h:.2f}" fill="{STATUS_COLOURS[line.status]}">'
             f"<title>{escape(line.task_id)}: {escape(money(line.cost_usd))} ({line.status})"
             "</title></rect>"
@@ -148,9 +149,10 @@ def solved_chart(lines: Sequence[TaskLine]) -> str:
         )
     for t in x_ticks:
         label = money(t) if by_cost else f"{t:g}"
+        anchor = "end" if t == x_ticks[-1] else "start" if t == 0 else "middle"
         body.append(
             f'<text class="tick" x="{px(t):.1f}" y="{HEIGHT - BOTTOM + 14}"'
-            f' text-anchor="middle">{escape(label)}</text>'
+            f' text-anchor="{anchor}">{escape(label)}</text>'
         )
     # a step line: flat while money is spent on a task, up when the task is solved
     points = [f"{px(xs[0]):.1f},{py(ys[0]):.1f}"]

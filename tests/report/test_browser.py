@@ -3,7 +3,8 @@
 Needs Debian's ``chromium`` (``apt-get install chromium``) and the ``playwright`` Python
 package (its own browser download is never used). Without them the test is skipped locally and
 FAILS when the ``CI`` environment variable is set. The screenshot is saved as
-``test-artifacts/report.png``.
+``test-artifacts/report.png`` (the top of the page) and
+``test-artifacts/report-task.png`` (a task with an expert and an iteration opened).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def test_report_in_chromium(browser: Any, report: Path) -> None:
     page.wait_for_selector("#task-view canvas")
 
     # the table shows every task
-    assert page.locator("#shown").inner_text() == f"Showing 8 of 8 tasks"
+    assert page.locator("#shown").inner_text() == "Showing 8 of 8 tasks"
     assert page.locator("#tasks tbody tr").count() == 8
 
     # the first task is open and its grids are drawn in the ARC palette
@@ -159,5 +160,8 @@ def test_report_in_chromium(browser: Any, report: Path) -> None:
     assert problems == []
 
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "report.png"))
+    page.locator("#task-view").screenshot(path=str(ARTIFACTS / "report-task.png"))
     page.close()

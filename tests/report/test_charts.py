@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -35,7 +36,7 @@ def _line(order: int, cost: float, status: Status, task_id: str = "") -> TaskLin
 def test_ticks_are_round_equal_steps_covering_the_top(top: float) -> None:
     ticks = nice_ticks(top)
     assert ticks[0] == 0 and ticks[-1] >= top and 3 <= len(ticks) <= 6
-    steps = {round(b - a, 12) for a, b in zip(ticks, ticks[1:], strict=False)}
+    steps = {round(b - a, 12) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1
     step = steps.pop()
     mantissa = step / 10 ** math.floor(math.log10(step))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from arcloop.report.highlight import Segment, highlight, normalise_newlines
@@ -37,7 +39,7 @@ def test_segments_join_back_to_the_program(code: str) -> None:
     segments = highlight(code)
     assert _text(segments) == normalise_newlines(code)
     # plain text is never split in two neighbouring strings, and no segment is empty
-    for a, b in zip(segments, segments[1:], strict=False):
+    for a, b in itertools.pairwise(segments):
         assert not (isinstance(a, str) and isinstance(b, str))
     assert all((s if isinstance(s, str) else s[1]) for s in segments)
 

@@ -170,7 +170,7 @@ def test_an_unscored_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
 
 
 def test_a_folder_without_journal_is_refused_and_left_alone(tmp_path: Path) -> None:
-    with pytest.raises(JournalError, match="no journal.sqlite"):
+    with pytest.raises(JournalError, match=r"no journal\.sqlite"):
         write_report(tmp_path)
     assert list(tmp_path.iterdir()) == []
 

@@ -117,7 +117,9 @@
       else if (wrong.length === 0) { note += " · right"; cls = "ok"; }
       else { note += ` · ${plural(wrong.length, "wrong cell")}`; cls = "bad"; }
     }
-    fig.append(drawGrid(grid, max, wrong), el("figcaption", {}, el("b", {}, label), " ", el("span", { class: cls }, note)));
+    const canvas = drawGrid(grid, max, wrong);
+    fig.style.maxWidth = Math.max(parseFloat(canvas.style.width), 100) + "px";  // captions wrap
+    fig.append(canvas, el("figcaption", {}, el("b", {}, label), " ", el("span", { class: cls }, note)));
     return fig;
   }
 
@@ -202,7 +204,7 @@
       el("td", {}, el("div", { class: "row" }, g.outputs.map((o, k) => gridFigure(o, d.test.length > 1 ? `test ${k + 1}` : "", { max: 64, expected: expected[k] })))),
       el("td", {}, verdict(g.correct))));
     return el("table", { class: "vote" },
-      el("thead", {}, el("tr", {}, ["rank", "size", "members (expert·iteration)", "train", "mean score", "outputs", ""].map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, ["rank", "size", "members (expert·iteration)", "train", "score", "outputs", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, body));
   }
 
@@ -349,7 +351,7 @@
     }
     if (current !== index) return;  // another task was chosen meanwhile
     view.replaceChildren(...renderTask(d, line).flat());
-    if (focus) view.scrollIntoView({ block: "start" });
+    if (focus || view.getBoundingClientRect().top < 0) view.scrollIntoView({ block: "start" });
   }
 
   function visibleRows() { return rows.filter((r) => !r.hidden); }
