@@ -18,7 +18,11 @@ import ctypes
 import errno
 import os
 import resource
+import struct
+import sys
+import tempfile
 from collections.abc import Iterable
+from typing import Any
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -142,18 +146,32 @@ def private_tmpfs(path: str, *, size_bytes: int, inodes: int) -> None:
     _check(_libc.mount(b"arcloop", path.encode(), b"tmpfs", 0, opts), "mount(tmpfs)")
 
 
-def apply_landlock(
-    *,
-    read_dirs: Iterable[str],
-    read_files: Iterable[str],
-    list_dirs: Iterable[str],
-    write_dirs: Iterable[str],
-    abi: int,
-) -> None:
-    """Restrict this process to reading ``read_*`` and writing ``write_dirs`` only.
+def open_path_rules(
+    *, read_dirs: Iterable[str], read_files: Iterable[str], list_dirs: Iterable[str]
+) -> list[tuple[int, int]]:
+    """Open (O_PATH) every allowed path once, as ``(fd, access)`` pairs for ``apply_landlock``.
 
     ``list_dirs`` may be listed but grant no file below them (so the import system can list
-    the stdlib folder while its site-packages stays unreadable).
+    the stdlib folder while its site-packages stays unreadable). Missing paths are skipped.
+    """
+    rules = []
+    for paths, access in (
+        (read_dirs, _FS_READ_FILE | _FS_READ_DIR),
+        (read_files, _FS_READ_FILE),
+        (list_dirs, _FS_READ_DIR),
+    ):
+        for path in paths:
+            try:
+                rules.append((os.open(path, os.O_PATH | os.O_CLOEXEC), access))
+            except FileNotFoundError:
+                continue
+    return rules
+
+
+def apply_landlock(
+    *, rules: Iterable[tuple[int, int]], write_dirs: Iterable[str], abi: int
+) -> None:
+    """Restrict this process to the read ``rules`` and to writing ``write_dirs`` only.
 
     With ABI >= 4 TCP bind/connect are denied too, with ABI >= 6 signals to processes
     outside this domain and abstract unix sockets are denied.
@@ -182,14 +200,14 @@ def apply_landlock(
              | _FS_MAKE_DIR | _FS_MAKE_REG | (_FS_TRUNCATE if abi >= 3 else 0)
              | (_FS_REFER if abi >= 2 else 0))
     try:
-        for paths, access in (
-            (read_dirs, _FS_READ_FILE | _FS_READ_DIR),
-            (read_files, _FS_READ_FILE),
-            (list_dirs, _FS_READ_DIR),
-            (write_dirs, write),
-        ):
-            for path in paths:
-                _add_path_rule(ruleset, path, access)
+        for fd, access in rules:
+            _add_rule(ruleset, fd, access)
+        for path in write_dirs:
+            fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                _add_rule(ruleset, fd, write)
+            finally:
+                os.close(fd)
         set_no_new_privs()
         _check(_libc.syscall(_SYS_LANDLOCK_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)),
                "landlock_restrict_self")
@@ -197,20 +215,13 @@ def apply_landlock(
         os.close(ruleset)
 
 
-def _add_path_rule(ruleset: int, path: str, access: int) -> None:
-    try:
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return
-    try:
-        rule = _PathBeneathAttr(access, fd)
-        _check(
-            _libc.syscall(_SYS_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_PATH_BENEATH,
-                          ctypes.byref(rule), ctypes.c_uint32(0)),
-            f"landlock_add_rule({path})",
-        )
-    finally:
-        os.close(fd)
+def _add_rule(ruleset: int, fd: int, access: int) -> None:
+    rule = _PathBeneathAttr(access, fd)
+    _check(
+        _libc.syscall(_SYS_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_PATH_BENEATH,
+                      ctypes.byref(rule), ctypes.c_uint32(0)),
+        "landlock_add_rule",
+    )
 
 
 # Denied with EPERM: the program sees an ordinary PermissionError and its process lives on.
@@ -232,11 +243,17 @@ DENIED_SYSCALLS = (
 )
 
 
-def apply_seccomp() -> None:
-    """Load the deny-list filter; signals may only target this very process."""
+# Stands in for the child's pid in a filter compiled once by the warm server; each child
+# patches it to its own pid (BPF compares 32-bit immediates, so the bytes are easy to find).
+_PID_PLACEHOLDER = 0x3A5C1D07
+_BPF_INSN = struct.Struct("=HBBI")
+_PR_SET_SECCOMP = 22
+_SECCOMP_MODE_FILTER = 2
+
+
+def _build_filter(own: int) -> Any:
     import pyseccomp as sc
 
-    own = os.getpid()
     deny = sc.ERRNO(errno.EPERM)
     flt = sc.SyscallFilter(sc.ALLOW)
     for name in DENIED_SYSCALLS:
@@ -250,8 +267,40 @@ def apply_seccomp() -> None:
     flt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
         flt.add_rule(deny, name, sc.Arg(0, sc.NE, own))
+    return flt
+
+
+def compile_seccomp() -> bytes:
+    """The deny-list as a BPF program with a pid placeholder (compile once, load many).
+
+    Signals may only target the loading process: ``load_seccomp`` puts its pid in.
+    """
+    with tempfile.TemporaryFile() as out:
+        _build_filter(_PID_PLACEHOLDER).export_bpf(out)
+        out.seek(0)
+        program = out.read()
+    if _PID_PLACEHOLDER.to_bytes(4, sys.byteorder) not in program:  # shared by the 4 rules
+        raise ConfinementError(errno.EINVAL, "the compiled seccomp filter lost its pid checks")
+    return program
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def load_seccomp(program: bytes) -> None:
+    """Load a program from ``compile_seccomp`` for this process (irreversible)."""
+    own = os.getpid()
+    insns = bytearray(program)
+    for offset in range(0, len(insns), _BPF_INSN.size):
+        code, jt, jf, k = _BPF_INSN.unpack_from(insns, offset)
+        if k == _PID_PLACEHOLDER:
+            _BPF_INSN.pack_into(insns, offset, code, jt, jf, own)
+    buffer = ctypes.create_string_buffer(bytes(insns), len(insns))
+    fprog = _SockFprog(len(insns) // _BPF_INSN.size, ctypes.cast(buffer, ctypes.c_void_p))
     set_no_new_privs()
-    flt.load()
+    _check(_libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0),
+           "prctl(PR_SET_SECCOMP)")
 
 
 def user_namespaces_work() -> bool:

@@ -49,6 +49,7 @@ _program = _load_sibling("_program")
 
 import array  # noqa: E402
 import contextlib  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import select  # noqa: E402
 import shutil  # noqa: E402
@@ -69,15 +70,22 @@ def main(argv: list[str]) -> None:
     if settings["mode"] == "warm":  # a single child imports only what its program needs
         for name in (*_STDLIB_PRELOAD, *settings["preload"]):
             importlib.import_module(name)
-    if settings["seccomp"]:
-        importlib.import_module("pyseccomp")  # children cannot read site-packages
     allow = _allowlist()
+    if settings["landlock"]:
+        allow["rules"] = _confine.open_path_rules(
+            read_dirs=allow["dirs"], read_files=allow["files"], list_dirs=allow["listable"]
+        )
+    if settings["seccomp"]:
+        allow["seccomp"] = _confine.compile_seccomp()
+    # Children never collect the server's objects: touching them would copy every page.
+    gc.collect()
+    gc.freeze()
     if settings["mode"] == "single":
         _child(0, settings["result_fd"], settings["tmpdir"], settings, allow, warm=False)
     _serve(socket.socket(fileno=settings["sock_fd"]), settings, allow)
 
 
-def _allowlist() -> dict[str, list[str]]:
+def _allowlist() -> dict[str, Any]:
     """Paths the child may read: the stdlib (minus site-packages), numpy, scipy, loaded libs."""
     dirs: list[str] = []
     files: list[str] = ["/etc/ld.so.cache"]
@@ -104,7 +112,7 @@ def _allowlist() -> dict[str, list[str]]:
     return {"dirs": dirs, "files": files, "listable": listable}
 
 
-def _serve(sock: socket.socket, settings: dict[str, Any], allow: dict[str, list[str]]) -> None:
+def _serve(sock: socket.socket, settings: dict[str, Any], allow: dict[str, Any]) -> None:
     _confine.set_parent_death_signal(signal.SIGKILL)
     if os.getppid() != settings["parent_pid"]:
         return
@@ -163,7 +171,7 @@ def _fork_child(
     sock: socket.socket,
     tmp: str,
     settings: dict[str, Any],
-    allow: dict[str, list[str]],
+    allow: dict[str, Any],
     *,
     keep_out: tuple[int, int],
 ) -> int:
@@ -191,7 +199,7 @@ def _child(
     result_fd: int,
     tmp: str,
     settings: dict[str, Any],
-    allow: dict[str, list[str]],
+    allow: dict[str, Any],
     *,
     warm: bool,
 ) -> None:
@@ -228,7 +236,7 @@ def _confine_self(
     result_fd: int,
     tmp: str,
     settings: dict[str, Any],
-    allow: dict[str, list[str]],
+    allow: dict[str, Any],
     *,
     warm: bool,
 ) -> None:
@@ -247,7 +255,7 @@ def _confine_self(
         os.dup2(null, 0)
     os.dup2(null, 1)
     os.dup2(null, 2)
-    keep = sorted({0, 1, 2, job_fd, result_fd})
+    keep = sorted({0, 1, 2, job_fd, result_fd, *(fd for fd, _ in allow.get("rules", ()))})
     for low, high in zip(keep, [*keep[1:], 1 << 20], strict=True):
         os.closerange(low + 1, high)
     os.set_inheritable(job_fd, False)
@@ -263,22 +271,20 @@ def _confine_self(
             vsize = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:  # no procfs: the limit is then the headroom alone
         vsize = 0
+    if settings["landlock"]:
+        _confine.apply_landlock(rules=allow["rules"], write_dirs=[tmp], abi=settings["landlock"])
+        for fd, _ in allow["rules"]:
+            os.close(fd)
+    # After the rule fds are closed (the open-files limit counts fd numbers), before seccomp
+    # (which forbids setrlimit).
     _confine.apply_rlimits(
         address_space=vsize + settings["memory_bytes"],
         cpu_seconds=settings["cpu_seconds"],
         file_size=settings["file_bytes"],
         open_files=settings["open_files"],
     )
-    if settings["landlock"]:
-        _confine.apply_landlock(
-            read_dirs=allow["dirs"],
-            read_files=allow["files"],
-            list_dirs=allow["listable"],
-            write_dirs=[tmp],
-            abi=settings["landlock"],
-        )
     if settings["seccomp"]:
-        _confine.apply_seccomp()
+        _confine.load_seccomp(allow["seccomp"])
     _only_numpy_and_scipy()
 
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from arcloop.errors import SandboxError
-from arcloop.sandbox import ProcessSandbox, SandboxConfig, doctor_report
+from arcloop.sandbox import Failure, ProcessSandbox, SandboxConfig, doctor_report
 from arcloop.sandbox.doctor import report_from_probe
 
 GRID = ((1, 2), (3, 4))
@@ -113,3 +113,12 @@ def test_config_rejects_unknown_and_bad_fields() -> None:
     with pytest.raises(ValidationError):
         SandboxConfig(timeout_s=-1)
     assert SandboxConfig().warm_processes == len(os.sched_getaffinity(0))
+
+
+def test_cpu_limit_is_a_timeout_from_the_wait_status() -> None:
+    config = SandboxConfig(timeout_s=20, cpu_seconds=1, warm_processes=1, prefork=1)
+    with ProcessSandbox(config) as box:
+        outcomes = box.run_sync(LOOP, [GRID, GRID])
+    assert [o.failure for o in outcomes] == [
+        Failure("timeout", "CPU limit of 1 s exceeded")
+    ] * 2
