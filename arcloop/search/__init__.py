@@ -11,6 +11,7 @@ search in as an expert).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from arcloop.arc.task import Task
@@ -52,6 +53,7 @@ def search(
     time_limit_s: float = 1.0,
     max_programs: int = 2,
     budget: int = DEFAULT_BUDGET,
+    clock: Callable[[], float] = time.monotonic,
 ) -> list[Program]:
     """Search programs for a task, best first.
 
@@ -65,9 +67,10 @@ def search(
         time_limit_s: wall-clock safety stop, in seconds.
         max_programs: how many programs to return at most.
         budget: step applications allowed (each on every train and test input).
+        clock: monotonic seconds for the time limit (injectable for tests).
     """
     found = run_search(task, time_limit_s=time_limit_s, want=max_programs, budget=budget,
-                       clock=time.monotonic)
+                       clock=clock)
     programs = []
     for f in found:
         name = " | ".join(s.label for s in f.steps) or "identity"

@@ -156,6 +156,9 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
             for c in [-1, *in_colours] for d in rays for s in (True, False)]
     out += [step(paint.symmetry_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
+    out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours
             for d in (False, True)]
     return out

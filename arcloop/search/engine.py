@@ -172,10 +172,13 @@ class _Search:
         for diagonal in (False, True):
             for multicolour in (False, True):
                 for feature in OBJECT_FEATURES:
-                    kw = {"diagonal": diagonal, "multicolour": multicolour, "feature": feature}
-                    obj_table = learn_object_rule(made, self.train_out, apply_to=test, **kw)
+                    obj_table = learn_object_rule(
+                        made, self.train_out, diagonal=diagonal, multicolour=multicolour,
+                        feature=feature, apply_to=test)
                     if obj_table is not None:
-                        finishes.append(step(lib_objects.recolour_objects, **kw, table=obj_table))
+                        finishes.append(step(lib_objects.recolour_objects, diagonal=diagonal,
+                                             multicolour=multicolour, feature=feature,
+                                             table=obj_table))
         for shape in LOCAL_SHAPES:
             table = learn_local_rule(made, self.train_out, shape=shape, apply_to=test)
             if table is not None:

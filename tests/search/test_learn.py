@@ -1,0 +1,40 @@
+"""Learned tables: consistent on train, refused when the test would need guessing."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.learn import learn_colour_map, learn_local_rule, learn_object_rule
+
+
+def a(rows: list[list[int]]) -> np.ndarray:
+    return np.array(rows, dtype=np.int_)
+
+
+def test_colour_map_learns_changes_only() -> None:
+    made = [a([[1, 0], [3, 3]])]
+    assert learn_colour_map(made, [a([[2, 0], [3, 3]])], apply_to=[]) == {1: 2}
+
+
+def test_colour_map_refuses_conflicts_and_unseen_colours() -> None:
+    assert learn_colour_map([a([[1, 1]])], [a([[2, 3]])], apply_to=[]) is None
+    assert learn_colour_map([a([[1, 0]])], [a([[2, 0]])], apply_to=[a([[4]])]) is None
+    assert learn_colour_map([a([[1, 0]])], [a([[1, 0]])], apply_to=[]) is None
+
+
+def test_local_rule_needs_every_test_neighbourhood_seen() -> None:
+    made = [a([[0, 1, 0]])]
+    wanted = [a([[2, 1, 2]])]
+    assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[0, 1, 0]])]) == {
+        (0, -1, -1, -1, 1): 2, (0, -1, -1, 1, -1): 2}
+    assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[1, 1, 0]])]) is None
+
+
+def test_object_rule_by_size() -> None:
+    made = [a([[1, 0, 1], [1, 0, 0]])]
+    wanted = [a([[2, 0, 3], [2, 0, 0]])]
+    table = learn_object_rule(made, wanted, diagonal=False, multicolour=False, feature="size",
+                              apply_to=[])
+    assert table == {1: 3, 2: 2}
+    assert learn_object_rule(made, wanted, diagonal=False, multicolour=False, feature="size",
+                             apply_to=[a([[1, 1, 1]])]) is None

@@ -1,0 +1,86 @@
+"""The search on real ARC tasks: solved, deterministic, blind to test outputs, robust."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from arcloop.search import Program, search
+from tests.search.helpers import arc1_task, make_task, run_source
+
+# Tasks the search solves, each by a different kind of program.
+SOLVED = [
+    "007bbfb7",  # place a copy of the grid at every non-zero cell
+    "0520fde7",  # split at a separator, AND the halves, colour map
+    "1e0a9b12",  # gravity
+    "3631a71a",  # repair a masked symmetric pattern
+    "08ed6ac7",  # recolour objects by size rank
+    "1190e5a7",  # one pixel per separator cell
+    "3aa6fb7a",  # learned local rule
+]
+
+
+@pytest.mark.parametrize("task_id", SOLVED)
+def test_solves_real_task(task_id: str) -> None:
+    task = arc1_task(task_id)
+    programs = search(task.without_solutions(), time_limit_s=30.0)
+    assert programs and programs[0].fits
+    assert task.test_outputs is not None
+    for grid, want in zip(task.test_inputs, task.test_outputs, strict=True):
+        assert run_source(programs[0].source, grid) == want
+
+
+def test_fitting_programs_come_first_and_are_distinct() -> None:
+    task = arc1_task("0520fde7")
+    programs = search(task, time_limit_s=30.0, max_programs=3)
+    fits = [p.fits for p in programs]
+    assert fits == sorted(fits, reverse=True)
+    answers = [tuple(run_source(p.source, g) for g in task.test_inputs) for p in programs]
+    assert len(set(answers)) == len(answers)
+
+
+def test_deterministic_and_blind_to_test_outputs() -> None:
+    task = arc1_task("0520fde7")
+    first = search(task, time_limit_s=30.0)
+    again = search(task, time_limit_s=30.0)
+    blind = search(task.without_solutions(), time_limit_s=30.0)
+    assert first == again == blind
+
+
+def test_unsolved_task_returns_partial_programs() -> None:
+    task = arc1_task("045e512c")
+    programs = search(task, time_limit_s=30.0, budget=300)
+    assert programs
+    assert all(isinstance(p, Program) and not p.fits for p in programs)
+    assert all(0.0 <= p.score < 1.0 for p in programs)
+
+
+def test_one_by_one_grids() -> None:
+    task = make_task([(((1,),), ((2,),))], [((1,),)])
+    programs = search(task, time_limit_s=30.0)
+    assert programs[0].fits
+    assert run_source(programs[0].source, ((1,),)) == ((2,),)
+
+
+def test_single_pair_and_large_grids_do_not_crash() -> None:
+    big = tuple(tuple((r * 7 + c * 3) % 10 for c in range(30)) for r in range(30))
+    flipped = tuple(row[::-1] for row in big)
+    task = make_task([(big, flipped)], [big, ((5,),)])
+    programs = search(task, time_limit_s=30.0, budget=500)
+    assert programs[0].fits
+    assert run_source(programs[0].source, big) == flipped
+
+
+def test_time_limit_stops_the_search() -> None:
+    ticks = itertools.count()
+    task = arc1_task("045e512c")
+    # Every clock reading advances one second: the search must stop at its first check.
+    programs = search(task, time_limit_s=2.0, budget=10**9, clock=lambda: float(next(ticks)))
+    assert next(ticks) < 50
+    assert all(isinstance(p, Program) for p in programs)
+
+
+def test_max_programs_is_respected() -> None:
+    task = arc1_task("007bbfb7")
+    assert len(search(task, max_programs=1, time_limit_s=30.0)) == 1
