@@ -206,14 +206,26 @@ class LLMGateway:
             clock=self._clock,
         )
 
-    def client(self, model: str, *, budget: CallerBudget | None = None) -> GatewayClient:
+    def client(
+        self,
+        model: str,
+        *,
+        budget: CallerBudget | None = None,
+        props: Mapping[str, Any] | None = None,
+    ) -> GatewayClient:
         """Return a ``ModelClient`` for ``model`` that charges ``budget`` (none: unlimited).
+
+        Args:
+            model: the model string.
+            budget: the caller's budget; ``None`` for an unlimited one.
+            props: settings merged over the model's ``props`` for this client's calls; a key
+                set to ``None`` is removed. They are part of the journal's cache key.
 
         Raises:
             PriceMissingError: the model's price is unknown.
         """
         self.spec(model)
-        return GatewayClient(self, model, budget or self.budget())
+        return GatewayClient(self, model, budget or self.budget(), props=props)
 
     def stats(self) -> GatewayStats:
         """A snapshot of the counters."""
@@ -241,8 +253,11 @@ class LLMGateway:
         *,
         sample_key: str,
         budget: CallerBudget,
+        props: Mapping[str, Any] | None = None,
     ) -> Completion:
         """Answer ``messages`` with ``model`` (see the module docstring for what happens).
+
+        ``props`` are merged over the model's settings (``None`` values remove a key).
 
         Raises:
             ProviderError: the call failed (a subclass says which way).
@@ -250,7 +265,8 @@ class LLMGateway:
             PriceMissingError: the model's price is unknown.
         """
         spec = self.spec(model)
-        settings: dict[str, Any] = dict(spec.props)
+        settings: dict[str, Any] = {**spec.props, **(props or {})}
+        settings = {k: v for k, v in settings.items() if v is not None}
         if self.journal is not None:
             recorded = self.journal.lookup(
                 cache_key(model=model, settings=settings, messages=messages, sample_key=sample_key)
@@ -469,10 +485,18 @@ class _Call:
 class GatewayClient:
     """A ``ModelClient`` bound to one model and one caller budget of a gateway."""
 
-    def __init__(self, gateway: LLMGateway, model: str, budget: CallerBudget) -> None:
+    def __init__(
+        self,
+        gateway: LLMGateway,
+        model: str,
+        budget: CallerBudget,
+        *,
+        props: Mapping[str, Any] | None = None,
+    ) -> None:
         """Bind; use ``LLMGateway.client`` rather than calling this."""
         self._gateway = gateway
         self._model = model
+        self._props = dict(props or {})
         self.budget = budget
 
     @property
@@ -488,5 +512,5 @@ class GatewayClient:
     async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
         """Answer ``messages`` (see ``arcloop.llm.types.ModelClient.complete``)."""
         return await self._gateway.complete(
-            self._model, messages, sample_key=sample_key, budget=self.budget
+            self._model, messages, sample_key=sample_key, budget=self.budget, props=self._props
         )

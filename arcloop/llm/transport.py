@@ -1,7 +1,8 @@
 """The one place that talks to a provider: a request value in, a reply value out.
 
-``litellm_transport`` (a ``LiteLLMTransport``) sends a request through LiteLLM. LiteLLM is imported lazily, on the first
-call and in a worker thread (the import takes seconds), after forcing its offline settings:
+``litellm_transport`` (a ``LiteLLMTransport``) sends a request through LiteLLM. LiteLLM is
+imported lazily, on the first call and in a worker thread (the import takes seconds), after
+forcing its offline settings:
 ``LITELLM_LOCAL_MODEL_COST_MAP`` (no price-map fetch, stable prices) and
 ``LITELLM_OFFLINE_MODE``; ``suppress_debug_info`` keeps its banners off stdout. LiteLLM's own
 retries are off (``num_retries=0, max_retries=0``): the gateway owns retries.

@@ -239,3 +239,21 @@ def test_stats_count_in_flight_calls(fake: FakeProvider, make_gateway: MakeGatew
 
     assert asyncio.run(watch()) == 1
     assert gateway.stats().in_flight == 0
+
+
+def test_client_props_override_the_models_and_none_removes_a_key(
+    fake: FakeProvider, make_gateway: MakeGateway, tmp_path: Path
+) -> None:
+    gateway = make_gateway(
+        models={"openai/fake": {"props": {"temperature": 1.0, "seed": 3}}},
+        journal=Journal.open(tmp_path / "j.sqlite"),
+    )
+    warm = gateway.client("openai/fake", props={"temperature": 0.2, "seed": None})
+    asyncio.run(warm.complete(MESSAGES, sample_key="k"))
+    assert fake.requests[0].body["temperature"] == 0.2
+    assert "seed" not in fake.requests[0].body
+    # different settings are a different sample, even under the same sample key
+    plain = gateway.client("openai/fake")
+    asyncio.run(plain.complete(MESSAGES, sample_key="k"))
+    assert fake.requests[1].body["temperature"] == 1.0
+    assert fake.count == 2
