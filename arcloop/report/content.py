@@ -165,12 +165,14 @@ def _same_outputs(outputs: list[str | None], expected: list[str | None]) -> bool
 
 
 def wanted_call_ids(task: StoredTask) -> list[int]:
-    """The calls whose responses the report quotes: each expert's chosen iteration and the
-    programs behind the first two vote groups (quoting every call would bloat the file)."""
+    """The calls whose responses the report quotes: each expert's chosen iteration, the
+    programs behind the first two vote groups, and every reply no program could be taken from
+    (quoting every call would bloat the file)."""
     result = _dict(task.result)
     experts = [_dict(e) for e in _list(result.get("experts"))]
     index = _iteration_index(experts)
     keys = {(_int(e.get("expert")), _int(e.get("best_iteration"))) for e in experts}
+    keys.update(key for key, it in index.items() if it.get("error") or not it.get("code"))
     for group in _list(result.get("vote"))[:2]:
         members = _list(_dict(group).get("members"))
         if members and len(_list(members[0])) == 2:

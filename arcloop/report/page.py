@@ -165,6 +165,7 @@ def _line_json(t: TaskLine) -> dict[str, Any]:
         "iterations": t.iterations,
         "experts": t.experts,
         "agreeing": t.agreeing,
+        "passing": t.passing,
         "seconds": t.seconds,
     }
 

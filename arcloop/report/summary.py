@@ -70,15 +70,18 @@ def run_figures(source: RunSource, lines: Sequence[TaskLine]) -> list[Figure]:
         figures.append(Figure("Score per task", percent(per_task), note))
 
     per_output = _number(s, "score_per_output")
-    outputs = sum(t.tests for t in scored)
-    right = sum(round((t.score or 0.0) * t.tests) for t in scored)
+    outputs = _number(s, "outputs")
+    right = _number(s, "solved_outputs")
+    if outputs is None or right is None:
+        outputs = sum(t.tests for t in scored)
+        right = sum(round((t.score or 0.0) * t.tests) for t in scored)
     if per_output is None and outputs:
         per_output = right / outputs
     figures.append(
         Figure(
             "Score per test output",
             "—" if per_output is None else percent(per_output),
-            f"{right} of {outputs} outputs right" if outputs else "no test outputs known",
+            f"{right:g} of {outputs:g} outputs right" if outputs else "no test outputs known",
         )
     )
 

@@ -145,6 +145,11 @@ def test_report_in_chromium(browser: Any, report: Path) -> None:
     assert costs == sorted(costs, reverse=True)
     page.click("#tasks th:has-text('#')")
 
+    # the keyboard walks the table
+    page.focus("#tasks tbody tr[data-index='0']")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(f"#task-view h2:has-text('{source.tasks[1].task_id}')")
+
     # a solved task, its first expert and an iteration opened: hostile text shows as text
     target = next(i for i, c in enumerate(statuses) if c is not None and all(c))
     page.click(f"#tasks tbody tr[data-index='{target}']")

@@ -42,7 +42,7 @@
     return `${Math.floor(r / 3600)}h ${String(Math.floor((r % 3600) / 60)).padStart(2, "0")}m`;
   }
   const STOPS = {
-    solved: "solved", iterations: "used every iteration", budget: "budget ran out",
+    solved: "passed every train pair", iterations: "used every iteration", budget: "budget ran out",
     provider_error: "provider failed", no_programs: "found no program",
   };
   const score = (v) => (v === null || v === undefined ? "—" : v.toFixed(2));
@@ -236,14 +236,13 @@
 
   function iterationBody(it, d) {
     const parts = [];
-    if (it.name) parts.push(el("div", {}, el("span", { class: "label" }, "Program found by the search: "), el("span", { class: "mono" }, it.name)));
     if (it.error) parts.push(el("div", {}, el("div", { class: "label" }, "Error"), textBlock(it.error, "error")));
     const outputs = el("div", { class: "outputs" });
-    if (it.train.length) {
+    if (it.train.some((g) => g !== null)) {
       outputs.append(el("div", {}, el("div", { class: "label" }, "Train outputs (wrong cells crossed)"),
         el("div", { class: "row" }, it.train.map((g, k) => gridFigure(g, `pair ${k + 1}`, { max: 110, expected: d.train[k] ? d.train[k].output : null })))));
     }
-    if (it.test.length) {
+    if (it.test.some((g) => g !== null)) {
       outputs.append(el("div", {}, el("div", { class: "label" }, "Test outputs"),
         el("div", { class: "row" }, it.test.map((g, k) => gridFigure(g, `test ${k + 1}`, { max: 110, expected: d.test[k] ? d.test[k].expected : null })))));
     }
@@ -266,9 +265,12 @@
       it.passed ? el("span", { class: "chip ok" }, "passes train") : null,
       it.iteration === best ? el("span", { class: "chip" }, "chosen") : null,
       it.error ? el("span", { class: "chip bad", title: it.error }, "error") : null,
-      el("span", { class: "stat" }, `${count(it.prompt_tokens)} → ${count(it.completion_tokens)} tokens`),
-      el("span", { class: "stat" }, money(it.cost)),
-      el("span", { class: "stat" }, seconds(it.latency)),
+      it.name ? el("span", { class: "mono" }, it.name) : null,
+      ...(it.prompt_tokens + it.completion_tokens || it.cost ? [
+        el("span", { class: "stat" }, `${count(it.prompt_tokens)} → ${count(it.completion_tokens)} tokens`),
+        el("span", { class: "stat" }, money(it.cost)),
+        el("span", { class: "stat" }, seconds(it.latency)),
+      ] : []),
       it.replayed ? el("span", { class: "chip" }, "replayed") : null,
     ];
     return lazyDetails("iteration", summary, () => iterationBody(it, d));
@@ -284,10 +286,13 @@
       el("span", { class: "stat" }, chosen ? `best ${score(chosen.score)} at iteration ${chosen.iteration}` : "no program chosen"),
       el("span", { class: "chip" + (x.stop === "solved" ? " ok" : x.error ? " bad" : ""), title: "why the expert stopped" }, STOPS[x.stop] || x.stop || "?"),
       el("span", { class: "stat" }, plural(x.iterations.length, "iteration")),
-      el("span", { class: "stat" }, `${count(x.prompt_tokens + x.completion_tokens)} tokens`),
-      el("span", { class: "stat" }, money(x.cost)),
-      el("span", { class: "stat" }, seconds(x.latency)),
     ];
+    if (x.prompt_tokens + x.completion_tokens || x.cost) {  // the offline search spends nothing
+      summary.push(
+        el("span", { class: "stat" }, `${count(x.prompt_tokens + x.completion_tokens)} tokens`),
+        el("span", { class: "stat" }, money(x.cost)),
+        el("span", { class: "stat" }, seconds(x.latency)));
+    }
     return lazyDetails("expert", summary, () => [
       x.error ? textBlock(x.error, "error") : null,
       ...x.iterations.map((it) => iterationBlock(it, d, x.best)),
@@ -303,6 +308,7 @@
         el("span", { class: "facts" }, [
           money(line.cost_usd),
           `${line.agreeing}/${line.experts} experts agree`,
+          `${line.passing} pass${line.passing === 1 ? "es" : ""} every train pair`,
           plural(line.iterations, "iteration"),
           seconds(line.seconds),
         ].join(" · "))),
