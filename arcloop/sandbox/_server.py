@@ -128,7 +128,7 @@ def _serve(sock: socket.socket, settings: dict[str, Any], allow: dict[str, Any])
             counter += 1
             tmp = os.path.join(settings["root"], f"{os.getpid()}-{counter}")
             os.mkdir(tmp, 0o700)
-            pid = _fork_child(sock, tmp, settings, allow, keep_out=(wake_r, wake_w))
+            pid = _fork_child(sock, tmp, settings, allow)
             tmpdirs[pid] = tmp
             wanted -= 1
         readable, _, _ = select.select([sock.fileno(), wake_r], [], [])
@@ -172,8 +172,6 @@ def _fork_child(
     tmp: str,
     settings: dict[str, Any],
     allow: dict[str, Any],
-    *,
-    keep_out: tuple[int, int],
 ) -> int:
     job_r, job_w = os.pipe2(os.O_CLOEXEC)
     res_r, res_w = os.pipe2(os.O_CLOEXEC)

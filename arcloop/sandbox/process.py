@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 # replaced: every child already handed over may be such a casualty, plus a few more.
 _EXTRA_ATTEMPTS = 3
 _STATUS_WAIT_S = 2.0
+_WARNED: set[tuple[str, ...]] = set()
 
 
 class ProcessSandbox:
@@ -92,14 +93,14 @@ class ProcessSandbox:
     def _choose_mode(self, report: ProtectionReport) -> Literal["warm", "fresh"]:
         if self.config.mode != "auto":
             return self.config.mode
-        if report.missing:
+        if report.missing and report.missing not in _WARNED:
+            _WARNED.add(report.missing)  # once per process, not once per sandbox
             logger.warning(
                 "SANDBOX DEGRADED: %s missing on this machine; every program now runs in a fresh "
-                "interpreter with rlimits only (slow, and less contained)",
+                "interpreter per evaluation (slow) with rlimits and the protections that remain",
                 " and ".join(report.missing),
             )
-            return "fresh"
-        return "warm"
+        return "fresh" if report.missing else "warm"
 
     def _child_settings(self, report: ProtectionReport) -> dict[str, Any]:
         cfg = self.config

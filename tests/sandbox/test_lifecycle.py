@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from arcloop.errors import SandboxError
-from arcloop.sandbox import Failure, ProcessSandbox, SandboxConfig, doctor_report
+from arcloop.sandbox import Failure, ProcessSandbox, SandboxConfig, doctor_report, process
 from arcloop.sandbox.doctor import report_from_probe
 
 GRID = ((1, 2), (3, 4))
@@ -122,3 +123,21 @@ def test_cpu_limit_is_a_timeout_from_the_wait_status() -> None:
     assert [o.failure for o in outcomes] == [
         Failure("timeout", "CPU limit of 1 s exceeded")
     ] * 2
+
+
+def test_missing_landlock_falls_back_and_warns_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    facts = {"landlock_abi": 0, "seccomp": True, "user_namespaces": True}
+    monkeypatch.setattr(process, "probe_machine", lambda: facts)
+    monkeypatch.setattr(process, "_WARNED", set())
+    config = SandboxConfig(timeout_s=5, warm_processes=1)
+    with caplog.at_level(logging.WARNING, logger="arcloop.sandbox.process"):
+        for _ in range(2):
+            with ProcessSandbox(config) as box:
+                assert box.mode == "fresh"
+                assert box.protections().missing == ("Landlock",)
+                assert box.run_sync(ROTATE, [GRID])[0].grid == ROT90
+    warnings = [r.getMessage() for r in caplog.records if "SANDBOX DEGRADED" in r.getMessage()]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("SANDBOX DEGRADED: Landlock missing")
