@@ -233,7 +233,11 @@ class ProcessSandbox:
     async def _take_child(self) -> Child:
         if self.mode == "fresh":
             tmpdir = tempfile.mkdtemp(dir=self._root)
-            child = await spawn_fresh(self._settings, tmpdir)
+            try:
+                child = await spawn_fresh(self._settings, tmpdir)
+            except OSError as exc:
+                shutil.rmtree(tmpdir, ignore_errors=True)
+                raise SandboxError(f"could not start a sandbox interpreter: {exc}") from exc
             child.release = lambda: shutil.rmtree(tmpdir, ignore_errors=True)
             return child
         servers = [s for s in self._servers if not s.broken]
@@ -254,6 +258,15 @@ class ProcessSandbox:
 
     async def _drive(self, child: Child, job: bytes, n: int) -> list[Outcome] | None:
         """Give ``child`` its job and collect its results; None when it died before starting."""
+        try:
+            return await self._collect(child, job, n)
+        finally:  # also on cancellation: the child is dead by now, release what it held
+            if self.mode == "fresh":  # our own child: reap it before its temp dir goes
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
+            child.release()
+
+    async def _collect(self, child: Child, job: bytes, n: int) -> list[Outcome] | None:
         cfg = self.config
         collector = ResultCollector(n, max_bytes=cfg.max_output_bytes)
         timed_out = False
@@ -269,7 +282,7 @@ class ProcessSandbox:
                     collector.feed(data)
         except TimeoutError:
             timed_out = True
-        except BrokenPipeError:
+        except BrokenPipeError:  # it died before reading its job
             pass
         finally:
             child.kill()
@@ -277,28 +290,21 @@ class ProcessSandbox:
                 if fd >= 0:
                     os.close(fd)
             child.job_w = child.result_r = -1
-        try:
-            if collector.complete and not collector.violation:
-                return collector.result()
-            if timed_out:
-                limit = f"wall-clock limit of {cfg.timeout_s} s exceeded"
-                collector.fill(Failure("timeout", limit))
-            elif collector.violation:
-                collector.fill(Failure("killed", collector.violation))
-            elif not collector.started:
-                return None
-            else:
-                try:
-                    status = await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
-                except TimeoutError:
-                    status = None
-                collector.fill(death_failure(status, cpu_seconds=cfg.cpu_seconds))
+        if collector.complete and not collector.violation:
             return collector.result()
-        finally:
-            if self.mode == "fresh":  # our own child: reap it before its temp dir goes
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
-            child.release()
+        if timed_out:
+            collector.fill(Failure("timeout", f"wall-clock limit of {cfg.timeout_s} s exceeded"))
+        elif collector.violation:
+            collector.fill(Failure("killed", collector.violation))
+        elif not collector.started:
+            return None
+        else:
+            try:
+                status = await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
+            except TimeoutError:
+                status = None
+            collector.fill(death_failure(status, cpu_seconds=cfg.cpu_seconds))
+        return collector.result()
 
 
 def _encode_job(code: str, inputs: Sequence[Grid]) -> bytes:
