@@ -120,8 +120,14 @@ def set_no_new_privs() -> None:
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
 
 
-def apply_rlimits(*, address_space: int, cpu_seconds: int, file_size: int, open_files: int) -> None:
-    """Set hard limits (bytes / seconds / count); core dumps are always disabled."""
+def apply_rlimits(
+    *, address_space: int, cpu_seconds: int, file_size: int, open_files: int, no_processes: bool
+) -> None:
+    """Set hard limits (bytes / seconds / count); core dumps are always disabled.
+
+    ``no_processes`` also sets RLIMIT_NPROC to 0 (no new process or thread for a non-root
+    uid): the fork-bomb guard when seccomp is missing.
+    """
     used = resource.getrusage(resource.RUSAGE_SELF)
     cpu = int(used.ru_utime + used.ru_stime) + cpu_seconds
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -129,6 +135,8 @@ def apply_rlimits(*, address_space: int, cpu_seconds: int, file_size: int, open_
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
     resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if no_processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
 def private_tmpfs(path: str, *, size_bytes: int, inodes: int) -> None:

@@ -280,6 +280,7 @@ def _confine_self(
         cpu_seconds=settings["cpu_seconds"],
         file_size=settings["file_bytes"],
         open_files=settings["open_files"],
+        no_processes=not settings["seccomp"],
     )
     if settings["seccomp"]:
         _confine.load_seccomp(allow["seccomp"])

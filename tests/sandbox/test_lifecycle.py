@@ -125,10 +125,14 @@ def test_cpu_limit_is_a_timeout_from_the_wait_status() -> None:
     ] * 2
 
 
-def test_missing_landlock_falls_back_and_warns_once(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(("facts", "missing"), [
+    ({"landlock_abi": 0, "seccomp": True, "user_namespaces": True}, "Landlock"),
+    ({"landlock_abi": 7, "seccomp": False, "user_namespaces": False}, "seccomp"),
+])
+def test_missing_protection_falls_back_and_warns_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    facts: dict[str, object], missing: str,
 ) -> None:
-    facts = {"landlock_abi": 0, "seccomp": True, "user_namespaces": True}
     monkeypatch.setattr(process, "probe_machine", lambda: facts)
     monkeypatch.setattr(process, "_WARNED", set())
     config = SandboxConfig(timeout_s=5, warm_processes=1)
@@ -136,8 +140,8 @@ def test_missing_landlock_falls_back_and_warns_once(
         for _ in range(2):
             with ProcessSandbox(config) as box:
                 assert box.mode == "fresh"
-                assert box.protections().missing == ("Landlock",)
+                assert box.protections().missing == (missing,)
                 assert box.run_sync(ROTATE, [GRID])[0].grid == ROT90
     warnings = [r.getMessage() for r in caplog.records if "SANDBOX DEGRADED" in r.getMessage()]
     assert len(warnings) == 1
-    assert warnings[0].startswith("SANDBOX DEGRADED: Landlock missing")
+    assert warnings[0].startswith(f"SANDBOX DEGRADED: {missing} missing")
