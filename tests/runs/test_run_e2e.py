@@ -234,7 +234,7 @@ def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
             "--concurrency",
             "1",
         ]
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         results = run_dir / "results.jsonl"
         while time.monotonic() < deadline:
