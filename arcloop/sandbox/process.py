@@ -17,6 +17,7 @@ Left out: capturing the program's prints (they are discarded), and per-call limi
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import logging
@@ -88,6 +89,8 @@ class ProcessSandbox:
             self._thread.start()
             ready.wait()
             self._loop = loop
+            # A sandbox nobody closed is still closed when the interpreter exits.
+            atexit.register(self.close)
             asyncio.run_coroutine_threadsafe(self._setup(), loop).result()
 
     def _choose_mode(self, report: ProtectionReport) -> Literal["warm", "fresh"]:
@@ -141,6 +144,7 @@ class ProcessSandbox:
             loop, self._loop = self._loop, None
             if loop is None:
                 return
+            atexit.unregister(self.close)
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(timeout=30)
             loop.call_soon_threadsafe(loop.stop)
