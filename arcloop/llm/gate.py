@@ -147,20 +147,25 @@ class LocalGate:
     async def _take_token(self) -> None:
         # One caller at a time paces; the others queue on the lock in arrival order.
         async with self._pacing:
+            capped = True
             while True:
                 now = self._clock()
                 if now < self._pause_until:
                     await self._sleep(self._pause_until - now)
+                    capped = True
                     continue
                 if now > self._updated:
-                    self._tokens = min(
-                        float(self.burst), self._tokens + (now - self._updated) * self.rate
-                    )
+                    self._tokens += (now - self._updated) * self.rate
+                    if capped:
+                        self._tokens = min(float(self.burst), self._tokens)
                     self._updated = now
                 if self._tokens >= 1.0 - _EPSILON:  # float sums of rate * dt fall just short
                     self._tokens = max(0.0, self._tokens - 1.0)
                     return
                 await self._sleep((1.0 - self._tokens) / self.rate)
+                # Time spent waiting for a token is demand, not idleness: a late wake-up keeps
+                # its overshoot for the next caller, so timer lateness does not lower the rate.
+                capped = False
 
     def release(self) -> None:
         """Give back the in-flight slot taken by ``acquire``."""

@@ -78,6 +78,16 @@ def load_litellm() -> Any:
     return _litellm
 
 
+def _load_and_exercise() -> None:
+    litellm = load_litellm()
+    litellm.completion(
+        model="openai/arcloop-warm-up",
+        messages=[{"role": "user", "content": "warm-up"}],
+        mock_response="ok",
+        api_key="sk-warm-up",
+    )
+
+
 def _int(value: Any) -> int:
     return value if isinstance(value, int) else 0
 
@@ -106,9 +116,14 @@ class LiteLLMTransport:
     """Sends requests through ``litellm.acompletion`` with LiteLLM's retries off."""
 
     async def warm(self) -> None:
-        """Import LiteLLM in a worker thread, so the import never eats a request's deadline."""
+        """Import LiteLLM in a worker thread, so the import never eats a request's deadline.
+
+        LiteLLM also imports modules lazily on its first completion (~0.1-0.3 s of blocking
+        work that would stall the event loop and bunch the first requests together): a mocked
+        completion in the same thread does that work now, without any request.
+        """
         if _litellm is None:
-            await asyncio.to_thread(load_litellm)
+            await asyncio.to_thread(_load_and_exercise)
 
     async def __call__(self, request: ProviderRequest) -> ProviderReply:
         """Send ``request`` and return the reply; LiteLLM's exceptions pass through."""

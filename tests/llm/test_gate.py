@@ -121,3 +121,15 @@ def test_a_gate_is_reusable_in_a_second_event_loop_when_built_inside_it() -> Non
 def test_invalid_limits_are_refused() -> None:
     with pytest.raises(ValueError):
         LocalGate(rate=0, burst=1, max_in_flight=1)
+
+
+def test_late_wake_ups_do_not_lower_the_sustained_rate() -> None:
+    class LateClock(FakeClock):
+        async def sleep(self, seconds: float) -> None:
+            await super().sleep(seconds + 0.01)  # every timer fires 10 ms late
+
+    clock = LateClock(start=0.0)
+    gate = _gate(clock, rate=10.0, burst=1)
+    times = asyncio.run(_acquire_times(gate, clock, 51))
+    # 50 intervals of 0.1 s; the lateness is carried over instead of lost at each grant
+    assert times[-1] - times[0] == pytest.approx(5.0, abs=0.02)
