@@ -294,11 +294,8 @@ def doctor() -> None:
     """Show which sandbox protections are active on this machine."""
     from arcloop.sandbox import doctor_report
 
-    report = doctor_report()
-    for check in report.checks:
-        mark = "ok " if check.ok else "NO "
-        click.echo(f"{mark} {check.name}: {check.detail}")
-    click.echo(report.verdict)
+    for line in doctor_report().lines():
+        click.echo(line)
 
 
 @main.command()

@@ -55,12 +55,16 @@ def test_score_json_of_the_true_solutions(tmp_path: Path) -> None:
     [
         ('{"train": [', "not valid JSON"),
         (
-            json.dumps({"train": [{"input": [[1, 2], [3]], "output": [[1]]}], "test": [{"input": [[1]]}]}),
+            json.dumps(
+                {"train": [{"input": [[1, 2], [3]], "output": [[1]]}], "test": [{"input": [[1]]}]}
+            ),
             "task.json: task task: train[0].input row 1: has 1 cells, row 0 has 2 (ragged grid)",
         ),
     ],
 )
-def test_bad_task_files_give_one_line_and_exit_2(tmp_path: Path, content: str, expected: str) -> None:
+def test_bad_task_files_give_one_line_and_exit_2(
+    tmp_path: Path, content: str, expected: str
+) -> None:
     bad = tmp_path / "task.json"
     bad.write_text(content)
     sub = tmp_path / "s.json"

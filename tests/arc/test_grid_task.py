@@ -37,7 +37,7 @@ def test_docstring_examples_hold(module: object) -> None:
 )
 def test_grid_problems_are_named_precisely(obj: object, reason: str) -> None:
     assert grid_problem(obj) == reason
-    with pytest.raises(TaskValidationError, match="^here "):
+    with pytest.raises(TaskValidationError, match=r"^here "):
         as_grid(obj, where="here")
 
 
