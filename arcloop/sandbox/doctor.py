@@ -1,7 +1,8 @@
 """Which protections the sandbox gets on this machine, for ``arcloop doctor`` and the log.
 
 ``doctor_report()`` probes in a fresh interpreter (it never forks the caller) and returns a
-``ProtectionReport``; ``ProtectionReport.lines()`` gives one human line per protection.
+``ProtectionReport``: ``checks`` (one ``Protection`` per layer, ``ok`` or not), a one-line
+``verdict``, and ``lines()`` for printing.
 Left out: printing (the CLI decides how the report looks).
 """
 
@@ -13,10 +14,10 @@ from typing import Any, Literal
 
 @dataclass(frozen=True, slots=True)
 class Protection:
-    """One protection layer: its name, whether it is active here, and what it does."""
+    """One protection layer: its name, whether it is active here (``ok``), what it does."""
 
     name: str
-    active: bool
+    ok: bool
     detail: str
 
 
@@ -30,7 +31,7 @@ class ProtectionReport:
         user_namespaces: a child can get a private, size-capped tmpfs as its cwd.
         mode: what ``SandboxConfig(mode="auto")`` picks here.
         missing: the protections whose absence forces the slow fallback.
-        protections: every layer, active or not.
+        checks: every layer, active or not.
     """
 
     landlock_abi: int
@@ -38,15 +39,20 @@ class ProtectionReport:
     user_namespaces: bool
     mode: Literal["warm", "fresh"]
     missing: tuple[str, ...]
-    protections: tuple[Protection, ...]
+    checks: tuple[Protection, ...]
+
+    @property
+    def verdict(self) -> str:
+        """One line: the mode the sandbox runs in here, and what is missing."""
+        if not self.missing:
+            return "sandbox mode: warm (fast, fully contained)"
+        return (f"sandbox mode: fresh (missing: {', '.join(self.missing)}; slow fallback, "
+                "less contained)")
 
     def lines(self) -> list[str]:
-        """One line per protection, e.g. ``"[on ] seccomp: ..."``."""
-        head = f"sandbox mode: {self.mode}" + (
-            f" (missing: {', '.join(self.missing)})" if self.missing else ""
-        )
-        return [head] + [
-            f"[{'on ' if p.active else 'OFF'}] {p.name}: {p.detail}" for p in self.protections
+        """The verdict, then one line per check, e.g. ``"[on ] seccomp: ..."``."""
+        return [self.verdict] + [
+            f"[{'on ' if c.ok else 'OFF'}] {c.name}: {c.detail}" for c in self.checks
         ]
 
 
@@ -59,10 +65,11 @@ def report_from_probe(facts: dict[str, Any]) -> ProtectionReport:
     missing = tuple(
         name for name, ok in (("Landlock", abi > 0), ("seccomp", seccomp)) if not ok
     )
-    protections = (
+    checks = (
         Protection("clean environment", True, "children start with an empty environment"),
         Protection("rlimits", True, "address space, CPU seconds, file size, open files, no core"),
-        Protection("process group kill", True, "a wall-clock deadline kills the child"),
+        Protection("wall-clock kill", True,
+                   "a deadline kills the child (its whole process group in the fallback)"),
         Protection("result channel", True, "bounded JSON on a dedicated pipe, grids re-validated"),
         Protection("Landlock filesystem", abi > 0,
                    f"ABI {abi}: read-only stdlib/numpy/scipy, read-write temp dir only"),
@@ -80,7 +87,7 @@ def report_from_probe(facts: dict[str, Any]) -> ProtectionReport:
         user_namespaces=userns,
         mode="fresh" if missing else "warm",
         missing=missing,
-        protections=protections,
+        checks=checks,
     )
 
 

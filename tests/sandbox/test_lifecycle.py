@@ -95,9 +95,10 @@ def test_fresh_fallback_runs_and_contains() -> None:
 
 def test_doctor_report_names_every_protection() -> None:
     report = doctor_report()
-    names = [p.name for p in report.protections]
+    names = [c.name for c in report.checks]
     assert "seccomp" in names and "Landlock filesystem" in names
-    assert report.lines()[0].startswith("sandbox mode: ")
+    assert report.lines()[0] == report.verdict
+    assert report.verdict.startswith(f"sandbox mode: {report.mode}")
     assert report.mode == ("fresh" if report.missing else "warm")
 
 
@@ -105,7 +106,10 @@ def test_missing_protections_force_the_fallback_and_are_named() -> None:
     report = report_from_probe({"landlock_abi": 0, "seccomp": False, "user_namespaces": True})
     assert report.mode == "fresh"
     assert report.missing == ("Landlock", "seccomp")
-    assert report.lines()[0] == "sandbox mode: fresh (missing: Landlock, seccomp)"
+    assert report.verdict == (
+        "sandbox mode: fresh (missing: Landlock, seccomp; slow fallback, less contained)"
+    )
+    assert not next(c for c in report.checks if c.name == "seccomp").ok
 
 
 def test_config_rejects_unknown_and_bad_fields() -> None:
