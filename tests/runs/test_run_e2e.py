@@ -234,20 +234,26 @@ def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
             "--concurrency",
             "1",
         ]
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        results = run_dir / "results.jsonl"
-        while time.monotonic() < deadline:
-            if results.exists() and len(results.read_text().splitlines()) >= 2:
-                break
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        log = tmp_path / "first.log"
+        with open(log, "wb") as stderr:
+            proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            deadline = time.monotonic() + 90
+            results = run_dir / "results.jsonl"
+            while time.monotonic() < deadline and proc.poll() is None:
+                if results.exists() and len(results.read_text().splitlines()) >= 2:
+                    break
+                time.sleep(0.05)
+            assert proc.poll() is None, f"the run ended before the kill: {log.read_text()}"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
         first = fake.count
-        with sqlite3.connect(run_dir / "journal.sqlite") as conn:
+        conn = sqlite3.connect(run_dir / "journal.sqlite", timeout=10)
+        try:
             journaled = conn.execute(
                 "select count(*) from calls where response is not null"
             ).fetchone()[0]
+        finally:
+            conn.close()
         assert 0 < journaled < 2 * 6 + 4
         json.loads(
             (run_dir / "submission.json").read_text()
