@@ -16,7 +16,12 @@ import logging
 from pathlib import Path
 
 from arcloop._io import write_text_atomic
-from arcloop.report.content import task_details, task_line, wanted_call_ids
+from arcloop.report.content import (
+    task_details,
+    task_line,
+    wanted_call_ids,
+    without_iteration_grids,
+)
 from arcloop.report.page import pack, render_page
 from arcloop.report.source import read_responses, read_run
 from arcloop.report.summary import run_figures
@@ -24,10 +29,19 @@ from arcloop.report.summary import run_figures
 log = logging.getLogger(__name__)
 
 REPORT = "report.html"
+MAX_DETAIL_BYTES = 16_000_000
+"""The budget of packed task data (base64 text): a task over its share drops the grids of its
+unchosen iterations, so a big run's report stays near the 20 MB a browser opens with ease."""
 
 
-def build_report(run_dir: Path) -> str:
+def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
     """The report of the run in ``run_dir`` as one self-contained HTML document.
+
+    Args:
+        run_dir: a run directory.
+        max_bytes: the budget for the packed task details; a task over its share
+            (``max_bytes`` / tasks) leaves out the output grids of the iterations no expert
+            chose (the page says so).
 
     Raises:
         JournalError: ``run_dir`` has no readable journal.
@@ -37,25 +51,49 @@ def build_report(run_dir: Path) -> str:
     responses = read_responses(
         run_dir, (call_id for task in source.tasks for call_id in wanted_call_ids(task))
     )
-    packed = [pack(task_details(task, responses)) for task in source.tasks]
+    share = max_bytes // max(len(source.tasks), 1)
+    packed = []
+    lean = 0
+    for task in source.tasks:
+        details = task_details(task, responses)
+        blob = pack(details)
+        if len(blob) > share:
+            blob = pack(without_iteration_grids(details))
+            lean += 1
+        packed.append(blob)
+    if lean:
+        log.info(
+            "%d of %d tasks were over their share of %d bytes: the grids of their unchosen"
+            " iterations are left out",
+            lean,
+            len(packed),
+            share,
+        )
     return render_page(
-        source, lines=lines, figures=run_figures(source, lines), packed_details=packed
+        source,
+        lines=lines,
+        figures=run_figures(source, lines),
+        packed_details=packed,
+        grids_left_out=lean > 0,
     )
 
 
-def write_report(run_dir: Path, *, out: Path | None = None) -> Path:
+def write_report(
+    run_dir: Path, *, out: Path | None = None, max_bytes: int = MAX_DETAIL_BYTES
+) -> Path:
     """Write the report of the run in ``run_dir`` and return where it was written.
 
     Args:
         run_dir: a run directory (it must hold ``journal.sqlite``).
         out: where to write; ``run_dir/report.html`` when None.
+        max_bytes: see ``build_report``.
 
     Raises:
         JournalError: ``run_dir`` has no readable journal.
     """
     run_dir = Path(run_dir)
     target = Path(out) if out is not None else run_dir / REPORT
-    html = build_report(run_dir)
+    html = build_report(run_dir, max_bytes=max_bytes)
     write_text_atomic(target, html)
     log.info("report written to %s (%d bytes)", target, len(html.encode()))
     return target

@@ -293,3 +293,19 @@ def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, An
         "programs": programs,
         "experts": [_expert(e, responses) for e in experts_raw],
     }
+
+
+def without_iteration_grids(details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` with the output grids of every iteration but each expert's chosen one left
+    out (and marked ``grids_left_out``): what a report drops first to stay small, since the
+    feedback text still says where those programs went wrong."""
+    experts = []
+    for x in details["experts"]:
+        iterations = [
+            it
+            if it["iteration"] == x["best"] or not (it["train"] or it["test"])
+            else {**it, "train": [], "test": [], "grids_left_out": True}
+            for it in x["iterations"]
+        ]
+        experts.append({**x, "iterations": iterations})
+    return {**details, "experts": experts}

@@ -60,7 +60,7 @@ def script_json(obj: Any) -> str:
 def pack(obj: Any) -> str:
     """``obj`` as compact JSON, gzipped (reproducibly: no timestamp), in base64."""
     raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
-    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+    return base64.b64encode(gzip.compress(raw, compresslevel=5, mtime=0)).decode("ascii")
 
 
 def unpack(text: str) -> Any:
@@ -176,6 +176,7 @@ def render_page(
     lines: Sequence[TaskLine],
     figures: Sequence[Figure],
     packed_details: Sequence[str],
+    grids_left_out: bool = False,
 ) -> str:
     """The whole report as one HTML document.
 
@@ -185,12 +186,19 @@ def render_page(
         figures: the summary cards.
         packed_details: each task's details (``pack`` of ``content.task_details``), in the
             order of ``lines``.
+        grids_left_out: the details lack the grids of unchosen iterations (the page says so).
     """
     script = _asset("report.js")
     run = source.run
     dataset = run.dataset if run is not None else str(source.summary.get("dataset", "?"))
     digest = run.dataset_hash if run is not None else str(source.summary.get("dataset_hash", ""))
     data = {"palette": list(PALETTE), "tasks": [_line_json(t) for t in lines]}
+    lean_note = (
+        '<p class="muted">This run is big: to keep the file small, the largest tasks leave out'
+        " the output grids of iterations no expert chose (their feedback is kept).</p>"
+        if grids_left_out
+        else ""
+    )
     blobs = "".join(
         f'<script type="application/x-arcloop-task" id="task-{i}">{blob}</script>\n'
         for i, blob in enumerate(packed_details)
@@ -228,6 +236,7 @@ arcloop {escape(__version__)}</p>
 {_errors(source)}
 {config}
 <h2>Tasks</h2>
+{lean_note}
 <div class="toolbar">
 <input type="search" id="filter-text" placeholder="Filter by task id"
  aria-label="Filter by task id">

@@ -6,12 +6,15 @@ A run is written the way the runner writes one: solver results (``Iteration``,
 simulated: each has a seeded skill, its programs get closer to the expected outputs iteration by
 iteration, and one that passes every train pair stops early.
 
-``python -m tests.report.synthetic OUT_DIR [TASKS] [EXPERTS] [ITERATIONS]`` writes a big run
-(ARC-AGI-2 evaluation) and its report, and prints the report's size and build time.
+``python -m tests.report.synthetic OUT_DIR [TASKS] [EXPERTS] [ITERATIONS] [varied|revised]``
+writes a big run (ARC-AGI-2 evaluation, experts that rarely pass) and its report, and prints
+the report's size and build time. ``varied`` programs are unrelated from one iteration to the
+next (the worst case for compression), ``revised`` ones are edits of the previous iteration.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import sqlite3
@@ -104,6 +107,31 @@ def transform(grid):
             out[y, x] = (rank + {rng.randrange(1, 9)}) % 10
     return out.tolist()
 '''
+
+
+@functools.cache
+def _python_corpus() -> str:
+    root = Path(__file__).resolve().parents[2] / "arcloop"
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.py")))
+
+
+def varied_program(task_id: str, expert: int, iteration: int) -> str:
+    """3,000 characters of real, ever different Python (as hard to compress as model code)."""
+    corpus = _python_corpus()
+    start = random.Random(f"{task_id}:{expert}:{iteration}").randrange(len(corpus) - 3_000)
+    return corpus[start : start + 3_000]
+
+
+def revised_program(task_id: str, expert: int, iteration: int) -> str:
+    """A 3,000-character program that each iteration revises: about a fifth of its lines are
+    rewritten from one iteration to the next (how refinement usually looks)."""
+    lines = varied_program(task_id, expert, 0).splitlines()
+    corpus = _python_corpus().splitlines()
+    for i in range(1, iteration + 1):
+        rng = random.Random(f"{task_id}:{expert}:{i}")
+        for k in rng.sample(range(len(lines)), len(lines) // 5):
+            lines[k] = corpus[rng.randrange(len(corpus))]
+    return "\n".join(lines) + "\n"
 
 
 def _perturb(grid: Grid, wrong: int, rng: random.Random) -> Grid:
@@ -274,20 +302,32 @@ def main(argv: Sequence[str]) -> None:
     """Write a big synthetic run and its report; print size and build time."""
     from arcloop.arc.dataset import load_dataset
     from arcloop.report import write_report
+    from arcloop.report.source import read_run
 
     out = Path(argv[0])
-    n_tasks, experts, iterations = (int(a) for a in [*argv[1:], "120", "8", "10"][:3])
+    n_tasks, experts, iterations = (int(a) for a in [*argv[1:4], "120", "8", "10"][:3])
+    program = revised_program if argv[4:5] == ["revised"] else varied_program
     tasks = load_dataset("arc-agi-2/evaluation").tasks[:n_tasks]
-    spec = RunSpec(experts=experts, iterations=iterations, with_calls=True, skill=0.15)
+    spec = RunSpec(
+        experts=experts,
+        iterations=iterations,
+        with_calls=True,
+        skill=0.15,
+        program=program,
+    )
     start = time.perf_counter()
     make_run(out, tasks, spec, dataset="arc-agi-2/evaluation")
     made = time.perf_counter() - start
     start = time.perf_counter()
     report = write_report(out)
     took = time.perf_counter() - start
+    iterations_made = sum(
+        len(x["iterations"]) for t in read_run(out).tasks for x in t.result["experts"]
+    )
     journal = (out / "journal.sqlite").stat().st_size
     print(
-        f"{len(tasks)} tasks x {experts} experts x up to {iterations} iterations:"
+        f"{len(tasks)} tasks x {experts} experts x up to {iterations} iterations"
+        f" ({iterations_made} made, {program.__name__}):"
         f" journal {journal / 1e6:.1f} MB (written in {made:.1f} s),"
         f" report {report.stat().st_size / 1e6:.2f} MB built in {took:.2f} s"
     )

@@ -186,3 +186,19 @@ def test_an_empty_run_still_reports(tmp_path: Path) -> None:
     html = build_report(run_dir)
     assert "No task has finished yet." in html
     assert read_report(html).details == []
+
+
+def test_a_big_report_leaves_out_grids_of_unchosen_iterations(run_dir: Path) -> None:
+    full = read_report(build_report(run_dir))
+    html = build_report(run_dir, max_bytes=1)
+    lean = read_report(html)
+    assert "leave out the output grids of iterations no expert chose" in html
+    for a, b in zip(full.details, lean.details, strict=True):
+        assert a["test"] == b["test"] and a["vote"] == b["vote"] and a["programs"] == b["programs"]
+        for xa, xb in zip(a["experts"], b["experts"], strict=True):
+            for ia, ib in zip(xa["iterations"], xb["iterations"], strict=True):
+                assert ia["feedback"] == ib["feedback"] and ia["code"] == ib["code"]
+                if ia["iteration"] == xa["best"]:
+                    assert ib == ia
+                else:
+                    assert ib["train"] == ib["test"] == [] and ib["grids_left_out"] is True

@@ -246,6 +246,9 @@
       outputs.append(el("div", {}, el("div", { class: "label" }, "Test outputs"),
         el("div", { class: "row" }, it.test.map((g, k) => gridFigure(g, `test ${k + 1}`, { max: 110, expected: d.test[k] ? d.test[k].expected : null })))));
     }
+    if (it.grids_left_out) {
+      outputs.append(el("p", { class: "muted" }, "This iteration's output grids were left out to keep a big report small; its feedback says where it went wrong."));
+    }
     const feedback = it.feedback ? el("div", { class: "feedback" }, el("div", { class: "label" }, "Feedback given to the next iteration"), textBlock(it.feedback)) : null;
     if (outputs.childElementCount || feedback) parts.push(el("div", { class: "split" }, outputs.childElementCount ? outputs : null, feedback));
     parts.push(el("div", {}, el("div", { class: "label" }, "Program"), it.code ? codeBlock(it.code) : el("p", { class: "muted" }, "No program was extracted.")));
