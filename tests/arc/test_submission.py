@@ -99,3 +99,11 @@ def test_atomic_write_leaves_old_file_when_serialisation_fails(tmp_path: Path) -
         write_json_atomic(path, {"a": object()})
     assert json.loads(path.read_text()) == {"a": 1}
     assert os.listdir(tmp_path) == ["submission.json"]
+
+
+def test_atomic_write_gives_files_the_usual_mode(tmp_path: Path) -> None:
+    mask = os.umask(0)
+    os.umask(mask)
+    path = tmp_path / "summary.json"
+    write_json_atomic(path, {})
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
