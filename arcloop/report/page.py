@@ -89,16 +89,16 @@ def _cards(figures: Sequence[Figure]) -> str:
     )
 
 
-# (header, sort type, extra class)
+# (header, sort type, extra class, tooltip)
 _COLUMNS = (
-    ("#", "num", ""),
-    ("Task", "text", "text"),
-    ("Result", "num", "text"),
-    ("Cost", "num", ""),
-    ("Iter.", "num", ""),
-    ("Agree", "num", ""),
-    ("Time", "num", ""),
-    ("Tokens", "num", ""),
+    ("#", "num", "", "order in which the tasks finished"),
+    ("Task", "text", "text", "task id"),
+    ("Result", "num", "text", "solved: every test output right; partly: some"),
+    ("Cost", "num", "", "money spent on the task's model calls"),
+    ("Iter.", "num", "", "candidate programs made, all experts together"),
+    ("Agree", "num", "", "experts in the winning vote group / experts"),
+    ("Time", "num", "", "wall-clock time of the task"),
+    ("Tokens", "num", "", "prompt and completion tokens"),
 )
 
 
@@ -133,8 +133,8 @@ def _task_table(lines: Sequence[TaskLine]) -> str:
     if not lines:
         return '<p class="empty-note">No task has finished yet.</p>'
     head = ""
-    for name, kind, cls in _COLUMNS:
-        attrs = f' data-type="{kind}"'
+    for name, kind, cls, tooltip in _COLUMNS:
+        attrs = f' data-type="{kind}" title="{escape(tooltip)}"'
         attrs += f' class="{cls}"' if cls else ""
         attrs += ' aria-sort="ascending"' if name == "#" else ""
         head += f"<th{attrs}>{escape(name)}</th>"

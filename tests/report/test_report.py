@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -202,3 +203,20 @@ def test_a_big_report_leaves_out_grids_of_unchosen_iterations(run_dir: Path) -> 
                     assert ib == ia
                 else:
                     assert ib["train"] == ib["test"] == [] and ib["grids_left_out"] is True
+
+
+def test_a_journal_without_run_tables_is_a_journal_error(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "journal.sqlite")  # a journal the runs layer never wrote to
+    conn.close()
+    with pytest.raises(JournalError, match="cannot read the run tables"):
+        build_report(tmp_path)
+
+
+def test_the_policy_allows_exactly_the_page_script(run_dir: Path) -> None:
+    html = build_report(run_dir)
+    page = read_report(html)
+    digest = base64.b64encode(hashlib.sha256(page.scripts[-1].text.encode()).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert policy is not None
+    assert f"script-src 'sha256-{digest}'" in policy.group(1)
+    assert "default-src 'none'" in policy.group(1)
