@@ -104,10 +104,13 @@ def _allowlist() -> dict[str, Any]:
         dirs += [package, package + ".libs"]
     with open("/proc/self/maps", encoding="utf-8") as maps:
         mapped = {line.split(None, 5)[5].strip() for line in maps if len(line.split(None, 5)) == 6}
+    # Shared libraries already mapped (libc, libpython, ...) stay readable for lazy dlopen;
+    # never one from another package in site-packages.
     for path in sorted(mapped):
-        if path.startswith("/") and ".so" in path and not any(
-            path.startswith(d + os.sep) for d in dirs
-        ):
+        parts = path.split(os.sep)
+        if (path.startswith("/") and ".so" in path
+                and "site-packages" not in parts and "dist-packages" not in parts
+                and not any(path.startswith(d + os.sep) for d in dirs)):
             files.append(path)
     return {"dirs": dirs, "files": files, "listable": listable}
 

@@ -142,3 +142,16 @@ def test_collector_violations(data: bytes, violation: str) -> None:
     collector.feed(data)
     assert collector.violation == violation
     assert collector.complete
+
+
+def test_the_promised_libraries_import_in_the_child(sandbox: ProcessSandbox) -> None:
+    # Not preloaded by the warm server: these load lazily, under Landlock, in the child.
+    outcomes = _run(sandbox, """
+        import decimal, difflib, json, queue, textwrap, unicodedata, zlib
+        import numpy.linalg
+        import scipy.optimize, scipy.signal, scipy.spatial, scipy.stats
+        def transform(grid):
+            tree = scipy.spatial.cKDTree([[0, 0], [1, 1]])
+            return [[int(tree.query([1, 1])[1]), int(scipy.stats.mode([3, 3, 1]).mode)]]
+    """, [GRID])
+    assert outcomes[0].grid == ((1, 3),)
