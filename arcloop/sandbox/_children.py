@@ -216,6 +216,10 @@ async def spawn_fresh(settings: dict[str, Any], tmpdir: str) -> Child:
             stdin=job_r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(result_w,), env=clean_environment(), start_new_session=True,
         )
+    except BaseException:
+        os.close(job_w)
+        os.close(result_r)
+        raise
     finally:
         os.close(job_r)
         os.close(result_w)
