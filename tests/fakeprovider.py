@@ -36,7 +36,8 @@ API (all thread-safe):
   ``Fault.auth(status=401)``, ``Fault.bad_request()``.
 - ``requests``: list of ``RecordedRequest(path, body, time)`` in arrival order (``body`` is
   the decoded JSON); ``count``: requests received; ``rate_limited``: 429s the rate
-  enforcement answered; ``reset()`` clears the record and counters.
+  enforcement answered (``rate_limited_at``: their request indices); ``reset()`` clears
+  the record and counters.
 """
 
 from __future__ import annotations
@@ -226,6 +227,7 @@ class FakeProvider:
         self.fault_fn: Callable[[int, Any], Fault | None] | None = None
         self.requests: list[RecordedRequest] = []
         self.rate_limited = 0
+        self.rate_limited_at: list[int] = []
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -287,6 +289,7 @@ class FakeProvider:
             self.requests.clear()
             self._faults.clear()
             self.rate_limited = 0
+            self.rate_limited_at.clear()
 
     def _take_token(self) -> bool:
         assert self.rate is not None
@@ -308,6 +311,7 @@ class FakeProvider:
                 fault = self.fault_fn(index, body)
             if fault is None and self.rate is not None and not self._take_token():
                 self.rate_limited += 1
+                self.rate_limited_at.append(index)
                 fault = Fault.rate_limited(retry_after="1")
         if fault is not None and fault.kind == "hang":
             self._stopping.wait(min(fault.seconds, self.max_hang))
