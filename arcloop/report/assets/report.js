@@ -63,7 +63,7 @@
   function drawGrid(grid, max, wrong) {
     const rows = grid.length, cols = grid[0].length;
     const cell = Math.max(3, Math.min(22, Math.floor(max / Math.max(rows, cols))));
-    const gap = cell >= 7 ? 1 : 0;
+    const gap = cell >= 6 ? 1 : 0;
     const width = cols * cell + gap, height = rows * cell + gap;
     const ratio = window.devicePixelRatio || 1;
     const canvas = el("canvas", { title: dims(grid), "data-rows": rows, "data-cols": cols });
@@ -82,18 +82,26 @@
       }
     }
     if (wrong && wrong.length) {
-      // a wrong cell gets a white cross with a dark edge: visible on every ARC colour
-      const inset = Math.max(1, cell * 0.22);
+      // a wrong cell is crossed (big cells) or ringed (small ones), white over a dark edge so
+      // the mark shows on every ARC colour
       for (const [r, c] of wrong) {
-        const x0 = c * cell + gap + inset, y0 = r * cell + gap + inset;
-        const x1 = (c + 1) * cell - inset, y1 = (r + 1) * cell - inset;
-        for (const [style, w] of [["rgba(0,0,0,0.75)", Math.max(2.5, cell / 4.5)], ["#ffffff", Math.max(1.2, cell / 9)]]) {
-          g.strokeStyle = style;
-          g.lineWidth = w;
-          g.beginPath();
-          g.moveTo(x0, y0); g.lineTo(x1, y1);
-          g.moveTo(x1, y0); g.lineTo(x0, y1);
-          g.stroke();
+        const x = c * cell + gap, y = r * cell + gap, size = cell - gap;
+        if (cell >= 12) {
+          const inset = cell * 0.22;
+          for (const [style, w] of [["rgba(0,0,0,0.75)", cell / 4.5], ["#ffffff", cell / 9]]) {
+            g.strokeStyle = style;
+            g.lineWidth = w;
+            g.beginPath();
+            g.moveTo(x + inset, y + inset); g.lineTo(x + size - inset, y + size - inset);
+            g.moveTo(x + size - inset, y + inset); g.lineTo(x + inset, y + size - inset);
+            g.stroke();
+          }
+        } else {
+          g.lineWidth = 1;
+          g.strokeStyle = "#000000";
+          g.strokeRect(x + 0.5, y + 0.5, size - 1, size - 1);
+          g.strokeStyle = "#ffffff";
+          g.strokeRect(x + 1.5, y + 1.5, Math.max(size - 3, 0.5), Math.max(size - 3, 0.5));
         }
       }
     }
@@ -102,7 +110,7 @@
 
   // A captioned grid; with ``expected`` its wrong cells are crossed and the caption says how
   // it compares.
-  function gridFigure(code, label, { max = 168, expected = null } = {}) {
+  function gridFigure(code, label, { max = 176, expected = null } = {}) {
     const fig = el("figure", { class: "grid" });
     if (code === null || code === undefined) {
       fig.append(el("div", { class: "nogrid" }, "no grid"), el("figcaption", {}, el("b", {}, label)));
@@ -187,9 +195,9 @@
   function trainSection(d) {
     return el("div", { class: "row" }, d.train.map((p, k) =>
       el("div", { class: "pair" },
-        gridFigure(p.input, `pair ${k + 1} input`, { max: 120 }),
+        gridFigure(p.input, `pair ${k + 1} input`, { max: 140 }),
         el("span", { class: "arrow" }, "→"),
-        gridFigure(p.output, "output", { max: 120 }))));
+        gridFigure(p.output, "output", { max: 140 }))));
   }
 
   function voteSection(d) {
