@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from arcloop import __version__
+from arcloop._aio import gather_or_fail
 from arcloop._io import write_json_atomic, write_text_atomic
 from arcloop._sqlite import connect
 from arcloop.arc.dataset import Dataset, load_dataset
@@ -37,8 +38,8 @@ from arcloop.errors import AuthenticationError, CostBudgetExceededError
 from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.registry import Registry
-from arcloop.llm.types import Completion, Message, ModelClient
 from arcloop.runs.config import RunConfig, expert_models
+from arcloop.runs.executor import Executor, ExecutorFactory, default_executor_factory
 from arcloop.runs.journal import (
     StoredTask,
     TaskRow,
@@ -51,8 +52,6 @@ from arcloop.runs.journal import (
 )
 from arcloop.runs.progress import ProgressView, QuietView, RunState, TaskLine
 from arcloop.runs.results import attempt_grids, task_row
-from arcloop.solver.config import ExpertSpec
-from arcloop.solver.ensemble import solve_task
 from arcloop.solver.results import TaskResult
 
 logger = logging.getLogger(__name__)
@@ -92,38 +91,6 @@ class RunSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
-
-
-class _TaskCapped:
-    """A model client that also charges one task's dollar cap, shared by its experts."""
-
-    def __init__(self, client: ModelClient, account: _TaskAccount) -> None:
-        self._client = client
-        self._account = account
-
-    @property
-    def name(self) -> str:
-        return self._client.name
-
-    async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
-        self._account.check()
-        completion = await self._client.complete(messages, sample_key=sample_key)
-        self._account.spent_usd += completion.cost_usd
-        return completion
-
-
-@dataclass
-class _TaskAccount:
-    task_id: str
-    max_cost_usd: float | None
-    spent_usd: float = 0.0
-
-    def check(self) -> None:
-        if self.max_cost_usd is not None and self.spent_usd >= self.max_cost_usd:
-            raise CostBudgetExceededError(
-                f"task {self.task_id}: cost cap reached: ${self.spent_usd:.4f}"
-                f" of ${self.max_cost_usd:.4f}"
-            )
 
 
 @dataclass
@@ -216,14 +183,12 @@ def _summary(
     )
 
 
-SandboxFactory = Callable[[RunConfig], Any]
-"""Builds the run's sandbox: an async context manager yielding a ``Sandbox``."""
-
-
-def _default_sandbox(config: RunConfig) -> Any:
-    from arcloop.sandbox import ProcessSandbox
-
-    return ProcessSandbox(config.sandbox)
+def _budget_left(gateway: LLMGateway) -> bool:
+    try:
+        gateway.ledger.check()
+    except CostBudgetExceededError:
+        return False
+    return True
 
 
 def load_run_dataset(config: RunConfig) -> Dataset:
@@ -238,7 +203,7 @@ async def execute_run(
     *,
     view: Callable[[RunState], ProgressView] = lambda state: QuietView(),
     gateway: LLMGateway | None = None,
-    sandbox_factory: SandboxFactory = _default_sandbox,
+    executor_factory: ExecutorFactory | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> RunSummary:
     """Run (or resume) the evaluation described by ``config`` in ``run_dir``.
@@ -249,7 +214,8 @@ async def execute_run(
         view: builds the progress view from the run's live state.
         gateway: the LLM gateway (built from the config and journal when None; tests pass
             one with a fake transport or clock).
-        sandbox_factory: builds the sandbox.
+        executor_factory: builds what solves tasks (default: by ``config.run.executor``,
+            in this process or on Ray).
         clock: monotonic seconds, for elapsed time.
 
     Returns:
@@ -306,11 +272,12 @@ async def execute_run(
         stopped_by_budget = False
         with view(state) as shown:
             try:
+                make_executor = executor_factory or default_executor_factory(config)
                 stopped_by_budget = await _solve_all(
                     todo,
                     config=config,
-                    gateway=gateway,
-                    sandbox_factory=sandbox_factory,
+                    executor=make_executor(config, gateway),
+                    budget_left=lambda: _budget_left(gateway),
                     on_done=lambda task, result, seconds, started_utc: _finish_task(
                         conn, record.id, task, result, seconds, started_utc, outputs, state, shown
                     ),
@@ -367,8 +334,8 @@ async def _solve_all(
     tasks: list[Task],
     *,
     config: RunConfig,
-    gateway: LLMGateway,
-    sandbox_factory: SandboxFactory,
+    executor: Executor,
+    budget_left: Callable[[], bool],
     on_done: Callable[[Task, TaskResult, float, str], None],
 ) -> bool:
     """Solve ``tasks`` with at most ``concurrency`` in flight; True if the budget stopped it."""
@@ -377,65 +344,19 @@ async def _solve_all(
     limit = asyncio.Semaphore(config.run.concurrency)
     stopped = False
 
-    def budget_left() -> bool:
-        try:
-            gateway.ledger.check()
-        except CostBudgetExceededError:
-            return False
-        return True
+    async def one(task: Task) -> None:
+        nonlocal stopped
+        async with limit:
+            if not budget_left():
+                stopped = True
+                return
+            t0 = time.monotonic()
+            started_utc = _utc_now()
+            result = await executor.solve(task)
+            on_done(task, result, time.monotonic() - t0, started_utc)
+            if not budget_left():
+                stopped = True
 
-    async with sandbox_factory(config) as sandbox:
-
-        async def one(task: Task) -> None:
-            nonlocal stopped
-            async with limit:
-                if not budget_left():
-                    stopped = True
-                    return
-                t0 = time.monotonic()
-                started_utc = _utc_now()
-                result = await solve_task(
-                    task,
-                    config.solver,
-                    client_for=_client_factory(config, gateway, task.id),
-                    sandbox=sandbox,
-                )
-                on_done(task, result, time.monotonic() - t0, started_utc)
-                if not budget_left():
-                    stopped = True
-
-        await _all_or_fail([one(t) for t in tasks])
+    async with executor:
+        await gather_or_fail([one(t) for t in tasks])
     return stopped
-
-
-def _client_factory(
-    config: RunConfig, gateway: LLMGateway, task_id: str
-) -> Callable[[ExpertSpec], ModelClient]:
-    account = _TaskAccount(task_id, config.run.task_budget_usd)
-
-    def client_for(spec: ExpertSpec) -> ModelClient:
-        budget = gateway.budget(
-            max_total_time=spec.config.max_total_time or None,
-            max_total_timeouts=spec.config.max_total_timeouts or None,
-        )
-        client = gateway.client(
-            spec.model, budget=budget, props={"temperature": spec.config.temperature}
-        )
-        return _TaskCapped(client, account)
-
-    return client_for
-
-
-async def _all_or_fail(coroutines: list[Any]) -> None:
-    """Await every coroutine; on the first exception cancel the rest and raise it."""
-    tasks = [asyncio.ensure_future(c) for c in coroutines]
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for t in done:
-            exc = None if t.cancelled() else t.exception()
-            if exc is not None:
-                raise exc
-    finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
