@@ -334,6 +334,7 @@ class FakeProvider:
         if fault.kind == "not_json":
             handler.send(200, b"<html>upstream proxy error</html>")
             return
+        error: dict[str, Any]
         if fault.kind == "context":
             error = {
                 "message": "This model's maximum context length is 8192 tokens. However, your"
