@@ -16,11 +16,11 @@ from arcloop.arc.dataset import load_dataset
 from arcloop.arc.task import Task
 from arcloop.errors import JournalError
 from arcloop.report import REPORT, build_report, write_report
-from arcloop.report.content import grid_code, task_line
+from arcloop.report.content import grid_code, task_details, task_line
 from arcloop.report.fmt import money
-from arcloop.report.page import script_json
+from arcloop.report.page import pack, script_json, unpack
 from arcloop.report.source import read_run
-from arcloop.runs.journal import candidates_of, finished_tasks
+from arcloop.runs.journal import StoredTask, candidates_of, finished_tasks
 from tests.report.parse import read_report, segments_text
 from tests.report.synthetic import RunSpec, make_run, renamed
 
@@ -220,3 +220,38 @@ def test_the_policy_allows_exactly_the_page_script(run_dir: Path) -> None:
     assert policy is not None
     assert f"script-src 'sha256-{digest}'" in policy.group(1)
     assert "default-src 'none'" in policy.group(1)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {},
+        {"task": {"train": [{"input": [[1]]}], "test": [{}]}, "experts": [{}], "vote": [{}]},
+        {
+            "task": {"train": "nope", "test": [{"input": [[1, 2], [3]]}]},
+            "attempts": [[[[10]]], None],
+            "experts": [{"expert": "x", "iterations": [{"code": 5, "train_outputs": [[[True]]]}]}],
+            "vote": [{"members": [[0], [1, 2, 3], "a"], "outputs": [None], "size": "2"}],
+        },
+    ],
+)
+def test_odd_stored_results_never_stop_the_report(result: dict[str, object]) -> None:
+    task = StoredTask(
+        task_id="odd",
+        attempts=[],
+        correct=None,
+        score=None,
+        cost_usd=0.0,
+        prompt_tokens=0,
+        completion_tokens=0,
+        calls=0,
+        replayed_calls=0,
+        seconds=0.0,
+        finished_utc="",
+        result=result,
+    )
+    line = task_line(1, task)
+    assert line.status == "unscored"
+    details = unpack(pack(task_details(task, {})))
+    assert details["id"] == "odd"
+    assert all(g is None for t in details["test"] for g in [t["input"], *t["attempts"]])
