@@ -156,6 +156,20 @@ def _errors(source: RunSource) -> str:
     )
 
 
+def _when(stamp: str) -> str:
+    """``2026-11-25T12:22:03.123Z`` as ``2026-11-25 12:22 UTC``."""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else stamp
+
+
+def _times(source: RunSource) -> str:
+    out = ""
+    if source.started_utc:
+        out += f" · started {escape(_when(source.started_utc))}"
+    if source.updated_utc and source.updated_utc[:16] != (source.started_utc or "")[:16]:
+        out += f" · last updated {escape(_when(source.updated_utc))}"
+    return out
+
+
 def _line_json(t: TaskLine) -> dict[str, Any]:
     return {
         "id": t.task_id,
@@ -224,8 +238,8 @@ def render_page(
 <header class="top">
 <h1>arcloop run <span class="name">{escape(source.name)}</span></h1>
 <p class="meta">dataset <b>{escape(dataset)}</b> · sha256
-<code title="{escape(digest)}">{escape(digest[:16])}</code> ·
-arcloop {escape(__version__)}</p>
+<code title="{escape(digest)}">{escape(digest[:16])}</code>{_times(source)} ·
+report by arcloop {escape(__version__)}</p>
 </header>
 <main>
 <section class="cards">{_cards(figures)}</section>

@@ -42,6 +42,8 @@ class RunSource:
         summary: ``summary.json`` as a mapping ({} when absent or unreadable).
         config_toml: the resolved config as run ("" when absent).
         tasks: the finished tasks, in the order they finished.
+        started_utc: when the run was first started (ISO 8601), when the journal says.
+        updated_utc: when the run (or its last leg) last changed state, when the journal says.
     """
 
     name: str
@@ -49,6 +51,8 @@ class RunSource:
     summary: Mapping[str, Any]
     config_toml: str
     tasks: tuple[StoredTask, ...]
+    started_utc: str | None = None
+    updated_utc: str | None = None
 
 
 def _read_summary(path: Path) -> Mapping[str, Any]:
@@ -80,6 +84,11 @@ def read_run(run_dir: Path) -> RunSource:
     try:
         run = load_run(conn)
         tasks = tuple(finished_tasks(conn))
+        times = None
+        if run is not None:
+            times = conn.execute(
+                "SELECT created_utc, updated_utc FROM runs WHERE id = ?", (run.id,)
+            ).fetchone()
     except sqlite3.DatabaseError as e:
         raise JournalError(f"{run_dir / JOURNAL}: cannot read the run tables: {e}") from e
     finally:
@@ -94,6 +103,8 @@ def read_run(run_dir: Path) -> RunSource:
         summary=_read_summary(run_dir / SUMMARY),
         config_toml=config_toml,
         tasks=tasks,
+        started_utc=times["created_utc"] if times is not None else None,
+        updated_utc=times["updated_utc"] if times is not None else None,
     )
 
 

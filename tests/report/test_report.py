@@ -157,6 +157,7 @@ def test_a_run_without_summary_or_calls_table(tmp_path: Path, tasks: tuple[Task,
     total = sum(t.cost_usd for t in read_run(run_dir).tasks)
     assert f'<div class="value">{money(total)}</div>' in html
     assert "3 / 3" in html  # tasks finished, counted from the journal
+    assert re.search(r"started \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
 
 
 def test_an_unscored_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
