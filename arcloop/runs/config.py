@@ -55,7 +55,7 @@ class RunSettings(BaseModel):
 
 DEFAULTS: dict[str, Any] = {
     "run": {"dataset": DEFAULT_DATASET},
-    "experts": [{"model": SEARCH_MODEL, "iterations": 1}],
+    "experts": [{"model": SEARCH_MODEL, "iterations": 2}],
 }
 
 

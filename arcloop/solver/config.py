@@ -6,6 +6,7 @@ The TOML contract (shared with the LLM layer's ``[models."..."]`` and the runs l
     grid_format = "spaced"                 # "spaced" | "compact" | "json"
     default_prompt = "solver-1"            # when neither the expert nor a model glob says
     prompts = { "openai/*" = "solver-3" }  # solver template per model name or glob
+    backfill_attempts = true               # a missing attempt_2 comes from other iterations
 
     [[experts]]
     model = "gemini/gemini-3-pro-preview"  # "local/search" = the offline search expert
@@ -77,6 +78,7 @@ class SolverConfig(BaseModel):
 
     experts: tuple[ExpertConfig, ...] = Field(min_length=1)
     grid_format: GridFormat = "spaced"
+    backfill_attempts: bool = True
     default_prompt: str = DEFAULT_SOLVER_PROMPT
     prompts: dict[str, str] = Field(default_factory=dict)
 

@@ -106,7 +106,7 @@ async def solve_task(
         )
 
     results = await _gather_or_fail([run(s) for s in specs])
-    outcome = vote(results, n_tests=len(task.test_inputs))
+    outcome = vote(results, n_tests=len(task.test_inputs), backfill=config.backfill_attempts)
     iterations = [it for r in results for it in r.iterations]
     result = TaskResult(
         task_id=task.id,

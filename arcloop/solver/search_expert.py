@@ -2,14 +2,16 @@
 
 The search (``arcloop.search.search``) is CPU-bound and runs in a worker thread. Each program it
 returns becomes one iteration, run through the same sandbox and scored the same way as a model's
-program (cost 0, no model call), so its result votes alongside LLM experts unchanged. The first
-program that solves every train pair ends the expert, as in the LLM loop. If the search itself
+program (cost 0, no model call), so its result votes alongside LLM experts unchanged. Every
+program returned is run (each costs milliseconds), and the expert offers the earliest of the
+best-scoring ones: the search ranks its programs, so on a tie its own order wins. The others
+stay available to the vote's backfill, which gives the search a second attempt. If the search itself
 raises, the expert offers nothing (``stop = "no_programs"``, the error recorded and logged)
 rather than cancelling the other experts.
 
 Settings taken from the expert's entry: ``iterations`` is the most programs asked of the search;
 ``max_total_time`` (when above 0) is its time limit, else ``DEFAULT_SEARCH_TIME_S``;
-``return_best`` chooses the offered iteration as for an LLM expert.
+``return_best`` is not used (the search's ranking decides).
 
 Not here: the search itself (``arcloop.search``), which is injectable so tests and other searches
 can stand in for it.
@@ -27,7 +29,7 @@ from arcloop.arc.task import Task
 from arcloop.errors import ConfigError
 from arcloop.sandbox.types import Sandbox
 from arcloop.solver.config import ExpertSpec
-from arcloop.solver.expert import choose_iteration, scored_iteration
+from arcloop.solver.expert import scored_iteration
 from arcloop.solver.results import ExpertResult, Iteration, StopReason
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,12 @@ def default_search() -> SearchFunction:
     if found is None:
         raise ConfigError('model "local/search" is not available: arcloop.search has no search()')
     return cast(SearchFunction, found)
+
+
+def _earliest_best(iterations: Sequence[Iteration]) -> int | None:
+    if not iterations:
+        return None
+    return max(iterations, key=lambda it: (it.train_score, -it.number)).number
 
 
 class SearchExpert:
@@ -117,7 +125,6 @@ class SearchExpert:
             iterations.append(iteration)
             if iteration.passed_all_train:
                 stop = "solved"
-                break
         logger.debug("%s on task %s: %d programs, %s", spec.name, task.id, len(iterations), stop)
         return ExpertResult(
             index=spec.index,
@@ -125,6 +132,6 @@ class SearchExpert:
             model=config.model,
             prompt="",
             iterations=tuple(iterations),
-            chosen=choose_iteration(iterations, return_best=config.return_best),
+            chosen=_earliest_best(iterations),
             stop=stop,
         )

@@ -15,6 +15,11 @@ Rules, in order:
    every other member, group by group: diversity first.
 6. For each test input, ``attempt_1`` and ``attempt_2`` are the first two distinct grids met when
    walking the ranking (None if fewer exist).
+7. With ``backfill`` (arcloop's extension; off in the ``poetiq-*`` presets, which reproduce the
+   published algorithm), a test input still short of two grids takes them from the experts'
+   other iterations, best first (passing, then train score, then expert and iteration number).
+   It only fills what would otherwise be a placeholder, so it never displaces a vote; it is
+   what gives a single expert (or the offline search) a second attempt.
 
 Worked example (one test input; grids named A, B, C)::
 
@@ -43,7 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from arcloop.arc.grid import Grid, is_grid
-from arcloop.solver.results import Attempts, ExpertResult, VoteGroup
+from arcloop.solver.results import Attempts, ExpertResult, Iteration, VoteGroup
 
 Outputs = tuple[Grid | None, ...]
 
@@ -90,12 +95,20 @@ def _offers(result: ExpertResult, n_tests: int) -> Outputs | None:
     return outputs if any(g is not None for g in outputs) else None
 
 
-def vote(results: Sequence[ExpertResult], *, n_tests: int) -> Vote:
+def _runners_up(results: Sequence[ExpertResult]) -> list[Iteration]:
+    """Every expert's iterations other than the chosen one, best first."""
+    others = [(r.index, it) for r in results for it in r.iterations if it.number != r.chosen]
+    others.sort(key=lambda e: (not e[1].passed_all_train, -e[1].train_score, e[0], e[1].number))
+    return [it for _, it in others]
+
+
+def vote(results: Sequence[ExpertResult], *, n_tests: int, backfill: bool = False) -> Vote:
     """Group, rank and pick the attempts (see the module docstring for the rules).
 
     Args:
         results: every expert's result, in any order.
         n_tests: the task's number of test inputs.
+        backfill: fill missing attempts from the experts' other iterations (rule 7).
     """
     passing: dict[Outputs, list[ExpertResult]] = {}
     failing: dict[Outputs, list[ExpertResult]] = {}
@@ -132,6 +145,14 @@ def vote(results: Sequence[ExpertResult], *, n_tests: int) -> Vote:
                 picked.append(grid)
                 if len(picked) == 2:
                     break
+        if backfill and len(picked) < 2:
+            for it in _runners_up(results):
+                grids = it.test_grids
+                grid = grids[t] if t < len(grids) else None
+                if grid is not None and is_grid(grid) and grid not in picked:
+                    picked.append(grid)
+                    if len(picked) == 2:
+                        break
         picked_or_none: list[Grid | None] = [*picked, None, None]
         attempts.append(Attempts(picked_or_none[0], picked_or_none[1]))
     return Vote(groups=groups, ranking=ranking, attempts=tuple(attempts))

@@ -124,8 +124,10 @@ def test_a_mixed_ensemble_of_search_and_llm_experts() -> None:
     assert (limit, max_programs) == (2.5, 5)
     searched = result.experts[0]
     assert searched.model == "local/search"
-    assert [it.program_name for it in searched.iterations] == ["identity", "mirror"]
+    # every program found is run; the earliest best (the mirror, which passes) is offered
+    assert [it.program_name for it in searched.iterations] == ["identity", "mirror", "x"]
     assert searched.stop == "solved"
+    assert searched.chosen == 2
     assert searched.calls == 0 and searched.cost_usd == 0.0
     assert [(e.index, e.seed) for e in result.experts] == [(0, 0), (1, 11), (2, 12)]
     prompt = models[1].calls[0].prompt
@@ -284,3 +286,18 @@ def test_config_from_document_and_expansion() -> None:
 def test_config_errors_name_the_key(doc: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         SolverConfig.from_document(doc)
+
+
+def test_backfill_gives_a_single_search_expert_a_second_attempt() -> None:
+    search = FakeSearch([Found("identity", IDENTITY), Found("mirror", FLIP)])
+    config = SolverConfig(experts=(ExpertConfig(model="local/search", iterations=2),))
+    result = solve(config, {}, search=search)
+    assert result.attempts[0].attempt_1 == FLIPPED_TEST
+    assert result.attempts[0].attempt_2 is not None
+    assert result.attempts[0].attempt_2 != FLIPPED_TEST
+    faithful = SolverConfig(experts=config.experts, backfill_attempts=False)
+    again = solve(
+        faithful, {}, search=FakeSearch([Found("identity", IDENTITY), Found("mirror", FLIP)])
+    )
+    assert again.attempts[0].attempt_1 == FLIPPED_TEST
+    assert again.attempts[0].attempt_2 is None
