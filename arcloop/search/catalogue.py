@@ -150,6 +150,8 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
     out += [step(paint.hollow)]
     out += [step(paint.outline, colour=c, diagonal=d) for c in out_colours for d in (False, True)]
     out += [step(paint.gravity, direction=d) for d in ("down", "up", "left", "right")]
+    out += [step(paint.slide_colour, colour=c, direction=d) for c in in_colours
+            for d in ("down", "up", "left", "right")]
     out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv")]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
     out += [step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)

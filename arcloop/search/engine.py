@@ -47,6 +47,9 @@ LOCAL_SHAPES = ("cross_set", "square_set", "lines", "cross", "square")
 RULE_STATES = 3
 """Depth-1 results (the most promising) that learned rules also finish."""
 
+CELLS_PER_UNIT = 500
+"""Cells (summed over train and test inputs) one budget unit pays for, per application."""
+
 EXTRA_AFTER_FIT = 600
 """Applications still spent after the first fitting program, looking for a distinct second."""
 
@@ -104,11 +107,11 @@ class _Search:
     budget: int
     deadline: float
     clock: Callable[[], float]
-    used: int = 0
+    used: float = 0.0
     seen: set[bytes] = field(default_factory=set)
     fits: list[Found] = field(default_factory=list)
     partial: list[Found] = field(default_factory=list)
-    fit_at: int | None = None
+    fit_at: float | None = None
 
     @property
     def n_train(self) -> int:
@@ -134,8 +137,12 @@ class _Search:
         return (0 if accuracy >= 0.5 else 2, -float(accuracy))
 
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
-        """The step on every grid, or None when it fails or gives an invalid grid anywhere."""
-        self.used += 1
+        """The step on every grid, or None when it fails or gives an invalid grid anywhere.
+
+        Charges the budget one unit per application, more for large grids (the square root
+        of their cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
+        """
+        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
         out = []
         for g in grids:
             try:

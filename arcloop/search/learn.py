@@ -49,6 +49,37 @@ def learn_colour_map(
     return changes or None
 
 
+def neighbourhood_codes(g: Array, shape: str) -> Array:
+    """One integer per cell (row-major) that is equal exactly where ``local_key`` is equal.
+
+    A vectorised stand-in for calling ``local_key`` on every cell while learning.
+    """
+    h, w = g.shape
+    centre = (g + 1).astype(np.int64)
+    if shape == "lines":
+        bits = np.where(g != 0, np.left_shift(1, g), 0).astype(np.int64)
+        rows = np.bitwise_or.reduce(bits, axis=1)
+        cols = np.bitwise_or.reduce(bits, axis=0)
+        lines: Array = ((centre << 20) | (rows[:, None] << 10) | cols[None, :]).ravel()
+        return lines
+    p = np.pad(g, 1, constant_values=-1).astype(np.int64) + 1
+    if shape.startswith("cross"):
+        offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    else:
+        offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    around = [p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in offsets]
+    if shape.endswith("_set"):
+        bits = np.zeros((h, w), dtype=np.int64)
+        for a in around:
+            bits |= np.left_shift(1, a)
+        sets: Array = ((centre << 11) | bits).ravel()
+        return sets
+    code = centre.copy()
+    for a in around:
+        code = code * 11 + a
+    return code.ravel()
+
+
 def learn_local_rule(
     made: Sequence[Array], wanted: Sequence[Array], *, shape: str, apply_to: Sequence[Array]
 ) -> dict[tuple[int, ...], int] | None:
@@ -57,24 +88,35 @@ def learn_local_rule(
     Only neighbourhoods whose centre changes are listed (the rule leaves other cells alone).
     None when shapes differ, when one neighbourhood must become two different colours, when
     nothing changes, or when a grid in ``apply_to`` (the test inputs) has a neighbourhood the
-    train pairs never showed: the rule would be guessing there.
+    train pairs never showed around a cell of a colour that changes somewhere in them: the
+    rule would be guessing there. (Cells of colours that never change are safe to leave.)
     """
-    table: dict[tuple[int, ...], int] = {}
-    for a, b in zip(made, wanted, strict=True):
-        if a.shape != b.shape:
-            return None
-        h, w = a.shape
-        for y in range(h):
-            for x in range(w):
-                key = local_key(a, y, x, shape)
-                if table.setdefault(key, int(b[y, x])) != int(b[y, x]):
-                    return None
+    if any(a.shape != b.shape for a, b in zip(made, wanted, strict=True)):
+        return None
+    codes = np.concatenate([neighbourhood_codes(a, shape) for a in made])
+    before = np.concatenate([a.ravel() for a in made])
+    after = np.concatenate([b.ravel() for b in wanted])
+    known, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    result = np.full(len(known), -1)
+    result[inverse] = after
+    if np.any(result[inverse] != after):
+        return None
+    changed = np.flatnonzero(result != before[first])
+    if len(changed) == 0:
+        return None
+    changing = np.unique(before[first[changed]])
     for g in apply_to:
-        h, w = g.shape
-        if any(local_key(g, y, x, shape) not in table for y in range(h) for x in range(w)):
+        test_codes = neighbourhood_codes(g, shape)[np.isin(g.ravel(), changing)]
+        if not np.all(np.isin(test_codes, known)):
             return None
-    changes = {k: v for k, v in sorted(table.items()) if v != k[0]}
-    return changes or None
+    # Spell each changing neighbourhood out as ``local_key`` does, from a cell that has it.
+    where = [(i, y, x) for i, a in enumerate(made) for y in range(a.shape[0])
+             for x in range(a.shape[1])]
+    table = {}
+    for k in changed.tolist():
+        i, y, x = where[int(first[k])]
+        table[local_key(made[i], y, x, shape)] = int(result[k])
+    return dict(sorted(table.items()))
 
 
 def learn_object_rule(

@@ -96,15 +96,15 @@ def shape_key(g: Array, mask: Array) -> bytes:
 
 
 def select_object(g: Array, diagonal: bool, multicolour: bool, selector: str) -> Array:
-    """The mask of the one object a selector picks.
+    """The mask of the one object (of 2 to 30) a selector picks.
 
     ``selector`` is ``"max_<prop>"`` or ``"min_<prop>"`` for a property of
     ``object_property``, or ``"unique_shape"`` (the one object whose shape occurs once) or
     ``"unique_colour"`` (the one object whose colour set occurs once). Ties raise.
     """
     objects = find_objects(g, diagonal, multicolour, 0)
-    if len(objects) < 2:
-        raise ValueError("fewer than two objects")
+    if not 2 <= len(objects) <= 30:
+        raise ValueError("fewer than two objects, or too many to choose from")
     if selector in ("unique_shape", "unique_colour"):
         if selector == "unique_shape":
             keys = [shape_key(g, m) for m in objects]

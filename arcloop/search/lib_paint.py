@@ -98,45 +98,58 @@ def outline(g: Array, colour: int, diagonal: bool) -> Array:
     return np.where(ring, colour, g)
 
 
+def shift(a: Array, dy: int, dx: int) -> Array:
+    """The array moved by (dy, dx) cells, filled with 0 where nothing moved in."""
+    h, w = a.shape
+    out = np.zeros_like(a)
+    out[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = \
+        a[max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+    return out
+
+
 def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
     """Shoot a ray of its colour from every cell of ``colour`` (-1: every non-zero cell).
 
     ``directions``: letters from ``u d l r`` (and ``1 2 3 4`` for the diagonals up-left,
     up-right, down-left, down-right). Rays paint 0 cells only. With ``stop`` a ray ends at the
-    first non-zero cell, else it passes under them to the edge. Where rays cross, the earlier
-    source in reading order wins.
+    first non-zero cell, else it passes under them to the edge. A cell two rays reach takes
+    the ray of the earlier direction letter; within one direction, the nearest source.
     """
     vectors = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1),
                "1": (-1, -1), "2": (-1, 1), "3": (1, -1), "4": (1, 1)}
-    h, w = g.shape
-    out = g.copy()
     sources = (g != 0) if colour < 0 else (g == colour)
-    for y, x in zip(*np.nonzero(sources), strict=True):
-        for letter in directions:
-            dy, dx = vectors[letter]
-            r, c = y + dy, x + dx
-            while 0 <= r < h and 0 <= c < w:
-                if g[r, c] != 0:
-                    if stop:
-                        break
-                elif out[r, c] == 0:
-                    out[r, c] = g[y, x]
-                r, c = r + dy, c + dx
+    if not sources.any():
+        raise ValueError("no source")
+    out = g.copy()
+    for letter in directions:
+        dy, dx = vectors[letter]
+        arriving = np.zeros_like(g)
+        for _ in range(max(g.shape)):
+            through = arriving if not stop else np.where(g == 0, arriving, 0)
+            leaving = np.where(sources, g, through)
+            nxt = shift(leaving, dy, dx)
+            if np.array_equal(nxt, arriving):
+                break
+            arriving = nxt
+        out = np.where((out == 0) & (arriving != 0), arriving, out)
     return out
 
 
 def connect_pairs(g: Array, directions: str) -> Array:
-    """Join same-coloured cells on a row (``"h"``) or column (``"v"``) with lines over 0 cells."""
+    """Join same-coloured cells on a row (``"h"``) or column (``"v"``) with lines over 0 cells.
+
+    A 0 cell lies on a line of colour c when c occurs on both sides of it in its row (or
+    column); where lines of several colours meet, the lowest colour wins.
+    """
     out = g.copy()
     for axis in directions:
-        view = out if axis == "h" else out.T
+        work = out if axis == "h" else out.T
         source = g if axis == "h" else g.T
-        for i, line in enumerate(source):
-            for colour in np.unique(line[line != 0]):
-                where = np.flatnonzero(line == colour)
-                if len(where) >= 2:
-                    span = view[i, where[0] : where[-1] + 1]
-                    span[span == 0] = colour
+        for colour in np.unique(source[source != 0]):
+            hit = source == colour
+            before = np.cumsum(hit, axis=1) > 0
+            after = np.cumsum(hit[:, ::-1], axis=1)[:, ::-1] > 0
+            work[(work == 0) & before & after] = colour
     return out
 
 
@@ -278,3 +291,30 @@ def periodic_patch(g: Array, mask_colour: int) -> Array:
     """What lies under the ``mask_colour`` rectangle once the repeating pattern is restored."""
     top, left, bottom, right = bbox(g == mask_colour)
     return periodic_fill(g, mask_colour)[top:bottom, left:right]
+
+
+def slide_colour(g: Array, colour: int, direction: str) -> Array:
+    """Slide all cells of ``colour`` together, as one rigid block, until they hit something.
+
+    ``direction``: ``"down"``, ``"up"``, ``"left"`` or ``"right"``. The block stops before the
+    first step that would leave the grid or cover a non-zero cell of another colour.
+    """
+    dy, dx = {"down": (1, 0), "up": (-1, 0), "left": (0, -1), "right": (0, 1)}[direction]
+    ys, xs = np.nonzero(g == colour)
+    if len(ys) == 0:
+        raise ValueError("colour absent")
+    rest = np.where(g == colour, 0, g)
+    h, w = g.shape
+    k = 0
+    while True:
+        ny, nx = ys + (k + 1) * dy, xs + (k + 1) * dx
+        if ny.min() < 0 or nx.min() < 0 or ny.max() >= h or nx.max() >= w:
+            break
+        if np.any(rest[ny, nx] != 0):
+            break
+        k += 1
+    if k == 0:
+        raise ValueError("cannot move")
+    out = rest.copy()
+    out[ys + k * dy, xs + k * dx] = colour
+    return out

@@ -31,9 +31,8 @@ def separator_colours(g: Array) -> list[int]:
     counts = np.zeros(10, dtype=int)
     for lines in (g, g.T):
         if lines.shape[1] >= 2:
-            for line in lines:
-                if line[0] != 0 and np.all(line == line[0]):
-                    counts[line[0]] += 1
+            uniform = np.all(lines == lines[:, :1], axis=1) & (lines[:, 0] != 0)
+            counts += np.bincount(lines[uniform, 0], minlength=10)
     return [int(c) for c in np.argsort(-counts, kind="stable") if counts[c] > 0]
 
 

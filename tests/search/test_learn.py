@@ -27,7 +27,10 @@ def test_local_rule_needs_every_test_neighbourhood_seen() -> None:
     wanted = [a([[2, 1, 2]])]
     assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[0, 1, 0]])]) == {
         (0, -1, -1, -1, 1): 2, (0, -1, -1, 1, -1): 2}
-    assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[1, 1, 0]])]) is None
+    # A 0 cell (0 is a colour that changes) with a neighbourhood never seen: refused.
+    assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[0, 0, 1]])]) is None
+    # Unseen neighbourhoods around colours that never change are fine.
+    assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[1, 1, 0]])]) is not None
 
 
 def test_object_rule_by_size() -> None:
