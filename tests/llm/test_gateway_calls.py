@@ -12,7 +12,7 @@ import pytest
 from arcloop.errors import CostBudgetExceededError, FatalProviderError
 from arcloop.llm import BUILTIN_MODELS, Journal, Message
 from tests.fakeprovider import FakeProvider, Fault
-from tests.llm.conftest import MakeGateway
+from tests.llm.conftest import FakeClock, MakeGateway
 
 # LiteLLM's Gemini path builds a pydantic schema that warns about a ReadOnly TypedDict item;
 # the warning is LiteLLM's, harmless, and would otherwise become an error under our settings.
@@ -257,3 +257,14 @@ def test_client_props_override_the_models_and_none_removes_a_key(
     asyncio.run(plain.complete(MESSAGES, sample_key="k"))
     assert fake.requests[1].body["temperature"] == 1.0
     assert fake.count == 2
+
+
+@pytest.mark.parametrize("model", ["anthropic/claude-haiku-4-5", "gemini/gemini-2.5-flash"])
+def test_retry_after_is_read_on_the_anthropic_and_gemini_paths_too(
+    model: str, fake: FakeProvider, make_gateway: MakeGateway, clock: FakeClock
+) -> None:
+    gateway = make_gateway(models={model: {"api_base": fake.url}})
+    fake.script(Fault.rate_limited(retry_after="9"))
+    completion = asyncio.run(gateway.client(model).complete(MESSAGES, sample_key="k"))
+    assert completion.attempts == 1 and fake.count == 2
+    assert clock.sleeps[0] == pytest.approx(9.0, abs=0.01)
