@@ -219,13 +219,14 @@ class LLMGateway:
             model: the model string.
             budget: the caller's budget; ``None`` for an unlimited one.
             props: settings merged over the model's ``props`` for this client's calls; a key
-                set to ``None`` is removed. They are part of the journal's cache key.
+                set to ``None`` is removed. They are part of the journal's cache key. A
+                temperature the model does not take (``ModelSpec.temperature_rule``) is dropped.
 
         Raises:
             PriceMissingError: the model's price is unknown.
         """
-        self.spec(model)
-        return GatewayClient(self, model, budget or self.budget(), props=props)
+        spec = self.spec(model)
+        return GatewayClient(self, model, budget or self.budget(), props=spec.caller_props(props))
 
     def stats(self) -> GatewayStats:
         """A snapshot of the counters."""

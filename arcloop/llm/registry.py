@@ -22,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -78,6 +78,10 @@ class ModelSpec(BaseModel):
         request_timeout: seconds one request may take.
         price: USD per million tokens; ``None`` means unknown, and the model refuses to start.
         props: provider-native settings sent as is with every request.
+        temperature_rule: whether a caller may set the temperature: ``"adjustable"``;
+            ``"fixed"`` (the model takes only the value in ``props``, e.g. gpt-5 at 1);
+            ``"unsupported"`` (none may be sent, e.g. Claude with extended thinking). A caller's
+            temperature for a fixed or unsupported model is dropped, not sent to fail.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -90,6 +94,18 @@ class ModelSpec(BaseModel):
     request_timeout: float = Field(default=900.0, gt=0)
     price: Price | None = None
     props: dict[str, Any] = Field(default_factory=dict)
+    temperature_rule: Literal["adjustable", "fixed", "unsupported"] = "adjustable"
+
+    def caller_props(self, props: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A caller's settings with what this model refuses removed (see ``temperature_rule``).
+
+        >>> ModelSpec(temperature_rule="fixed").caller_props({"temperature": 0.2, "seed": 1})
+        {'seed': 1}
+        """
+        out = dict(props or {})
+        if self.temperature_rule != "adjustable":
+            out.pop("temperature", None)
+        return out
 
 
 def _price(input_: float, cached: float, output: float) -> Price:
@@ -149,25 +165,42 @@ BUILTIN_MODELS: Mapping[str, ModelSpec] = {
         props=_gemini25(24576),
     ),
     # OpenAI.
-    "openai/gpt-5": ModelSpec(price=_price(1.25, 0.125, 10.0), props=_gpt5()),
-    "openai/gpt-5.1": ModelSpec(price=_price(1.25, 0.125, 10.0), props=_gpt5()),
-    "openai/gpt-5.2": ModelSpec(price=_price(1.75, 0.175, 14.0), props=_gpt5()),
-    "openai/gpt-5.5": ModelSpec(price=_price(5.0, 0.5, 30.0), props=_gpt5()),
+    "openai/gpt-5": ModelSpec(
+        price=_price(1.25, 0.125, 10.0), props=_gpt5(), temperature_rule="fixed"
+    ),
+    "openai/gpt-5.1": ModelSpec(
+        price=_price(1.25, 0.125, 10.0), props=_gpt5(), temperature_rule="fixed"
+    ),
+    "openai/gpt-5.2": ModelSpec(
+        price=_price(1.75, 0.175, 14.0), props=_gpt5(), temperature_rule="fixed"
+    ),
+    "openai/gpt-5.5": ModelSpec(
+        price=_price(5.0, 0.5, 30.0), props=_gpt5(), temperature_rule="fixed"
+    ),
     "openai/gpt-5-mini": ModelSpec(
-        rate=4.0, burst=8, max_in_flight=64, price=_price(0.25, 0.025, 2.0), props=_gpt5()
+        rate=4.0,
+        burst=8,
+        max_in_flight=64,
+        price=_price(0.25, 0.025, 2.0),
+        props=_gpt5(),
+        temperature_rule="fixed",
     ),
     # Anthropic.
     "anthropic/claude-sonnet-4-5": ModelSpec(
-        price=_price(3.0, 0.3, 15.0), props=_claude(32000, 64000)
+        price=_price(3.0, 0.3, 15.0), props=_claude(32000, 64000), temperature_rule="unsupported"
     ),
     "anthropic/claude-sonnet-4-6": ModelSpec(
-        price=_price(3.0, 0.3, 15.0), props=_claude(32000, 64000)
+        price=_price(3.0, 0.3, 15.0), props=_claude(32000, 64000), temperature_rule="unsupported"
     ),
     "anthropic/claude-haiku-4-5": ModelSpec(
-        rate=4.0, burst=8, price=_price(1.0, 0.1, 5.0), props=_claude(16000, 32000)
+        rate=4.0,
+        burst=8,
+        price=_price(1.0, 0.1, 5.0),
+        props=_claude(16000, 32000),
+        temperature_rule="unsupported",
     ),
     "anthropic/claude-opus-4-5": ModelSpec(
-        price=_price(5.0, 0.5, 25.0), props=_claude(32000, 64000)
+        price=_price(5.0, 0.5, 25.0), props=_claude(32000, 64000), temperature_rule="unsupported"
     ),
     # xAI: grok-4 and grok-4-fast are absent from LiteLLM's map under these names; prices are
     # xAI's list prices (grok-4-fast: the <= 128k prompt tier). Grok 4 always reasons and

@@ -93,9 +93,15 @@ def client_factory(
             max_total_time=spec.config.max_total_time or None,
             max_total_timeouts=spec.config.max_total_timeouts or None,
         )
-        client = gateway.client(
-            spec.model, budget=budget, props={"temperature": spec.config.temperature}
+        # The expert's temperature is sent only when its entry sets one, so a model's own
+        # setting (e.g. a local server's props) stands otherwise; the registry drops it for
+        # models that take none or only a fixed one.
+        props = (
+            {"temperature": spec.config.temperature}
+            if "temperature" in spec.config.model_fields_set
+            else None
         )
+        client = gateway.client(spec.model, budget=budget, props=props)
         return TaskCappedClient(client, account)
 
     return client_for

@@ -24,10 +24,16 @@ MESSAGES: list[Message] = [
 ]
 
 
-def _sent(fake: FakeProvider, make_gateway: MakeGateway, model: str) -> tuple[str, Any]:
+def _sent(
+    fake: FakeProvider,
+    make_gateway: MakeGateway,
+    model: str,
+    props: dict[str, Any] | None = None,
+) -> tuple[str, Any]:
     base = fake.openai_base if model.split("/")[0] in {"openai", "xai", "groq"} else fake.url
     gateway = make_gateway(models={model: {"api_base": base}})
-    completion = asyncio.run(gateway.client(model).complete(MESSAGES, sample_key="k"))
+    client = gateway.client(model, props=props)
+    completion = asyncio.run(client.complete(MESSAGES, sample_key="k"))
     assert completion.text == "ok"
     assert completion.cost_usd > 0
     request = fake.requests[-1]
@@ -38,7 +44,7 @@ def _sent(fake: FakeProvider, make_gateway: MakeGateway, model: str) -> tuple[st
 def test_claude_gets_explicit_thinking_and_no_temperature(
     model: str, fake: FakeProvider, make_gateway: MakeGateway
 ) -> None:
-    path, body = _sent(fake, make_gateway, model)
+    path, body = _sent(fake, make_gateway, model, props={"temperature": 0.3})
     assert path == "/v1/messages"
     assert body["thinking"] == BUILTIN_MODELS[model].props["thinking"]
     assert body["max_tokens"] == BUILTIN_MODELS[model].props["max_tokens"]
@@ -50,7 +56,7 @@ def test_claude_gets_explicit_thinking_and_no_temperature(
 def test_gpt5_gets_reasoning_effort_and_max_completion_tokens(
     model: str, fake: FakeProvider, make_gateway: MakeGateway
 ) -> None:
-    path, body = _sent(fake, make_gateway, model)
+    path, body = _sent(fake, make_gateway, model, props={"temperature": 0.3})
     assert path == "/v1/chat/completions"
     assert body["model"] == model.split("/", 1)[1]
     assert body["reasoning_effort"] == "high"
