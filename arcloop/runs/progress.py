@@ -114,10 +114,10 @@ class LiveView(QuietView):
     def __init__(self, state: RunState, console: Console) -> None:
         self.state = state
         self.console = console
+        self._recent: list[TaskLine] = []
         self._live = Live(
             get_renderable=self.render, console=console, refresh_per_second=4, transient=False
         )
-        self._recent: list[TaskLine] = []
 
     def render(self) -> Group:
         s = self.state

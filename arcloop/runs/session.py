@@ -22,6 +22,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
+from arcloop.arc.dataset import BUNDLED
 from arcloop.errors import AuthenticationError
 from arcloop.runs.config import Overrides, RunConfig, resolve
 from arcloop.runs.progress import make_view
@@ -46,10 +47,21 @@ class RunRequest:
 
 
 def default_run_dir(config: RunConfig, *, now: datetime | None = None) -> Path:
-    """``runs/<dataset>-<YYYYmmdd-HHMMSS>`` under the current directory."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", Path(config.run.dataset).name or config.run.dataset)
+    """A new ``runs/<dataset>-<YYYYmmdd-HHMMSS>`` under the current directory.
+
+    A run started in the same second as another gets a suffix (``-2``, ...): a default
+    directory is never an existing run, which would be resumed.
+    """
+    name = config.run.dataset
+    base = name if name in BUNDLED else (Path(name).stem or name)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", base).strip("-") or "run"
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{slug.strip('-') or 'run'}-{stamp}"
+    candidate = Path("runs") / f"{slug}-{stamp}"
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = Path("runs") / f"{slug}-{stamp}-{n}"
+    return candidate
 
 
 def prepare(request: RunRequest) -> tuple[RunConfig, Path, bool]:
