@@ -24,7 +24,7 @@ from arcloop.report.content import (
 )
 from arcloop.report.page import pack, render_page
 from arcloop.report.source import read_responses, read_run
-from arcloop.report.summary import run_figures
+from arcloop.report.summary import model_stats, run_figures
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
         lines=lines,
         figures=run_figures(source, lines),
         packed_details=packed,
+        models=model_stats(source.tasks),
         grids_left_out=lean > 0,
     )
 

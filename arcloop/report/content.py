@@ -6,8 +6,7 @@ opened: grids (as compact strings, see ``grid_code``), the attempts beside the e
 the vote, the programs behind the first two vote groups (syntax-highlighted) and every
 iteration of every expert.
 
-The stored result is read defensively: the report must open for runs written by older or newer
-arcloop versions, so a missing field shows as nothing rather than stopping the report.
+The stored result is read leniently (``fields``): a missing or odd field shows as nothing.
 
 Not here: reading files (``source``), HTML, or charts.
 """
@@ -18,6 +17,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from arcloop.report.fields import (
+    as_dict,
+    as_float,
+    as_int,
+    as_list,
+    as_str,
+    member,
+    opt_float,
+)
 from arcloop.report.highlight import highlight
 from arcloop.runs.journal import StoredTask
 
@@ -47,30 +55,6 @@ def grid_code(grid: Any) -> str | None:
 
 def _grids(obj: Any) -> list[str | None]:
     return [grid_code(g) for g in obj] if isinstance(obj, list) else []
-
-
-def _num(obj: Any, default: float = 0.0) -> float:
-    return float(obj) if isinstance(obj, int | float) and not isinstance(obj, bool) else default
-
-
-def _int(obj: Any) -> int:
-    return int(obj) if isinstance(obj, int | float) and not isinstance(obj, bool) else 0
-
-
-def _opt_num(obj: Any) -> float | None:
-    return float(obj) if isinstance(obj, int | float) and not isinstance(obj, bool) else None
-
-
-def _str(obj: Any) -> str | None:
-    return obj if isinstance(obj, str) else None
-
-
-def _list(obj: Any) -> list[Any]:
-    return obj if isinstance(obj, list) else []
-
-
-def _dict(obj: Any) -> dict[str, Any]:
-    return obj if isinstance(obj, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +101,16 @@ def _status(correct: Sequence[bool] | None) -> Status:
 
 def task_line(order: int, task: StoredTask) -> TaskLine:
     """The task table's row for one finished task."""
-    result = _dict(task.result)
-    experts = [_dict(e) for e in _list(result.get("experts"))]
-    vote = [_dict(g) for g in _list(result.get("vote"))]
-    tests = len(_list(_dict(result.get("task")).get("test"))) or len(task.attempts)
+    result = as_dict(task.result)
+    experts = [as_dict(e) for e in as_list(result.get("experts"))]
+    vote = [as_dict(g) for g in as_list(result.get("vote"))]
+    tests = len(as_list(as_dict(result.get("task")).get("test"))) or len(task.attempts)
     passing = 0
     for e in experts:
         best = e.get("best_iteration")
         passing += any(
-            _dict(it).get("iteration") == best and _dict(it).get("passed") is True
-            for it in _list(e.get("iterations"))
+            as_dict(it).get("iteration") == best and as_dict(it).get("passed") is True
+            for it in as_list(e.get("iterations"))
         )
     return TaskLine(
         order=order,
@@ -140,9 +124,9 @@ def task_line(order: int, task: StoredTask) -> TaskLine:
         calls=task.calls,
         replayed_calls=task.replayed_calls,
         seconds=task.seconds,
-        iterations=sum(len(_list(e.get("iterations"))) for e in experts),
+        iterations=sum(len(as_list(e.get("iterations"))) for e in experts),
         experts=len(experts),
-        agreeing=_int(vote[0].get("size")) if vote else 0,
+        agreeing=as_int(vote[0].get("size")) if vote else 0,
         passing=passing,
     )
 
@@ -150,9 +134,9 @@ def task_line(order: int, task: StoredTask) -> TaskLine:
 def _iteration_index(experts: list[dict[str, Any]]) -> dict[tuple[int, int], dict[str, Any]]:
     index: dict[tuple[int, int], dict[str, Any]] = {}
     for e in experts:
-        for it in _list(e.get("iterations")):
-            it = _dict(it)
-            index[(_int(e.get("expert")), _int(it.get("iteration")))] = it
+        for it in as_list(e.get("iterations")):
+            it = as_dict(it)
+            index[(as_int(e.get("expert")), as_int(it.get("iteration")))] = it
     return index
 
 
@@ -164,19 +148,23 @@ def _same_outputs(outputs: list[str | None], expected: list[str | None]) -> bool
     )
 
 
+def _members(group: dict[str, Any]) -> list[tuple[int, int]]:
+    return [m for m in map(member, as_list(group.get("members"))) if m is not None]
+
+
 def wanted_call_ids(task: StoredTask) -> list[int]:
     """The calls whose responses the report quotes: each expert's chosen iteration, the
     programs behind the first two vote groups, and every reply no program could be taken from
     (quoting every call would bloat the file)."""
-    result = _dict(task.result)
-    experts = [_dict(e) for e in _list(result.get("experts"))]
+    result = as_dict(task.result)
+    experts = [as_dict(e) for e in as_list(result.get("experts"))]
     index = _iteration_index(experts)
-    keys = {(_int(e.get("expert")), _int(e.get("best_iteration"))) for e in experts}
+    keys = {(as_int(e.get("expert")), as_int(e.get("best_iteration"))) for e in experts}
     keys.update(key for key, it in index.items() if it.get("error") or not it.get("code"))
-    for group in _list(result.get("vote"))[:2]:
-        members = _list(_dict(group).get("members"))
-        if members and len(_list(members[0])) == 2:
-            keys.add((_int(members[0][0]), _int(members[0][1])))
+    for group in as_list(result.get("vote"))[:2]:
+        first = next(iter(_members(as_dict(group))), None)
+        if first is not None:
+            keys.add(first)
     ids = []
     for key in keys:
         call_id = index.get(key, {}).get("call_id")
@@ -186,20 +174,20 @@ def wanted_call_ids(task: StoredTask) -> list[int]:
 
 
 def _iteration(it: dict[str, Any], responses: Mapping[int, str]) -> dict[str, Any]:
-    code = _str(it.get("code"))
+    code = as_str(it.get("code"))
     call_id = it.get("call_id")
     return {
-        "iteration": _int(it.get("iteration")),
-        "name": _str(it.get("program_name")),
-        "score": _opt_num(it.get("train_score")),
+        "iteration": as_int(it.get("iteration")),
+        "name": as_str(it.get("program_name")),
+        "score": opt_float(it.get("train_score")),
         "passed": it.get("passed") is True,
-        "error": _str(it.get("error")),
-        "feedback": _str(it.get("feedback")),
+        "error": as_str(it.get("error")),
+        "feedback": as_str(it.get("feedback")),
         "code": highlight(code) if code else None,
-        "prompt_tokens": _int(it.get("prompt_tokens")),
-        "completion_tokens": _int(it.get("completion_tokens")),
-        "cost": _num(it.get("cost_usd")),
-        "latency": _num(it.get("latency_s")),
+        "prompt_tokens": as_int(it.get("prompt_tokens")),
+        "completion_tokens": as_int(it.get("completion_tokens")),
+        "cost": as_float(it.get("cost_usd")),
+        "latency": as_float(it.get("latency_s")),
         "replayed": it.get("replayed") is True,
         "call_id": call_id if isinstance(call_id, int) else None,
         "response": responses.get(call_id) if isinstance(call_id, int) else None,
@@ -209,15 +197,15 @@ def _iteration(it: dict[str, Any], responses: Mapping[int, str]) -> dict[str, An
 
 
 def _expert(e: dict[str, Any], responses: Mapping[int, str]) -> dict[str, Any]:
-    iterations = [_iteration(_dict(it), responses) for it in _list(e.get("iterations"))]
+    iterations = [_iteration(as_dict(it), responses) for it in as_list(e.get("iterations"))]
     best = e.get("best_iteration")
     return {
-        "expert": _int(e.get("expert")),
-        "model": _str(e.get("model")) or "",
-        "prompt": _str(e.get("prompt")) or "",
+        "expert": as_int(e.get("expert")),
+        "model": as_str(e.get("model")) or "",
+        "prompt": as_str(e.get("prompt")) or "",
         "seed": e.get("seed") if isinstance(e.get("seed"), int) else None,
-        "stop": _str(e.get("stop_reason")) or "",
-        "error": _str(e.get("error")),
+        "stop": as_str(e.get("stop_reason")) or "",
+        "error": as_str(e.get("error")),
         "best": best if isinstance(best, int) else None,
         "cost": sum(it["cost"] for it in iterations),
         "prompt_tokens": sum(it["prompt_tokens"] for it in iterations),
@@ -234,15 +222,15 @@ def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, An
         task: the finished task.
         responses: model responses by call id (see ``wanted_call_ids``); may be empty.
     """
-    result = _dict(task.result)
-    grids = _dict(result.get("task"))
+    result = as_dict(task.result)
+    grids = as_dict(result.get("task"))
     train = [
-        {"input": grid_code(_dict(p).get("input")), "output": grid_code(_dict(p).get("output"))}
-        for p in _list(grids.get("train"))
+        {"input": grid_code(as_dict(p).get("input")), "output": grid_code(as_dict(p).get("output"))}
+        for p in as_list(grids.get("train"))
     ]
-    test_pairs = [_dict(p) for p in _list(grids.get("test"))]
+    test_pairs = [as_dict(p) for p in as_list(grids.get("test"))]
     expected = [grid_code(p.get("output")) for p in test_pairs]
-    attempts = _list(result.get("attempts")) or task.attempts
+    attempts = as_list(result.get("attempts")) or task.attempts
     correct = task.correct
     test = [
         {
@@ -253,19 +241,19 @@ def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, An
         }
         for i, p in enumerate(test_pairs)
     ]
-    experts_raw = [_dict(e) for e in _list(result.get("experts"))]
+    experts_raw = [as_dict(e) for e in as_list(result.get("experts"))]
     index = _iteration_index(experts_raw)
-    models = {_int(e.get("expert")): _str(e.get("model")) or "" for e in experts_raw}
+    models = {as_int(e.get("expert")): as_str(e.get("model")) or "" for e in experts_raw}
     vote = []
     programs = []
-    for rank, g in enumerate((_dict(g) for g in _list(result.get("vote"))), start=1):
+    for rank, g in enumerate((as_dict(g) for g in as_list(result.get("vote"))), start=1):
         outputs = _grids(g.get("outputs"))
-        members = [[_int(m[0]), _int(m[1])] for m in _list(g.get("members")) if len(_list(m)) == 2]
+        members = _members(g)
         group = {
             "rank": rank,  # the position in the vote, from 1 (stored ranks may count from 0)
-            "size": _int(g.get("size")) or len(members),
+            "size": as_int(g.get("size")) or len(members),
             "passed": g.get("passed") is True,
-            "score": _opt_num(g.get("mean_score")),
+            "score": opt_float(g.get("mean_score")),
             "members": members,
             "outputs": outputs,
             "correct": _same_outputs(outputs, expected),
@@ -273,7 +261,7 @@ def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, An
         vote.append(group)
         if rank <= 2 and members:
             expert, iteration = members[0]
-            code = _str(index.get((expert, iteration), {}).get("code"))
+            code = as_str(index.get((expert, iteration), {}).get("code"))
             if code:
                 programs.append(
                     {

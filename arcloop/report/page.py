@@ -35,7 +35,7 @@ from arcloop.report.charts import cost_chart, solved_chart
 from arcloop.report.content import TaskLine
 from arcloop.report.fmt import count, duration, money
 from arcloop.report.source import RunSource
-from arcloop.report.summary import Figure, error_counts
+from arcloop.report.summary import Figure, ModelStats, error_counts
 
 _SCRIPT_ESCAPES = {
     ord("<"): "\\u003c",
@@ -170,6 +170,45 @@ def _times(source: RunSource) -> str:
     return out
 
 
+def _share(n: int, of: int) -> str:
+    return f'{n} <span class="muted">({n / of:.0%})</span>' if of else str(n)
+
+
+def _models(stats: Sequence[ModelStats], scored: bool) -> str:
+    if not stats:
+        return ""
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "Model",
+            "Expert runs",
+            "Iterations",
+            "Tokens",
+            "Cost",
+            "Passed train",
+            "In the winning group",
+            *(["Offered the right outputs"] if scored else []),
+        )
+    )
+    rows = ""
+    for m in stats:
+        cells = [
+            f'<td class="text mono">{escape(m.model)}</td>',
+            f"<td>{m.experts:,}</td>",
+            f"<td>{m.iterations:,}</td>",
+            f"<td>{count(m.prompt_tokens + m.completion_tokens)}</td>",
+            f"<td>{money(m.cost_usd)}</td>",
+            f"<td>{_share(m.passed, m.experts)}</td>",
+            f"<td>{_share(m.won, m.experts)}</td>",
+            *([f"<td>{_share(m.right, m.experts)}</td>"] if scored else []),
+        ]
+        rows += f"<tr>{''.join(cells)}</tr>"
+    return (
+        '<div class="panel block"><div class="block-title">Models</div>'
+        f'<table class="models"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+    )
+
+
 def _line_json(t: TaskLine) -> dict[str, Any]:
     return {
         "id": t.task_id,
@@ -190,6 +229,7 @@ def render_page(
     lines: Sequence[TaskLine],
     figures: Sequence[Figure],
     packed_details: Sequence[str],
+    models: Sequence[ModelStats] = (),
     grids_left_out: bool = False,
 ) -> str:
     """The whole report as one HTML document.
@@ -200,6 +240,7 @@ def render_page(
         figures: the summary cards.
         packed_details: each task's details (``pack`` of ``content.task_details``), in the
             order of ``lines``.
+        models: what each model did (a table under the charts; none when empty).
         grids_left_out: the details lack the grids of unchosen iterations (the page says so).
     """
     script = _asset("report.js")
@@ -247,6 +288,7 @@ report by arcloop {escape(__version__)}</p>
 <figure class="panel"><figcaption>Cost per task</figcaption>{cost_chart(lines)}</figure>
 <figure class="panel"><figcaption>Solved against cost</figcaption>{solved_chart(lines)}</figure>
 </section>
+{_models(models, any(t.score is not None for t in lines))}
 {_errors(source)}
 {config}
 <h2>Tasks</h2>

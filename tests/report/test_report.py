@@ -20,6 +20,7 @@ from arcloop.report.content import grid_code, task_details, task_line
 from arcloop.report.fmt import money
 from arcloop.report.page import pack, script_json, unpack
 from arcloop.report.source import read_run
+from arcloop.report.summary import model_stats
 from arcloop.runs.journal import StoredTask, candidates_of, finished_tasks
 from tests.report.parse import read_report, segments_text
 from tests.report.synthetic import RunSpec, make_run, renamed
@@ -256,3 +257,21 @@ def test_odd_stored_results_never_stop_the_report(result: dict[str, object]) -> 
     details = unpack(pack(task_details(task, {})))
     assert details["id"] == "odd"
     assert all(g is None for t in details["test"] for g in [t["input"], *t["attempts"]])
+
+
+def test_model_stats_add_up_to_the_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
+    run_dir = make_run(tmp_path / "m", tasks[:4], RunSpec(experts=3, iterations=2, seed=2))
+    source = read_run(run_dir)
+    (stats,) = model_stats(source.tasks)
+    assert stats.model == "openai/fake-model"
+    assert stats.experts == 3 * 4
+    assert stats.cost_usd == pytest.approx(sum(t.cost_usd for t in source.tasks))
+    assert stats.iterations == sum(task_line(1, t).iterations for t in source.tasks)
+    assert stats.won == sum(t.result["vote"][0]["size"] for t in source.tasks)
+    right = 0
+    for t in source.tasks:
+        expected = [p["output"] for p in t.result["task"]["test"]]
+        right += sum(g["size"] for g in t.result["vote"] if g["outputs"] == expected)
+    assert stats.right == right
+    html = build_report(run_dir)
+    assert "Offered the right outputs" in html and "openai/fake-model" in html
