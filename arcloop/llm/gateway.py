@@ -19,7 +19,8 @@ that model fails at once without a request. Every call that sent a request is jo
 it ends, answered or not.
 
 Left out: streaming, tool calls, multimodal messages, and anything cluster-wide (a gate
-factory can supply shared gates).
+factory can supply shared gates, the journal may be any ``CallStore``, and
+``add_stats_source`` counts calls made elsewhere in ``stats``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from arcloop.errors import (
 from arcloop.llm.budget import CallerBudget, CostLedger, RetryPolicy
 from arcloop.llm.classify import KEY_ENV_BY_PROVIDER, classify, key_env_var
 from arcloop.llm.gate import Clock, Gate, LocalGate, Sleep
-from arcloop.llm.journal import CallRecord, Journal, cache_key
+from arcloop.llm.journal import CallRecord, CallStore, cache_key
 from arcloop.llm.registry import ModelSpec, Registry
 from arcloop.llm.transport import ProviderReply, ProviderRequest, Transport, litellm_transport
 from arcloop.llm.types import Completion, Message
@@ -93,6 +94,27 @@ class GatewayStats:
     errors: Mapping[str, int] = field(default_factory=dict)
 
 
+_COUNTED = tuple(k for k in GatewayStats.__dataclass_fields__ if k not in ("cost_usd", "errors"))
+
+
+def combine_stats(snapshots: Iterable[GatewayStats]) -> GatewayStats:
+    """Add snapshots field by field (``errors`` merged by class name).
+
+    >>> combine_stats([GatewayStats(calls=2, errors={"X": 1}), GatewayStats(calls=1)]).calls
+    3
+    """
+    totals: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    cost = 0.0
+    for s in snapshots:
+        totals.update({k: getattr(s, k) for k in _COUNTED})
+        errors.update(s.errors)
+        cost += s.cost_usd
+    counted = {k: totals[k] for k in _COUNTED}
+    return GatewayStats(**counted, cost_usd=round(cost, 10), errors=dict(errors))
+
+
+
 class LLMGateway:
     """All model calls of one run: registry, journal, gates, run budget and counters."""
 
@@ -100,7 +122,7 @@ class LLMGateway:
         self,
         *,
         registry: Registry,
-        journal: Journal | None = None,
+        journal: CallStore | None = None,
         max_run_cost_usd: float | None = None,
         retry: RetryPolicy | None = None,
         transport: Transport = litellm_transport,
@@ -147,6 +169,7 @@ class LLMGateway:
         self._errors: Counter[str] = Counter()
         self._cost_usd = 0.0
         self._warmed = False
+        self._stats_sources: list[Callable[[], GatewayStats]] = []
 
     def _local_gate(self, name: str, spec: ModelSpec) -> Gate:
         return LocalGate(
@@ -228,10 +251,15 @@ class LLMGateway:
         spec = self.spec(model)
         return GatewayClient(self, model, budget or self.budget(), props=spec.caller_props(props))
 
+    def add_stats_source(self, source: Callable[[], GatewayStats]) -> None:
+        """Add the snapshots ``source`` returns to ``stats()``: calls made elsewhere on this
+        gateway's behalf (e.g. by workers on other machines sharing its journal)."""
+        self._stats_sources.append(source)
+
     def stats(self) -> GatewayStats:
-        """A snapshot of the counters."""
+        """A snapshot of the counters (with those of any added stats source)."""
         gates = list(self._gates.values())
-        return GatewayStats(
+        own = GatewayStats(
             calls=self._counts["calls"],
             replayed_calls=self._counts["replayed"],
             failed_calls=self._counts["failed"],
@@ -246,6 +274,9 @@ class LLMGateway:
             rate_limited=self._counts["rate_limited"],
             errors=dict(self._errors),
         )
+        if not self._stats_sources:
+            return own
+        return combine_stats([own, *(source() for source in self._stats_sources)])
 
     async def complete(
         self,

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from arcloop._sqlite import Migration, apply_migrations, connect
 from arcloop.llm.types import Message
@@ -116,6 +116,23 @@ class RecordedAnswer:
     reasoning_tokens: int
     duration_ms: int
     attempts: int
+
+
+class CallStore(Protocol):
+    """What the gateway needs from a journal: ``Journal``, or a proxy to one elsewhere
+    (e.g. on another machine of a cluster)."""
+
+    def lookup(self, key: str) -> RecordedAnswer | None:
+        """Return the earliest recorded answer with this cache key, if any."""
+        ...
+
+    def record(self, call: CallRecord) -> int:
+        """Write one finished call (committed at once) and return its row id."""
+        ...
+
+    def total_cost(self) -> float:
+        """Sum of ``cost_usd`` over every recorded call."""
+        ...
 
 
 class Journal:
