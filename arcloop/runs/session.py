@@ -149,7 +149,7 @@ def run_from_cli(
     err = Console(file=stderr or sys.stderr, highlight=False)
     config, run_dir, resuming = prepare(request)
     if resuming and not request.quiet:
-        err.print(f"resuming the run in {run_dir}", markup=False)
+        err.print(f"resuming the run in {run_dir}", markup=False, soft_wrap=True)
     try:
         summary = asyncio.run(
             execute_run(
@@ -163,11 +163,16 @@ def run_from_cli(
             f"interrupted; the journal and submission are consistent."
             f" Resume with: arcloop run --run-dir {run_dir}",
             markup=False,
+            soft_wrap=True,
         )
         return EXIT_INTERRUPTED
     except AuthenticationError as e:
-        err.print(f"arcloop: error: {e}", markup=False)
-        err.print(f"finished tasks are kept; resume with: arcloop run --run-dir {run_dir}")
+        err.print(f"arcloop: error: {e}", markup=False, soft_wrap=True)
+        err.print(
+            f"finished tasks are kept; resume with: arcloop run --run-dir {run_dir}",
+            markup=False,
+            soft_wrap=True,
+        )
         return EXIT_PROVIDER
     report = _write_report(run_dir)
     if as_json:

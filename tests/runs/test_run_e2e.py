@@ -268,3 +268,53 @@ def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
     # Every answer is bought once: the resumed run asked only for what was not journaled.
     assert second == summary["calls"] - journaled
     assert first >= journaled
+
+
+def test_ctrl_c_stops_gracefully_with_exit_130(tmp_path: Path) -> None:
+    tasks = _write_tasks(tmp_path / "tasks", n_mirror=6)
+
+    def slow_mirror(body: Any) -> str:
+        time.sleep(0.3)
+        return MIRROR
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run_dir = tmp_path / "run"
+    with FakeProvider(reply=slow_mirror) as fake:
+        config = _config(tmp_path / "c.toml", fake)
+        args = [
+            sys.executable,
+            "-m",
+            "arcloop.cli",
+            "run",
+            "-c",
+            str(config),
+            "-d",
+            str(tasks),
+            "--run-dir",
+            str(run_dir),
+            "-q",
+            "--concurrency",
+            "1",
+        ]
+        log = tmp_path / "first.log"
+        with open(log, "wb") as stderr:
+            proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            results = run_dir / "results.jsonl"
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and proc.poll() is None:
+                if results.exists() and results.read_text().strip():
+                    break
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=30)
+        assert code == 130, log.read_text()
+        assert "Resume with: arcloop run --run-dir" in log.read_text()
+        summary = _summary(run_dir)
+        assert summary["status"] == "interrupted"
+        assert 1 <= summary["tasks_done"] < 7
+        assert len(json.loads((run_dir / "submission.json").read_text())) == 7
+        with sqlite3.connect(run_dir / "journal.sqlite") as conn:
+            assert conn.execute("select status from runs").fetchone() == ("interrupted",)
+        done = subprocess.run(args, env=env, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
+    assert _summary(run_dir)["tasks_done"] == 7
