@@ -13,13 +13,11 @@ Not here: persistence, progress and run-wide budgets (the runs layer).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Callable
 
+from arcloop._aio import gather_or_fail
 from arcloop.arc.task import Task
-from arcloop.errors import AuthenticationError
 from arcloop.llm.types import ModelClient
 from arcloop.prompts import load_solver_template
 from arcloop.sandbox.types import Sandbox
@@ -33,29 +31,6 @@ logger = logging.getLogger(__name__)
 
 ClientFactory = Callable[[ExpertSpec], ModelClient]
 """Builds the model client of one expert (its model, settings such as temperature, budgets)."""
-
-
-async def _gather_or_fail(
-    coroutines: Sequence[Coroutine[Any, Any, ExpertResult]],
-) -> list[ExpertResult]:
-    """Await all; on the first exception cancel the rest and raise it (never a group)."""
-    tasks = [asyncio.create_task(c) for c in coroutines]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    finally:
-        for t in tasks:
-            if not t.done():
-                t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    errors: list[BaseException] = []
-    for t in tasks:
-        exc = None if t.cancelled() else t.exception()
-        if exc is not None:
-            errors.append(exc)
-    if errors:
-        auth = [e for e in errors if isinstance(e, AuthenticationError)]
-        raise (auth or errors)[0]
-    return [t.result() for t in tasks]
 
 
 async def solve_task(
@@ -105,7 +80,7 @@ async def solve_task(
             grid_format=config.grid_format,
         )
 
-    results = await _gather_or_fail([run(s) for s in specs])
+    results = await gather_or_fail([run(s) for s in specs])
     outcome = vote(results, n_tests=len(task.test_inputs), backfill=config.backfill_attempts)
     iterations = [it for r in results for it in r.iterations]
     result = TaskResult(
