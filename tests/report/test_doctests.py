@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "arcloop.report.charts",
     "arcloop.report.content",
+    "arcloop.report.fields",
     "arcloop.report.fmt",
     "arcloop.report.highlight",
     "arcloop.report.page",
