@@ -208,44 +208,43 @@ def test_refused_key_stops_the_run_with_exit_3(tmp_path: Path) -> None:
     }
 
 
-def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
-    tasks = _write_tasks(tmp_path / "tasks", n_mirror=6)
-
-    def slow_mirror(body: Any) -> str:
-        time.sleep(0.15)
+def _slow_mirror(delay: float) -> Any:
+    def reply(body: Any) -> str:
+        time.sleep(delay)
         return MIRROR
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return reply
+
+
+def _cli_args(config: Path, tasks: Path, run_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "arcloop.cli", "run", "-c", str(config), "-d", str(tasks),
+            "--run-dir", str(run_dir), "-q", "--concurrency", "1"]  # fmt: skip
+
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _interrupt_after(args: list[str], run_dir: Path, log: Path, *, tasks: int, sig: int) -> int:
+    """Start a run, send ``sig`` once ``tasks`` tasks are finished, return its exit code."""
+    with open(log, "wb") as stderr:
+        proc = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr)
+        results = run_dir / "results.jsonl"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            if results.exists() and len(results.read_text().splitlines()) >= tasks:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, f"the run ended before the signal: {log.read_text()}"
+        proc.send_signal(sig)
+        return proc.wait(timeout=30)
+
+
+def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
+    tasks = _write_tasks(tmp_path / "tasks", n_mirror=6)
     run_dir = tmp_path / "run"
-    with FakeProvider(reply=slow_mirror) as fake:
-        config = _config(tmp_path / "c.toml", fake)
-        args = [
-            sys.executable,
-            "-m",
-            "arcloop.cli",
-            "run",
-            "-c",
-            str(config),
-            "-d",
-            str(tasks),
-            "--run-dir",
-            str(run_dir),
-            "-q",
-            "--concurrency",
-            "1",
-        ]
-        log = tmp_path / "first.log"
-        with open(log, "wb") as stderr:
-            proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-            deadline = time.monotonic() + 90
-            results = run_dir / "results.jsonl"
-            while time.monotonic() < deadline and proc.poll() is None:
-                if results.exists() and len(results.read_text().splitlines()) >= 2:
-                    break
-                time.sleep(0.05)
-            assert proc.poll() is None, f"the run ended before the kill: {log.read_text()}"
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=10)
+    with FakeProvider(reply=_slow_mirror(0.15)) as fake:
+        args = _cli_args(_config(tmp_path / "c.toml", fake), tasks, run_dir)
+        _interrupt_after(args, run_dir, tmp_path / "first.log", tasks=2, sig=signal.SIGKILL)
         first = fake.count
         conn = sqlite3.connect(run_dir / "journal.sqlite", timeout=10)
         try:
@@ -259,7 +258,7 @@ def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
             (run_dir / "submission.json").read_text()
         )  # valid JSON at the moment of the kill
         fake.reset()
-        done = subprocess.run(args, env=env, capture_output=True, timeout=120)
+        done = subprocess.run(args, env=ENV, capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()
         second = fake.count
     summary = _summary(run_dir)
@@ -272,41 +271,11 @@ def test_kill_9_then_resume_buys_no_answer_twice(tmp_path: Path) -> None:
 
 def test_ctrl_c_stops_gracefully_with_exit_130(tmp_path: Path) -> None:
     tasks = _write_tasks(tmp_path / "tasks", n_mirror=6)
-
-    def slow_mirror(body: Any) -> str:
-        time.sleep(0.3)
-        return MIRROR
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run_dir = tmp_path / "run"
-    with FakeProvider(reply=slow_mirror) as fake:
-        config = _config(tmp_path / "c.toml", fake)
-        args = [
-            sys.executable,
-            "-m",
-            "arcloop.cli",
-            "run",
-            "-c",
-            str(config),
-            "-d",
-            str(tasks),
-            "--run-dir",
-            str(run_dir),
-            "-q",
-            "--concurrency",
-            "1",
-        ]
-        log = tmp_path / "first.log"
-        with open(log, "wb") as stderr:
-            proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-            results = run_dir / "results.jsonl"
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and proc.poll() is None:
-                if results.exists() and results.read_text().strip():
-                    break
-                time.sleep(0.05)
-            proc.send_signal(signal.SIGINT)
-            code = proc.wait(timeout=30)
+    log = tmp_path / "first.log"
+    with FakeProvider(reply=_slow_mirror(0.3)) as fake:
+        args = _cli_args(_config(tmp_path / "c.toml", fake), tasks, run_dir)
+        code = _interrupt_after(args, run_dir, log, tasks=1, sig=signal.SIGINT)
         assert code == 130, log.read_text()
         assert "Resume with: arcloop run --run-dir" in log.read_text()
         summary = _summary(run_dir)
@@ -315,6 +284,6 @@ def test_ctrl_c_stops_gracefully_with_exit_130(tmp_path: Path) -> None:
         assert len(json.loads((run_dir / "submission.json").read_text())) == 7
         with sqlite3.connect(run_dir / "journal.sqlite") as conn:
             assert conn.execute("select status from runs").fetchone() == ("interrupted",)
-        done = subprocess.run(args, env=env, capture_output=True, timeout=120)
+        done = subprocess.run(args, env=ENV, capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()
     assert _summary(run_dir)["tasks_done"] == 7
