@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 # replaced: every child already handed over may be such a casualty, plus a few more.
 _EXTRA_ATTEMPTS = 3
 _STATUS_WAIT_S = 2.0
+_CHILD_WAIT_S = 60.0
+"""How long to wait for a warm process to hand out a child: a restarted warm process imports
+numpy and scipy again, which takes seconds on a loaded machine and is no fault of the program."""
 _WARNED: set[tuple[str, ...]] = set()
 
 
@@ -254,7 +257,9 @@ class ProcessSandbox:
             self._next_server = (self._next_server + 1) % len(servers)
             server = servers[self._next_server]
         try:
-            child = await asyncio.wait_for(server.ready.get(), timeout=self.config.timeout_s + 5)
+            child = await asyncio.wait_for(
+                server.ready.get(), timeout=max(self.config.timeout_s + 5, _CHILD_WAIT_S)
+            )
         except TimeoutError:
             raise SandboxError("a sandbox warm process handed out no child in time") from None
         server.want()
