@@ -1,0 +1,335 @@
+"""``RayExecutor``: one run's tasks solved across a Ray cluster, recorded on the driver.
+
+``arcloop run --executor ray [--ray-address ADDR]`` builds it through
+``default_executor_factory``. The runner does not change: it keeps ``concurrency`` tasks in
+flight, asks ``solve(task)`` for each, and writes the journal's run, task and candidate rows,
+``submission.json``, ``results.jsonl`` and ``summary.json`` itself, on the driver. What runs
+where:
+
+- ``RayWorker`` actors (``ray_worker``), one per node with a CPU by default, each with its
+  own sandbox and model clients, solve tasks; ``solve`` sends each task to the worker with
+  the fewest tasks in flight;
+- one ``GateActor`` per model (``ray_gate``) is the model's gate for every worker: the same
+  token bucket, in-flight cap and shared pause as a local run, counted cluster-wide;
+- one ``JournalActor`` (``ray_journal``), pinned to the driver's node, owns a second
+  connection to the run's ``journal.sqlite``: every call on any worker is looked up there
+  (replay) and recorded there the moment it ends, and it tracks the run's spending, which
+  each worker's run budget follows. Workers call providers themselves; only journal rows
+  travel to the driver (see ``ray_journal`` for why).
+
+The driver's gateway stays the runner's view of the run: its journal names the file, its
+retry policy and run budget go to the workers, its ledger is kept at the run-wide spending
+(so the runner's budget stop works), and its ``stats()`` adds the workers' counters (polled
+every ``stats_interval_s`` and after every task) and the gates' in-flight and waiting counts,
+so progress and the summary show the cluster's traffic.
+
+Nothing about Ray is imported unless this executor is used. Left out: retrying a task whose
+worker died (the run fails; a resume replays every journaled call), autoscaling, and sharing
+gates across runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import ray
+from ray.exceptions import RayTaskError
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+from arcloop.arc.task import Task
+from arcloop.errors import ArcloopError, ConfigError
+from arcloop.llm.gateway import GatewayStats, LLMGateway, combine_stats
+from arcloop.llm.journal import Journal
+from arcloop.runs.config import RunConfig, expert_models
+from arcloop.runs.ray_cluster import (
+    NAMESPACE,
+    ClusterLease,
+    cluster_address,
+    driver_node_id,
+    join_cluster,
+    leave_cluster,
+    worker_nodes,
+)
+from arcloop.runs.ray_gate import GateActor, GateState
+from arcloop.runs.ray_journal import JournalActor
+from arcloop.runs.ray_worker import RayWorker, Solved, WorkerInfo
+from arcloop.solver.results import TaskResult
+
+logger = logging.getLogger(__name__)
+
+_GATE_CONCURRENCY = 10_000  # callers one gate actor keeps waiting at once
+
+
+@dataclass
+class _Worker:
+    actor: Any
+    info: WorkerInfo
+    load: int = 0
+    stats: GatewayStats = field(default_factory=GatewayStats)
+
+
+def _progress(s: GatewayStats) -> int:
+    return s.calls + s.requests + s.failed_calls + s.rate_limited
+
+
+def _unwrap(error: RayTaskError) -> BaseException:
+    """The arcloop error a remote call raised, so the runner and CLI see it as in a local run."""
+    cause = error.cause
+    return cause if isinstance(cause, ArcloopError) else error
+
+
+def journal_path(gateway: LLMGateway) -> str:
+    """The file of the driver gateway's journal.
+
+    Raises:
+        ConfigError: the gateway keeps no journal file (a Ray run needs one).
+    """
+    journal = gateway.journal
+    if not isinstance(journal, Journal):
+        raise ConfigError("the ray executor needs the run's journal file")
+    for row in journal.connection.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return str(row[2])
+    raise ConfigError("the ray executor needs a journal on disk, not in memory")
+
+
+class RayExecutor:
+    """Solves a run's tasks on Ray workers (an ``Executor``; see the module docstring)."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        gateway: LLMGateway,
+        *,
+        workers: int | None = None,
+        stats_interval_s: float = 0.5,
+        start_timeout_s: float = 600.0,
+    ) -> None:
+        """Configure; nothing starts before ``async with``.
+
+        Args:
+            config: the run's config (``[run] ray_address`` names the cluster).
+            gateway: the runner's gateway (journal, retry policy, run budget, stats).
+            workers: worker processes; None places one on every node with a CPU. More
+                workers than nodes are spread over the nodes.
+            stats_interval_s: how often the workers' counters are polled for progress.
+            start_timeout_s: how long the workers may take to start (a cluster without
+                free CPUs would otherwise wait forever).
+        """
+        if workers is not None and workers < 1:
+            raise ConfigError("workers must be at least 1")
+        self._config = config
+        self._gateway = gateway
+        self._workers_wanted = workers
+        self._interval = stats_interval_s
+        self._start_timeout = start_timeout_s
+        self._run = uuid.uuid4().hex[:12]
+        self._lease: ClusterLease | None = None
+        self._journal: Any = None
+        self._gates: dict[str, Any] = {}
+        self._gate_states: dict[str, GateState] = {}
+        self._workers: list[_Worker] = []
+        self._poller: asyncio.Task[None] | None = None
+        self.placements: dict[str, str] = {}
+        """Which worker solved each task (task id -> worker name)."""
+
+    @property
+    def workers(self) -> list[WorkerInfo]:
+        """The started workers: name, node, host, pid, sandbox mode."""
+        return [w.info for w in self._workers]
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    async def __aenter__(self) -> RayExecutor:
+        path = journal_path(self._gateway)
+        local_cpus = max(os.cpu_count() or 1, self._workers_wanted or 1)
+        address = cluster_address(self._config.run.ray_address)
+        self._lease = join_cluster(address, num_cpus=local_cpus)
+        try:
+            await self._start(path)
+        except BaseException:
+            await self._close()
+            raise
+        self._gateway.add_stats_source(self.stats)
+        self._poller = asyncio.create_task(self._poll_forever())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._poll(), timeout=10)
+        await self._close()
+
+    def _name(self, kind: str) -> str:
+        return f"{self._run}/{kind}"
+
+    async def _start(self, path: str) -> None:
+        driver = NodeAffinitySchedulingStrategy(node_id=driver_node_id(), soft=False)
+        self._journal = (
+            ray.remote(JournalActor)
+            .options(
+                name=self._name("journal"),
+                namespace=NAMESPACE,
+                num_cpus=0,
+                scheduling_strategy=driver,
+            )
+            .remote(path)
+        )
+        for model in expert_models(self._config):
+            spec = self._gateway.spec(model)
+            self._gates[model] = (
+                ray.remote(GateActor)
+                .options(
+                    name=self._name(f"gate/{model}"),
+                    namespace=NAMESPACE,
+                    num_cpus=0,
+                    max_concurrency=_GATE_CONCURRENCY,
+                    scheduling_strategy=driver,
+                )
+                .remote(rate=spec.rate, burst=spec.burst, max_in_flight=spec.max_in_flight)
+            )
+        nodes = worker_nodes()
+        if not nodes:
+            raise ConfigError("the Ray cluster has no alive node with a CPU for workers")
+        count = self._workers_wanted or len(nodes)
+        actors: list[Any] = []
+        for i in range(count):
+            name = self._name(f"worker-{i}")
+            placement: Any = "SPREAD"
+            if self._workers_wanted is None:
+                placement = NodeAffinitySchedulingStrategy(node_id=nodes[i], soft=False)
+            actors.append(
+                ray.remote(RayWorker)
+                .options(
+                    name=name,
+                    namespace=NAMESPACE,
+                    num_cpus=1,
+                    scheduling_strategy=placement,
+                )
+                .remote(
+                    self._config.to_toml(),
+                    name=name,
+                    journal=self._journal,
+                    gates=self._gates,
+                    retry=self._gateway.retry,
+                    max_run_cost_usd=self._gateway.ledger.max_cost_usd,
+                )
+            )
+        # Placed first, so a failed start below still finds and kills every actor.
+        self._workers = [_Worker(a, WorkerInfo("", "", "", 0, "", ())) for a in actors]
+        try:
+            infos = await asyncio.wait_for(
+                asyncio.gather(*(a.start.remote() for a in actors)), self._start_timeout
+            )
+        except RayTaskError as e:
+            raise _unwrap(e) from None
+        except TimeoutError:
+            raise ConfigError(
+                f"{count} Ray workers did not start within {self._start_timeout:g} s"
+                " (does the cluster have a free CPU for each?)"
+            ) from None
+        for worker, info in zip(self._workers, infos, strict=True):
+            worker.info = info
+            logger.info("worker %s on %s (pid %d)", info.name, info.hostname, info.pid)
+            if info.sandbox_missing:
+                logger.warning(
+                    "SANDBOX DEGRADED on %s: %s missing; programs there run in a fresh"
+                    " interpreter per evaluation",
+                    info.hostname,
+                    " and ".join(info.sandbox_missing),
+                )
+
+    async def _close(self) -> None:
+        actors = [w.actor for w in self._workers]
+        if actors:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.gather(*(a.stop.remote() for a in actors)), 30)
+        if self._journal is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._journal.close.remote(), 30)
+        for actor in [*actors, self._journal, *self._gates.values()]:
+            if actor is not None:
+                with contextlib.suppress(Exception):
+                    ray.kill(actor)
+        self._journal = None
+        self._gates.clear()
+        if self._lease is not None:
+            lease, self._lease = self._lease, None
+            leave_cluster(lease)
+
+    # ---- solving -----------------------------------------------------------------------
+
+    async def solve(self, task: Task) -> TaskResult:
+        """Solve ``task`` on the least busy worker.
+
+        Raises:
+            ArcloopError: what the solver raised on the worker (e.g. ``AuthenticationError``).
+            ray.exceptions.RayActorError: the worker died.
+        """
+        if not self._workers:
+            raise RuntimeError("the executor is not entered")
+        worker = min(self._workers, key=lambda w: w.load)
+        worker.load += 1
+        ref = worker.actor.solve.remote(task)
+        try:
+            solved: Solved = await ref
+        except asyncio.CancelledError:
+            ray.cancel(ref)
+            raise
+        except RayTaskError as e:
+            raise _unwrap(e) from None
+        finally:
+            worker.load -= 1
+        self._keep(worker, solved.stats)
+        self.placements[task.id] = worker.info.name
+        spent: float = await self._journal.spent.remote()
+        self._follow_spending(spent)
+        return solved.result
+
+    # ---- live counters -----------------------------------------------------------------
+
+    def stats(self) -> GatewayStats:
+        """The workers' counters, with in-flight and waiting counts from the gates."""
+        counters = combine_stats(w.stats for w in self._workers)
+        states = self._gate_states.values()
+        return replace(
+            counters,
+            in_flight=sum(s.in_flight for s in states),
+            waiting_on_rate_limit=sum(s.waiting for s in states if s.paused),
+        )
+
+    def _keep(self, worker: _Worker, stats: GatewayStats) -> None:
+        if _progress(stats) >= _progress(worker.stats):
+            worker.stats = stats
+
+    def _follow_spending(self, spent: float) -> None:
+        ledger = self._gateway.ledger
+        ledger.spent_usd = max(ledger.spent_usd, spent)
+
+    async def _poll(self) -> None:
+        snapshots = await asyncio.gather(*(w.actor.stats.remote() for w in self._workers))
+        for worker, stats in zip(self._workers, snapshots, strict=True):
+            self._keep(worker, stats)
+        models = list(self._gates)
+        states = await asyncio.gather(*(self._gates[m].state.remote() for m in models))
+        self._gate_states = dict(zip(models, states, strict=True))
+        if self._journal is not None:
+            self._follow_spending(await self._journal.spent.remote())
+
+    async def _poll_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                await self._poll()
+            except Exception:  # counters are for display; a failed poll must not stop the run
+                logger.debug("polling the workers' counters failed", exc_info=True)
