@@ -287,3 +287,22 @@ def test_ctrl_c_stops_gracefully_with_exit_130(tmp_path: Path) -> None:
         done = subprocess.run(args, env=ENV, capture_output=True, timeout=120)
         assert done.returncode == 0, done.stderr.decode()
     assert _summary(run_dir)["tasks_done"] == 7
+
+
+def test_poetiq_preset_against_a_fake_gemini(tmp_path: Path) -> None:
+    config = tmp_path / "fake-gemini.toml"
+    with FakeProvider(reply=lambda body: MIRROR) as fake:
+        config.write_text(f'[models."gemini/gemini-3-pro-preview"]\napi_base = "{fake.url}"\n')
+        code, out, err = _run(
+            "--preset", "poetiq-a", "-c", str(config), "--iterations", "2",
+            "--tasks", "0c786b71", "--run-dir", str(tmp_path / "run"), "--json",
+        )  # fmt: skip
+        assert code == 0, err
+        assert fake.count == 2
+        assert all(r.path.endswith("gemini-3-pro-preview:generateContent") for r in fake.requests)
+        sent = fake.requests[0].body
+        assert sent["generationConfig"]["temperature"] == 1.0
+    summary = json.loads(out)
+    assert summary["calls"] == 2 and summary["cost_usd"] > 0
+    stored = (tmp_path / "run" / "config.toml").read_text()
+    assert "gemini/gemini-3-pro-preview" in stored and "request_timeout = 3600" in stored
