@@ -7,6 +7,7 @@ Expected errors (``ArcloopError``) become one line on stderr and the error's exi
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -53,8 +54,12 @@ def _console() -> Console:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="arcloop")
-def main() -> None:
+@click.option("--verbose", "-v", count=True, help="Log more (-v: info, -vv: debug).")
+def main(verbose: int) -> None:
     """Solve ARC-AGI tasks with model-written programs, sandboxed feedback and expert voting."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("arcloop").setLevel(level)
 
 
 @main.command()

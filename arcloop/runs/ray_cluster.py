@@ -80,14 +80,14 @@ def join_cluster(address: str | None, *, num_cpus: int) -> ClusterLease:
     Raises:
         ConfigError: a Ray Client address (``ray://``), which cannot host the journal.
     """
-    if ray.is_initialized():
-        logger.info("using the Ray already initialized in this process")
-        return ClusterLease(owned=False, local=False)
     if address is not None and address.startswith("ray://"):
         raise ConfigError(
             f"{address}: Ray Client addresses are not supported; run arcloop on a node of the"
             " cluster (ray start --address=HEAD:6379) and give the cluster's address"
         )
+    if ray.is_initialized():
+        logger.info("using the Ray already initialized in this process")
+        return ClusterLease(owned=False, local=False)
     if address is not None:
         ray.init(
             address=address,

@@ -34,7 +34,7 @@ from arcloop.arc.dataset import Dataset, load_dataset
 from arcloop.arc.grid import Grid
 from arcloop.arc.submission import build_submission, score_submission
 from arcloop.arc.task import Task
-from arcloop.errors import AuthenticationError, CostBudgetExceededError
+from arcloop.errors import CostBudgetExceededError
 from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.registry import Registry
@@ -282,11 +282,11 @@ async def execute_run(
                         conn, record.id, task, result, seconds, started_utc, outputs, state, shown
                     ),
                 )
-            except AuthenticationError:
-                status = "failed"
-                raise
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, KeyboardInterrupt):
                 status = "interrupted"
+                raise
+            except BaseException:
+                status = "failed"
                 raise
             finally:
                 if stopped_by_budget:

@@ -138,12 +138,14 @@ def _part_steps() -> list[Step]:
             out += [step(prt.part, axis=axis, n=n, index=i) for i in (0, -1)]
     out += [step(prt.select_cell, selector=s)
             for s in ("most_filled", "least_filled", "most_colours", "least_colours", "odd_one")]
-    out += [step(prt.summarise_cells), step(prt.remove_separators)]
+    out += [step(prt.summarise_cells), step(prt.remove_separators),
+            step(prt.overlay_cells, reverse=False), step(prt.overlay_cells, reverse=True)]
     return out
 
 
 def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
-    out: list[Step] = [step(paint.nonzero_mask)]
+    out: list[Step] = [step(paint.nonzero_mask), step(paint.paint_nonzero, which="most"),
+                       step(paint.paint_nonzero, which="least")]
     out += [step(paint.keep_colour, colour=c) for c in in_colours]
     out += [step(paint.erase_colour, colour=c) for c in in_colours]
     out += [step(paint.fill_enclosed, colour=c) for c in out_colours]

@@ -3,9 +3,11 @@
 Depth 1 applies every catalogue step to the inputs; depth 2 applies every chainable step to
 each distinct depth-1 result. Each distinct result (train and test inputs together, so two
 programs that agree on train but not on test both survive) is checked against the train
-outputs as it is, and after a learned colour map. The identity is also finished with a learned
-local neighbourhood rule. Work is counted in step applications, so the result does not depend
-on the machine's speed; the wall-clock limit is only a safety stop.
+outputs as it is, and after a learned colour map. The identity and the most promising depth-1
+results are also finished with learned object rules and local neighbourhood rules. Depth 2 only
+pairs a right-shaped result with shape-keeping steps and a wrong-shaped one with resizing
+steps. Work is counted in step applications (large grids cost more units), so the result does
+not depend on the machine's speed; the wall-clock limit is only a safety stop.
 
 Ranking: programs that fit every train pair come first, in the order found (depth, then
 catalogue order: simpler first), one per distinct set of test outputs; then the best partial
@@ -35,13 +37,13 @@ from arcloop.search.learn import learn_colour_map, learn_local_rule, learn_objec
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BUDGET = 6000
+DEFAULT_BUDGET = 8000
 """Step applications per task (each on every train and test input)."""
 
 OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "shape")
 """Object features a learned object rule may key on, most general first."""
 
-LOCAL_SHAPES = ("cross_set", "square_set", "lines", "cross", "square")
+LOCAL_SHAPES = ("cross_set", "square_set", "cross", "square")
 """Neighbourhoods a learned local rule may key on, most general first."""
 
 RULE_STATES = 3

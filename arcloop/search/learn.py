@@ -88,8 +88,8 @@ def learn_local_rule(
     Only neighbourhoods whose centre changes are listed (the rule leaves other cells alone).
     None when shapes differ, when one neighbourhood must become two different colours, when
     nothing changes, or when a grid in ``apply_to`` (the test inputs) has a neighbourhood the
-    train pairs never showed around a cell of a colour that changes somewhere in them: the
-    rule would be guessing there. (Cells of colours that never change are safe to leave.)
+    train pairs never showed, unless the cell's colour occurs in the train pairs and never
+    changes there (such cells are safe to leave; anywhere else the rule would be guessing).
     """
     if any(a.shape != b.shape for a, b in zip(made, wanted, strict=True)):
         return None
@@ -104,9 +104,10 @@ def learn_local_rule(
     changed = np.flatnonzero(result != before[first])
     if len(changed) == 0:
         return None
-    changing = np.unique(before[first[changed]])
+    # Cells of a colour seen in train that never changed there can be left alone safely.
+    steady = np.setdiff1d(np.unique(before), np.unique(before[first[changed]]))
     for g in apply_to:
-        test_codes = neighbourhood_codes(g, shape)[np.isin(g.ravel(), changing)]
+        test_codes = neighbourhood_codes(g, shape)[~np.isin(g.ravel(), steady)]
         if not np.all(np.isin(test_codes, known)):
             return None
     # Spell each changing neighbourhood out as ``local_key`` does, from a cell that has it.

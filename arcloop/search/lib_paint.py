@@ -318,3 +318,16 @@ def slide_colour(g: Array, colour: int, direction: str) -> Array:
     out = rest.copy()
     out[ys + k * dy, xs + k * dx] = colour
     return out
+
+
+def paint_nonzero(g: Array, which: str) -> Array:
+    """Paint every non-zero cell with the grid's ``"most"`` or ``"least"`` common non-zero
+    colour (ties: the lowest colour)."""
+    counts = np.bincount(g.ravel(), minlength=10)[1:]
+    if counts.sum() == 0:
+        raise ValueError("only 0")
+    if which == "most":
+        colour = int(counts.argmax()) + 1
+    else:
+        colour = int(np.where(counts > 0, counts, counts.max() + 1).argmin()) + 1
+    return np.where(g != 0, colour, 0)

@@ -171,3 +171,17 @@ def remove_separators(g: Array) -> Array:
     keep_c = np.ones(g.shape[1], dtype=bool)
     keep_c[cols] = False
     return g[keep_r][:, keep_c]
+
+
+def overlay_cells(g: Array, reverse: bool) -> Array:
+    """Stack all cells of a separator lattice (reading order; the last first if ``reverse``):
+    each position takes the first non-zero value."""
+    flat = [c for row in cells(g) for c in row]
+    if len(flat) < 2 or any(c.shape != flat[0].shape for c in flat):
+        raise ValueError("cells differ in shape")
+    if reverse:
+        flat = flat[::-1]
+    out = flat[0].copy()
+    for c in flat[1:]:
+        out = np.where(out == 0, c, out)
+    return out
