@@ -28,7 +28,7 @@ from typing import Any
 
 from arcloop.arc.grid import Grid
 from arcloop.arc.task import Task
-from arcloop.errors import ConfigError
+from arcloop.errors import AuthenticationError, ConfigError
 from arcloop.llm.budget import RetryPolicy
 from arcloop.llm.gateway import GatewayStats, LLMGateway
 from arcloop.llm.registry import ModelSpec, Registry
@@ -116,7 +116,12 @@ class RayWorker:
         import ray
 
         models = expert_models(self._config)
-        self._gateway.preflight(models)
+        try:
+            self._gateway.preflight(models)
+        except AuthenticationError as e:  # name the node whose environment lacks the key
+            raise AuthenticationError(
+                f"on {socket.gethostname()}: {e}", model=e.model, status_code=e.status_code
+            ) from None
         await self._sandbox.__aenter__()
         if models:
             await self._gateway.warm()
