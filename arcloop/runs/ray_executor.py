@@ -23,9 +23,10 @@ retry policy and run budget go to the workers, its ledger is kept at the run-wid
 every ``stats_interval_s`` and after every task) and the gates' in-flight and waiting counts,
 so progress and the summary show the cluster's traffic.
 
-Nothing about Ray is imported unless this executor is used. Left out: retrying a task whose
-worker died (the run fails; a resume replays every journaled call), autoscaling, and sharing
-gates across runs.
+A worker that dies (its node lost, its process killed) is dropped: its gate slots are freed
+and its tasks start again on the other workers, replaying what they had journaled; the run
+fails only when no worker is left. Nothing about Ray is imported unless this executor is
+used. Left out: replacing dead workers, autoscaling, and sharing gates across runs.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ray
-from ray.exceptions import RayTaskError
+from ray.exceptions import RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from arcloop.arc.task import Task
@@ -135,6 +136,7 @@ class RayExecutor:
         self._gates: dict[str, Any] = {}
         self._gate_states: dict[str, GateState] = {}
         self._workers: list[_Worker] = []
+        self._lost: list[_Worker] = []
         self._poller: asyncio.Task[None] | None = None
         self.placements: dict[str, str] = {}
         """Which worker solved each task (task id -> worker name)."""
@@ -250,10 +252,11 @@ class RayExecutor:
                 )
 
     async def _close(self) -> None:
-        actors = [w.actor for w in self._workers]
+        actors = [w.actor for w in (*self._workers, *self._lost)]
         if actors:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.gather(*(a.stop.remote() for a in actors)), 30)
+                stops = asyncio.gather(*(a.stop.remote() for a in actors), return_exceptions=True)
+                await asyncio.wait_for(stops, 30)
         if self._journal is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._journal.close.remote(), 30)
@@ -270,15 +273,32 @@ class RayExecutor:
     # ---- solving -----------------------------------------------------------------------
 
     async def solve(self, task: Task) -> TaskResult:
-        """Solve ``task`` on the least busy worker.
+        """Solve ``task`` on the least busy worker; if that worker dies, on another one.
+
+        A task whose worker died starts again elsewhere: the calls it had journaled are
+        replayed, only those that were in flight are bought again.
 
         Raises:
             ArcloopError: what the solver raised on the worker (e.g. ``AuthenticationError``).
-            ray.exceptions.RayActorError: the worker died.
+            ray.exceptions.RayActorError: every worker died.
         """
-        if not self._workers:
-            raise RuntimeError("the executor is not entered")
-        worker = min(self._workers, key=lambda w: w.load)
+        while True:
+            if not self._workers:
+                raise RuntimeError("the executor has no live worker")
+            worker = min(self._workers, key=lambda w: w.load)
+            try:
+                solved = await self._solve_on(worker, task)
+            except RayActorError:
+                if not self._lose(worker):
+                    raise
+                continue
+            self._keep(worker, solved.stats)
+            self.placements[task.id] = worker.info.name
+            spent: float = await self._journal.spent.remote()
+            self._follow_spending(spent)
+            return solved.result
+
+    async def _solve_on(self, worker: _Worker, task: Task) -> Solved:
         worker.load += 1
         ref = worker.actor.solve.remote(task)
         try:
@@ -290,17 +310,23 @@ class RayExecutor:
             raise _unwrap(e) from None
         finally:
             worker.load -= 1
-        self._keep(worker, solved.stats)
-        self.placements[task.id] = worker.info.name
-        spent: float = await self._journal.spent.remote()
-        self._follow_spending(spent)
-        return solved.result
+        return solved
+
+    def _lose(self, worker: _Worker) -> bool:
+        """Drop a dead worker and free its gate slots; True if other workers are left."""
+        if worker in self._workers:
+            logger.warning("worker %s on %s died", worker.info.name, worker.info.hostname)
+            self._workers.remove(worker)
+            self._lost.append(worker)
+            for gate in self._gates.values():
+                gate.forget.remote(worker.info.name)
+        return bool(self._workers)
 
     # ---- live counters -----------------------------------------------------------------
 
     def stats(self) -> GatewayStats:
         """The workers' counters, with in-flight and waiting counts from the gates."""
-        counters = combine_stats(w.stats for w in self._workers)
+        counters = combine_stats(w.stats for w in (*self._workers, *self._lost))
         states = self._gate_states.values()
         return replace(
             counters,
@@ -317,9 +343,13 @@ class RayExecutor:
         ledger.spent_usd = max(ledger.spent_usd, spent)
 
     async def _poll(self) -> None:
-        snapshots = await asyncio.gather(*(w.actor.stats.remote() for w in self._workers))
-        for worker, stats in zip(self._workers, snapshots, strict=True):
-            self._keep(worker, stats)
+        workers = list(self._workers)
+        snapshots = await asyncio.gather(
+            *(w.actor.stats.remote() for w in workers), return_exceptions=True
+        )
+        for worker, stats in zip(workers, snapshots, strict=True):
+            if isinstance(stats, GatewayStats):
+                self._keep(worker, stats)
         models = list(self._gates)
         states = await asyncio.gather(*(self._gates[m].state.remote() for m in models))
         self._gate_states = dict(zip(models, states, strict=True))

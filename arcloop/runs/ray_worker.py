@@ -14,8 +14,8 @@ per worker, usually one per node. It owns:
 ``solve_task``) and returns the result with the worker's counters. ``evaluate`` runs one
 program in the worker's sandbox (benchmarks, diagnostics).
 
-Left out: anything written to disk (results travel back to the driver), retries of a task
-whose worker died (the driver sees the error).
+Left out: anything written to disk (results travel back to the driver), and what to do when
+a worker dies (the driver's ``RayExecutor`` decides).
 """
 
 from __future__ import annotations

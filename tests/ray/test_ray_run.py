@@ -14,6 +14,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +34,7 @@ except ImportError:  # the [ray] extra is optional; CI installs it and must run 
 from arcloop.cli import main
 from arcloop.llm.gateway import LLMGateway
 from arcloop.runs.config import Overrides, RunConfig, resolve
-from arcloop.runs.ray_cluster import join_cluster, leave_cluster
+from arcloop.runs.ray_cluster import NAMESPACE, join_cluster, leave_cluster
 from arcloop.runs.ray_executor import RayExecutor
 from arcloop.runs.ray_gate import GateActor, RayGate
 from arcloop.runs.runner import RunSummary, execute_run
@@ -136,6 +138,34 @@ def test_a_resumed_ray_run_replays_every_call_from_the_journal(runs: Runs) -> No
     assert resumed.summary.tasks_done == MIRRORS + 1
     assert resumed.summary.replayed_calls == resumed.summary.calls == calls_expected(MIRRORS)
     assert resumed.submission == runs.ray.submission
+
+
+def test_a_worker_killed_mid_run_leaves_its_tasks_to_the_other(home: Path, tmp_path: Path) -> None:
+    tasks = write_tasks(tmp_path / "tasks", mirrors=6)
+    executors: list[RayExecutor] = []
+    killed = threading.Event()
+
+    def reply(body: Any) -> str:
+        if fake.count >= 4 and not killed.is_set():  # worker 0 has work in flight by now
+            killed.set()
+            ray.kill(ray.get_actor(executors[0].workers[0].name, namespace=NAMESPACE))
+        time.sleep(0.1)
+        return MIRROR
+
+    def factory(c: RunConfig, g: LLMGateway) -> RayExecutor:
+        executors.append(RayExecutor(c, g, workers=2))
+        return executors[-1]
+
+    with FakeProvider(reply=reply) as fake:
+        path = write_config(tmp_path / "c.toml", fake, rate=100, concurrency=4)
+        config = resolve(files=[path], overrides=Overrides(dataset=str(tasks)))
+        summary = asyncio.run(execute_run(config, tmp_path / "run", executor_factory=factory))
+    assert killed.is_set()
+    assert summary.status == "finished" and summary.tasks_done == 7
+    assert summary.score_per_task == pytest.approx(6 / 7)
+    survivor = executors[0].workers
+    assert len(survivor) == 1
+    assert survivor[0].name.endswith("worker-1")
 
 
 def test_the_cli_run_on_ray_stops_at_the_dollar_budget(home: Path, tmp_path: Path) -> None:
