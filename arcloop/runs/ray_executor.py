@@ -137,6 +137,7 @@ class RayExecutor:
         self._gate_states: dict[str, GateState] = {}
         self._workers: list[_Worker] = []
         self._lost: list[_Worker] = []
+        self._spawned: list[Any] = []
         self._poller: asyncio.Task[None] | None = None
         self.placements: dict[str, str] = {}
         """Which worker solved each task (task id -> worker name)."""
@@ -175,60 +176,51 @@ class RayExecutor:
     def _name(self, kind: str) -> str:
         return f"{self._run}/{kind}"
 
+    def _actor(self, cls: type, kind: str, **options: Any) -> Any:
+        """A Ray actor class for ``cls``, named after this run; killed by ``_close``."""
+        return ray.remote(cls).options(name=self._name(kind), namespace=NAMESPACE, **options)
+
     async def _start(self, path: str) -> None:
         driver = NodeAffinitySchedulingStrategy(node_id=driver_node_id(), soft=False)
-        self._journal = (
-            ray.remote(JournalActor)
-            .options(
-                name=self._name("journal"),
-                namespace=NAMESPACE,
-                num_cpus=0,
-                scheduling_strategy=driver,
-            )
-            .remote(path)
-        )
+        self._journal = self._actor(
+            JournalActor, "journal", num_cpus=0, scheduling_strategy=driver
+        ).remote(path)
+        self._spawned.append(self._journal)
         for model in expert_models(self._config):
             spec = self._gateway.spec(model)
-            self._gates[model] = (
-                ray.remote(GateActor)
-                .options(
-                    name=self._name(f"gate/{model}"),
-                    namespace=NAMESPACE,
-                    num_cpus=0,
-                    max_concurrency=_GATE_CONCURRENCY,
-                    scheduling_strategy=driver,
-                )
-                .remote(rate=spec.rate, burst=spec.burst, max_in_flight=spec.max_in_flight)
-            )
+            gate = self._actor(
+                GateActor,
+                f"gate/{model}",
+                num_cpus=0,
+                max_concurrency=_GATE_CONCURRENCY,
+                scheduling_strategy=driver,
+            ).remote(rate=spec.rate, burst=spec.burst, max_in_flight=spec.max_in_flight)
+            self._gates[model] = gate
+            self._spawned.append(gate)
+        await self._start_workers()
+
+    async def _start_workers(self) -> None:
         nodes = worker_nodes()
         if not nodes:
             raise ConfigError("the Ray cluster has no alive node with a CPU for workers")
         count = self._workers_wanted or len(nodes)
         actors: list[Any] = []
         for i in range(count):
-            name = self._name(f"worker-{i}")
             placement: Any = "SPREAD"
-            if self._workers_wanted is None:
+            if self._workers_wanted is None:  # one per node
                 placement = NodeAffinitySchedulingStrategy(node_id=nodes[i], soft=False)
-            actors.append(
-                ray.remote(RayWorker)
-                .options(
-                    name=name,
-                    namespace=NAMESPACE,
-                    num_cpus=1,
-                    scheduling_strategy=placement,
-                )
-                .remote(
-                    self._config.to_toml(),
-                    name=name,
-                    journal=self._journal,
-                    gates=self._gates,
-                    retry=self._gateway.retry,
-                    max_run_cost_usd=self._gateway.ledger.max_cost_usd,
-                )
+            actor = self._actor(
+                RayWorker, f"worker-{i}", num_cpus=1, scheduling_strategy=placement
+            ).remote(
+                self._config.to_toml(),
+                name=self._name(f"worker-{i}"),
+                journal=self._journal,
+                gates=self._gates,
+                retry=self._gateway.retry,
+                max_run_cost_usd=self._gateway.ledger.max_cost_usd,
             )
-        # Placed first, so a failed start below still finds and kills every actor.
-        self._workers = [_Worker(a, WorkerInfo("", "", "", 0, "", ())) for a in actors]
+            actors.append(actor)
+            self._spawned.append(actor)
         try:
             infos = await asyncio.wait_for(
                 asyncio.gather(*(a.start.remote() for a in actors)), self._start_timeout
@@ -240,8 +232,8 @@ class RayExecutor:
                 f"{count} Ray workers did not start within {self._start_timeout:g} s"
                 " (does the cluster have a free CPU for each?)"
             ) from None
-        for worker, info in zip(self._workers, infos, strict=True):
-            worker.info = info
+        self._workers = [_Worker(a, info) for a, info in zip(actors, infos, strict=True)]
+        for info in infos:
             logger.info("worker %s on %s (pid %d)", info.name, info.hostname, info.pid)
             if info.sandbox_missing:
                 logger.warning(
@@ -252,18 +244,18 @@ class RayExecutor:
                 )
 
     async def _close(self) -> None:
-        actors = [w.actor for w in (*self._workers, *self._lost)]
-        if actors:
-            with contextlib.suppress(Exception):
-                stops = asyncio.gather(*(a.stop.remote() for a in actors), return_exceptions=True)
-                await asyncio.wait_for(stops, 30)
+        """Stop the workers' sandboxes, close the journal, kill every actor, leave Ray."""
+        workers = [w.actor for w in (*self._workers, *self._lost)]
+        with contextlib.suppress(Exception):
+            stops = asyncio.gather(*(a.stop.remote() for a in workers), return_exceptions=True)
+            await asyncio.wait_for(stops, 30)
         if self._journal is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._journal.close.remote(), 30)
-        for actor in [*actors, self._journal, *self._gates.values()]:
-            if actor is not None:
-                with contextlib.suppress(Exception):
-                    ray.kill(actor)
+        for actor in self._spawned:
+            with contextlib.suppress(Exception):
+                ray.kill(actor)
+        self._spawned.clear()
         self._journal = None
         self._gates.clear()
         if self._lease is not None:
