@@ -168,23 +168,28 @@ def test_a_worker_killed_mid_run_leaves_its_tasks_to_the_other(home: Path, tmp_p
     assert survivor[0].name.endswith("worker-1")
 
 
-def test_the_cli_run_on_ray_stops_at_the_dollar_budget(home: Path, tmp_path: Path) -> None:
+def test_the_cli_starts_a_local_ray_and_stops_at_the_dollar_budget(tmp_path: Path) -> None:
+    # A fresh process: ``arcloop run --executor ray`` starts its own local Ray and stops it.
     tasks = write_tasks(tmp_path / "tasks", mirrors=4)
+    home = tmp_path / "home"
+    home.mkdir()
     with FakeProvider(reply=lambda body: MIRROR) as fake:
         config = write_config(tmp_path / "c.toml", fake, rate=100, concurrency=1)
         # 150 tokens at $1000 per million: $0.15 a call; the budget allows two calls.
-        text = config.read_text().replace("1.0", "1000.0")
-        config.write_text(text)
+        config.write_text(config.read_text().replace("1.0", "1000.0"))
         run_dir = tmp_path / "run"
-        args = ["run", "-c", str(config), "-d", str(tasks), "--run-dir", str(run_dir), "--json"]
-        args += ["--executor", "ray", "--budget-usd", "0.3"]
-        result = CliRunner().invoke(main, args)
-        assert result.exit_code == 0, result.stderr
+        args = [sys.executable, "-m", "arcloop.cli", "run", "-c", str(config), "-d", str(tasks)]
+        args += ["--run-dir", str(run_dir), "--json", "--executor", "ray", "--budget-usd", "0.3"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(home)}
+        done = subprocess.run(args, env=env, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()
         assert fake.count <= 3
-    summary = json.loads(result.stdout)
+    summary = json.loads(done.stdout)
     assert summary["stopped_by_budget"] is True
     assert summary["tasks_done"] < 5
     assert len(json.loads((run_dir / "submission.json").read_text())) == 5
+    assert (run_dir / "report.html").exists()
+    assert not (home / ".ray").exists()  # no auth token file in the user's home
 
 
 def test_a_ray_client_address_is_a_config_error(home: Path, tmp_path: Path) -> None:
