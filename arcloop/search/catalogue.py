@@ -34,13 +34,17 @@ class Step:
         fn: a top-level function of a ``lib_*`` module.
         kwargs: its keyword arguments as (name, literal) pairs.
         chain: whether the search may also apply it after another step (depth 2).
+        reads_input: ``fn`` takes the task's input grid as its second argument.
     """
 
     fn: Primitive
     kwargs: tuple[tuple[str, Any], ...] = ()
     chain: bool = True
+    reads_input: bool = False
 
-    def __call__(self, g: Array) -> Array:
+    def __call__(self, g: Array, original: Array | None = None) -> Array:
+        if self.reads_input:
+            return self.fn(g, original, **dict(self.kwargs))
         return self.fn(g, **dict(self.kwargs))
 
     @property

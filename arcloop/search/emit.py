@@ -86,10 +86,11 @@ def emit_source(steps: Sequence[Step], *, title: str) -> str:
     names = _closure([s.fn.__name__ for s in steps])
     parts = [_HEADER.format(title=title.replace('"""', "'''"))]
     parts += [_source(n) for n in names]
-    body = ["def transform(grid):", "    g = np.array(grid, dtype=int)"]
+    body = ["def transform(grid):", "    original = np.array(grid, dtype=int)", "    g = original"]
     for s in steps:
         args = "".join(f", {k}={v!r}" for k, v in s.kwargs)
-        body.append(f"    g = {s.fn.__name__}(g{args})")
+        first = "g, original" if s.reads_input else "g"
+        body.append(f"    g = {s.fn.__name__}({first}{args})")
     body.append("    return g")
     parts.append("\n".join(body) + "\n")
-    return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+    return "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n"

@@ -33,7 +33,12 @@ from arcloop.search import lib_objects
 from arcloop.search import lib_paint as paint
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.grids import Array, is_valid, to_array, to_grid
-from arcloop.search.learn import learn_colour_map, learn_local_rule, learn_object_rule
+from arcloop.search.learn import (
+    learn_colour_map,
+    learn_local_rule,
+    learn_object_rule,
+    learn_pair_map,
+)
 
 log = logging.getLogger(__name__)
 
@@ -164,11 +169,21 @@ class _Search:
         self.seen.add(key)
         made = grids[: self.n_train]
         self._check(steps, made, grids[self.n_train :], depth)
-        mapping = learn_colour_map(made, self.train_out, apply_to=grids[self.n_train :])
+        test = grids[self.n_train :]
+        mapping = learn_colour_map(made, self.train_out, apply_to=test)
         if mapping is not None:
             finish = step(paint.recolour, mapping=mapping)
-            self._check((*steps, finish), [finish(g) for g in made],
-                        [finish(g) for g in grids[self.n_train :]], depth)
+            self._check((*steps, finish), [finish(g) for g in made], [finish(g) for g in test],
+                        depth)
+        elif steps:
+            pairs = learn_pair_map(made, self.train_in, self.train_out,
+                                   apply_to=list(zip(test, self.test_in, strict=True)))
+            if pairs is not None:
+                stack = Step(paint.recolour_with_input, (("table", pairs),), reads_input=True)
+                self._check((*steps, stack),
+                            [stack(g, x) for g, x in zip(made, self.train_in, strict=True)],
+                            [stack(g, x) for g, x in zip(test, self.test_in, strict=True)],
+                            depth + 1)
         return True
 
     def finish_with_rules(self, steps: tuple[Step, ...], grids: list[Array]) -> None:

@@ -162,3 +162,35 @@ def learn_object_rule(
                 return None
     changes = {k: v for k, v in table.items() if v >= 0}
     return dict(sorted(changes.items(), key=repr)) or None
+
+
+def learn_pair_map(
+    made: Sequence[Array],
+    inputs: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    apply_to: Sequence[tuple[Array, Array]],
+) -> dict[tuple[int, int], int] | None:
+    """The table from (made colour, input colour) to output colour, if one exists.
+
+    Only pairs whose colour changes are listed. None when shapes differ, a pair would need
+    two colours, nothing changes, or a (made, input) grid pair in ``apply_to`` shows a colour
+    pair the train pairs never did.
+    """
+    table: dict[tuple[int, int], int] = {}
+    for a, x, b in zip(made, inputs, wanted, strict=True):
+        if not a.shape == x.shape == b.shape:
+            return None
+        codes = np.unique((a.ravel() * 10 + x.ravel()) * 10 + b.ravel())
+        for code in codes.tolist():
+            key = (int(code) // 100, int(code) // 10 % 10)
+            if table.setdefault(key, int(code) % 10) != int(code) % 10:
+                return None
+    for a, x in apply_to:
+        if a.shape != x.shape:
+            return None
+        for code in np.unique(a.ravel() * 10 + x.ravel()).tolist():
+            if (int(code) // 10, int(code) % 10) not in table:
+                return None
+    changes = {k: v for k, v in sorted(table.items()) if v != k[0]}
+    return changes or None

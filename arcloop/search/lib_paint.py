@@ -331,3 +331,15 @@ def paint_nonzero(g: Array, which: str) -> Array:
     else:
         colour = int(np.where(counts > 0, counts, counts.max() + 1).argmin()) + 1
     return np.where(g != 0, colour, 0)
+
+
+def recolour_with_input(g: Array, original: Array, table: dict[tuple[int, int], int]) -> Array:
+    """Recolour each cell by a table keyed on (its colour, the task input's colour there).
+
+    Pairs not in the table keep the cell's colour. This stacks a candidate on the input: e.g.
+    "where the candidate drew 3 over an input 0, paint 4".
+    """
+    out = g.copy()
+    for (made, before), new in table.items():
+        out[(g == made) & (original == before)] = new
+    return out

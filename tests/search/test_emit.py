@@ -12,19 +12,19 @@ from arcloop.search.emit import _closure, _library, emit_source
 from arcloop.search.grids import Array, to_array, to_grid
 from arcloop.search.learn import learn_local_rule, learn_object_rule
 from arcloop.search.lib_objects import recolour_objects
-from arcloop.search.lib_paint import apply_local_rule, recolour
+from arcloop.search.lib_paint import apply_local_rule, recolour, recolour_with_input
 from tests.search.helpers import arc1_task, run_source
 
 # Tasks whose grids exercise separators, objects, masks, symmetry and repeats.
 TASKS = ["1190e5a7", "3631a71a", "0b148d64"]
 
 
-LEARNED_STEP_NAMES = ("recolour", "recolour_objects", "apply_local_rule")
+LEARNED_STEP_NAMES = ("recolour", "recolour_objects", "apply_local_rule", "recolour_with_input")
 
 
-def in_process(step: Step, grid: Array) -> tuple[tuple[int, ...], ...] | None:
+def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:
     try:
-        return to_grid(np.asarray(step(grid)))
+        return to_grid(np.asarray(step(grid, original)))
     except Exception:
         return None
 
@@ -36,7 +36,7 @@ def check_same(steps: tuple[Step, ...], grids: list[Array]) -> None:
         for s in steps:
             if want is None:
                 break
-            want = in_process(s, to_array(want))
+            want = in_process(s, to_array(want), g)
         assert run_source(source, to_grid(g)) == want, steps[-1].label
 
 
@@ -70,8 +70,10 @@ def test_learned_tables_emit_equivalent_source() -> None:
              Step(recolour, (("mapping", {5: 1, 0: 0}),))]
     if rule is not None:
         steps.append(Step(apply_local_rule, (("shape", "cross_set"), ("table", rule))))
+    stack = Step(recolour_with_input, (("table", {(1, 1): 4, (0, 5): 6}),), reads_input=True)
     for s in steps:
         check_same((s,), made)
+        check_same((s, stack), made)
 
 
 def test_source_is_self_contained_numpy_only() -> None:

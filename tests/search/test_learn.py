@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from arcloop.search.learn import learn_colour_map, learn_local_rule, learn_object_rule
+from arcloop.search.learn import (
+    learn_colour_map,
+    learn_local_rule,
+    learn_object_rule,
+    learn_pair_map,
+)
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -41,3 +46,12 @@ def test_object_rule_by_size() -> None:
     assert table == {1: 3, 2: 2}
     assert learn_object_rule(made, wanted, diagonal=False, multicolour=False, feature="size",
                              apply_to=[a([[1, 1, 1]])]) is None
+
+
+def test_pair_map_keys_on_made_and_input_colours() -> None:
+    made = [a([[3, 3, 0]])]
+    inputs = [a([[0, 2, 0]])]
+    wanted = [a([[4, 2, 0]])]
+    table = learn_pair_map(made, inputs, wanted, apply_to=[])
+    assert table == {(3, 0): 4, (3, 2): 2}
+    assert learn_pair_map(made, inputs, wanted, apply_to=[(a([[3]]), a([[5]]))]) is None

@@ -18,6 +18,7 @@ SOLVED = [
     "08ed6ac7",  # recolour objects by size rank
     "1190e5a7",  # one pixel per separator cell
     "3aa6fb7a",  # learned local rule
+    "ce039d91",  # mirror, then recolour by (mirrored colour, input colour)
 ]
 
 
