@@ -8,7 +8,7 @@ where:
 
 - ``RayWorker`` actors (``ray_worker``), one per node with a CPU by default, each with its
   own sandbox and model clients, solve tasks; ``solve`` sends each task to the worker with
-  the fewest tasks in flight;
+  the fewest tasks in flight, without its test outputs (they never leave the driver);
 - one ``GateActor`` per model (``ray_gate``) is the model's gate for every worker: the same
   token bucket, in-flight cap and shared pause as a local run, counted cluster-wide;
 - one ``JournalActor`` (``ray_journal``), pinned to the driver's node, owns a second
@@ -292,7 +292,7 @@ class RayExecutor:
 
     async def _solve_on(self, worker: _Worker, task: Task) -> Solved:
         worker.load += 1
-        ref = worker.actor.solve.remote(task)
+        ref = worker.actor.solve.remote(task.without_solutions())  # solutions stay here
         try:
             solved: Solved = await ref
         except asyncio.CancelledError:
