@@ -169,6 +169,11 @@ def _split_ids(value: str | None) -> list[str] | None:
 @click.option("--executor", type=click.Choice(["local", "ray"]), help="Where tasks run.")
 @click.option("--ray-address", help="Ray cluster to join (with --executor ray).")
 @click.option(
+    "--ray-workers",
+    type=click.IntRange(min=1),
+    help="Ray worker processes [default: one per node].",
+)
+@click.option(
     "--run-dir", type=click.Path(path_type=Path), help="Run directory (resumed if it exists)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
@@ -189,6 +194,7 @@ def run(
     budget_usd: float | None,
     executor: str | None,
     ray_address: str | None,
+    ray_workers: int | None,
     run_dir: Path | None,
     as_json: bool,
     quiet: bool,
@@ -210,6 +216,7 @@ def run(
         budget_usd=budget_usd,
         executor=executor,
         ray_address=ray_address,
+        ray_workers=ray_workers,
     )
     request = RunRequest(
         preset=preset, files=configs, overrides=overrides, run_dir=run_dir, quiet=quiet

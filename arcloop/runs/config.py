@@ -51,6 +51,7 @@ class RunSettings(BaseModel):
     task_budget_usd: float | None = Field(default=None, ge=0)
     executor: Literal["local", "ray"] = "local"
     ray_address: str | None = None
+    ray_workers: int | None = Field(default=None, ge=1)
 
 
 DEFAULTS: dict[str, Any] = {
@@ -89,6 +90,14 @@ class Overrides:
     budget_usd: float | None = None
     executor: str | None = None
     ray_address: str | None = None
+    ray_workers: int | None = None
+
+
+RESUMABLE_CHANGES = frozenset(
+    {"run.executor", "run.ray_address", "run.ray_workers", "run.concurrency", "run.budget_usd"}
+)
+"""Keys a resumed run may change: where and how fast it runs, and how much it may spend.
+Everything else decides what the run computes, and changing it is an error."""
 
 
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,8 +138,10 @@ def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
         value = getattr(o, key)
         if value is not None:
             run[key] = value
-    if o.ray_address is not None:
-        run["ray_address"] = o.ray_address
+    for key in ("ray_address", "ray_workers"):
+        value = getattr(o, key)
+        if value is not None:
+            run[key] = value
     if o.tasks is not None:
         run["tasks"] = list(o.tasks)
     experts = doc.setdefault("experts", [])
@@ -235,7 +246,7 @@ def _check_unchanged(stored: dict[str, Any], new: dict[str, Any], preset: str | 
         raise ResumeConflictError(
             "--preset applies to a new run; this run directory already has its config"
         )
-    changed = _diff_keys(stored, new)
+    changed = [k for k in _diff_keys(stored, new) if k not in RESUMABLE_CHANGES]
     if changed:
         raise ResumeConflictError(
             f"this run was started with a different config ({', '.join(changed[:5])} would"

@@ -127,7 +127,7 @@ class RayExecutor:
             raise ConfigError("workers must be at least 1")
         self._config = config
         self._gateway = gateway
-        self._workers_wanted = workers
+        self._workers_wanted = workers if workers is not None else config.run.ray_workers
         self._interval = stats_interval_s
         self._start_timeout = start_timeout_s
         self._run = uuid.uuid4().hex[:12]

@@ -240,8 +240,8 @@ async def execute_run(
             dataset_hash=dataset.hash,
             config_toml=config.to_toml(),
         )
-        if not (run_dir / CONFIG).exists():
-            write_text_atomic(run_dir / CONFIG, config.to_toml())
+        # Rewritten on every leg: a resume may change how it runs (executor, budget, ...).
+        write_text_atomic(run_dir / CONFIG, config.to_toml())
         if gateway is None:
             gateway = LLMGateway(
                 registry=Registry(overrides=[config.models]),

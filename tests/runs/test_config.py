@@ -83,3 +83,13 @@ def test_resume_refuses_a_changed_option_but_accepts_the_same_one() -> None:
         resolve(stored=stored, overrides=Overrides(limit=6))
     with pytest.raises(ResumeConflictError, match="--preset"):
         resolve(stored=stored, preset="poetiq-a")
+
+
+def test_resume_may_change_where_and_how_fast_it_runs_and_its_budget() -> None:
+    stored = resolve(overrides=Overrides(limit=5, budget_usd=1.0)).to_toml()
+    more = resolve(
+        stored=stored,
+        overrides=Overrides(budget_usd=5.0, concurrency=9, executor="ray", ray_workers=3),
+    )
+    assert (more.run.budget_usd, more.run.concurrency, more.run.executor) == (5.0, 9, "ray")
+    assert more.run.ray_workers == 3 and more.run.limit == 5
