@@ -106,10 +106,11 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
 
 
 def _object_steps() -> list[Step]:
-    props = ["size", "area", "top", "left", "bottom", "right", "density"]
-    selectors = [f"{s}_{p}" for p in props for s in ("max", "min")]
-    selectors += ["max_colour_rarity", "max_symmetry", "min_symmetry", "unique_shape",
-                  "unique_colour"]
+    # Properties of the object itself first; positions (weaker evidence) last.
+    selectors = [f"{s}_{p}" for p in ("size", "area", "density") for s in ("max", "min")]
+    selectors += ["unique_shape", "unique_colour", "common_shape", "max_colour_rarity",
+                  "max_symmetry", "min_symmetry"]
+    selectors += [f"{s}_{p}" for p in ("top", "left", "bottom", "right") for s in ("max", "min")]
     out: list[Step] = []
     for multicolour in (False, True):
         sels = selectors + (["max_colours", "min_colours"] if multicolour else [])
@@ -153,7 +154,9 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
     out += [step(paint.keep_colour, colour=c) for c in in_colours]
     out += [step(paint.erase_colour, colour=c) for c in in_colours]
     out += [step(paint.fill_enclosed, colour=c) for c in out_colours]
-    out += [step(paint.hollow)]
+    out += [step(paint.hollow), step(paint.interior)]
+    out += [step(paint.overlay_mirror, how=h) for h in ("lr", "ud", "both", "diagonal", "turns")]
+    out += [step(paint.paint_frame, colour=c) for c in out_colours]
     out += [step(paint.outline, colour=c, diagonal=d) for c in out_colours for d in (False, True)]
     out += [step(paint.gravity, direction=d) for d in ("down", "up", "left", "right")]
     out += [step(paint.slide_colour, colour=c, direction=d) for c in in_colours

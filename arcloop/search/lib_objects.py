@@ -99,12 +99,20 @@ def select_object(g: Array, diagonal: bool, multicolour: bool, selector: str) ->
     """The mask of the one object (of 2 to 30) a selector picks.
 
     ``selector`` is ``"max_<prop>"`` or ``"min_<prop>"`` for a property of
-    ``object_property``, or ``"unique_shape"`` (the one object whose shape occurs once) or
-    ``"unique_colour"`` (the one object whose colour set occurs once). Ties raise.
+    ``object_property``, ``"unique_shape"`` (the one object whose shape occurs once),
+    ``"unique_colour"`` (the one object whose colour set occurs once) or ``"common_shape"``
+    (the first of the copies of the shape that occurs most often). Ties raise.
     """
     objects = find_objects(g, diagonal, multicolour, 0)
     if not 2 <= len(objects) <= 30:
         raise ValueError("fewer than two objects, or too many to choose from")
+    if selector == "common_shape":
+        keys = [shape_key(g, m) for m in objects]
+        counts = [keys.count(k) for k in keys]
+        best = max(counts)
+        if best < 2 or len({k for k, c in zip(keys, counts, strict=True) if c == best}) != 1:
+            raise ValueError("no single most common shape")
+        return objects[counts.index(best)]
     if selector in ("unique_shape", "unique_colour"):
         if selector == "unique_shape":
             keys = [shape_key(g, m) for m in objects]

@@ -230,15 +230,10 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
 
     ``shape``: ``"cross"`` (the colours of the 4 neighbours in order up, down, left, right;
     -1 off the grid), ``"square"`` (the 8 neighbours, row by row), ``"cross_set"`` /
-    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"lines"``
-    (which non-zero colours occur in the cell's row, then a -1, then in its column).
+    ``"square_set"`` (only which colours occur among those neighbours, sorted).
     """
     h, w = g.shape
     centre = int(g[y, x])
-    if shape == "lines":
-        row = sorted({int(v) for v in g[y] if v != 0})
-        col = sorted({int(v) for v in g[:, x] if v != 0})
-        return (centre, *row, -1, *col)
     if shape.startswith("cross"):
         offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
     else:
@@ -342,4 +337,45 @@ def recolour_with_input(g: Array, original: Array, table: dict[tuple[int, int], 
     out = g.copy()
     for (made, before), new in table.items():
         out[(g == made) & (original == before)] = new
+    return out
+
+
+def interior(g: Array) -> Array:
+    """Keep only the inside of shapes: cells whose four neighbours are all non-zero."""
+    filled = g != 0
+    inner = filled & (neighbour_count(filled, False) == 4)
+    if not inner.any():
+        raise ValueError("no inside")
+    return np.where(inner, g, 0)
+
+
+def paint_frame(g: Array, colour: int) -> Array:
+    """Paint the outermost ring of cells with ``colour``."""
+    out = g.copy()
+    out[0, :] = out[-1, :] = colour
+    out[:, 0] = out[:, -1] = colour
+    return out
+
+
+def overlay_mirror(g: Array, how: str) -> Array:
+    """Fill 0 cells from the grid's own mirror image(s), making it symmetric.
+
+    ``how``: ``"lr"``, ``"ud"``, ``"both"`` (lr, ud and the half turn), ``"diagonal"``
+    (transpose; square grids), ``"turns"`` (all quarter turns; square grids).
+    """
+    if how == "lr":
+        images = [g[:, ::-1]]
+    elif how == "ud":
+        images = [g[::-1]]
+    elif how == "both":
+        images = [g[:, ::-1], g[::-1], g[::-1, ::-1]]
+    elif how == "diagonal":
+        images = [g.T]
+    else:
+        images = [np.rot90(g, 1), np.rot90(g, 2), np.rot90(g, 3)]
+    out = g.copy()
+    for image in images:
+        if image.shape != g.shape:
+            raise ValueError("not square")
+        out = np.where(out == 0, image, out)
     return out

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from arcloop.search.learn import (
     learn_colour_map,
     learn_local_rule,
     learn_object_rule,
     learn_pair_map,
+    neighbourhood_codes,
 )
+from arcloop.search.lib_paint import local_key
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -55,3 +58,14 @@ def test_pair_map_keys_on_made_and_input_colours() -> None:
     table = learn_pair_map(made, inputs, wanted, apply_to=[])
     assert table == {(3, 0): 4, (3, 2): 2}
     assert learn_pair_map(made, inputs, wanted, apply_to=[(a([[3]]), a([[5]]))]) is None
+
+
+@pytest.mark.parametrize("shape", ["cross", "square", "cross_set", "square_set"])
+def test_neighbourhood_codes_match_local_keys(shape: str) -> None:
+    rng = np.random.default_rng(7)
+    g = rng.integers(0, 4, size=(6, 7))
+    codes = neighbourhood_codes(g, shape).tolist()
+    keys = [local_key(g, y, x, shape) for y in range(6) for x in range(7)]
+    for i in range(len(keys)):
+        for j in range(len(keys)):
+            assert (codes[i] == codes[j]) == (keys[i] == keys[j])
