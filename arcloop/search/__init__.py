@@ -31,7 +31,7 @@ class Program:
         train_correct: train pairs this program reproduces exactly.
         train_total: train pairs in the task.
         score: mean share of correct cells over the train pairs (0 where the shape is wrong).
-        depth: primitive steps before any learned table (0: the table alone, or identity).
+        depth: steps in the program, learned tables included (0: the identity).
     """
 
     name: str
@@ -57,10 +57,13 @@ def search(
 ) -> list[Program]:
     """Search programs for a task, best first.
 
-    Programs fitting every train pair come first; the list holds at most ``max_programs``
-    programs, with pairwise different test outputs. The result is deterministic: work is
-    counted in step applications (``budget``); ``time_limit_s`` is a safety stop only. The
-    task's test outputs are never read.
+    Programs fitting every train pair come first, simplest first; then, to fill the list, the
+    closest partial fits (``train_correct < train_total``). The list holds at most
+    ``max_programs`` programs, with pairwise different test outputs; it is empty when no
+    candidate got a single train cell right (e.g. no output of the right shape).
+
+    The result is deterministic: work is counted in step applications (``budget``);
+    ``time_limit_s`` is a safety stop only. The task's test outputs are never read.
 
     Args:
         task: the task.
@@ -76,5 +79,5 @@ def search(
         name = " | ".join(s.label for s in f.steps) or "identity"
         programs.append(Program(name=name, source=emit_source(f.steps, title=name),
                                 train_correct=f.train_correct, train_total=len(task.train),
-                                score=round(f.score, 4), depth=f.depth))
+                                score=round(f.score, 4), depth=len(f.steps)))
     return programs

@@ -48,7 +48,7 @@ DEFAULT_BUDGET = 8000
 OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "shape")
 """Object features a learned object rule may key on, most general first."""
 
-LOCAL_SHAPES = ("cross_set", "square_set", "cross", "square")
+LOCAL_SHAPES = ("cross_set", "square_set", "cross", "square", "lines")
 """Neighbourhoods a learned local rule may key on, most general first."""
 
 RULE_STATES = 3

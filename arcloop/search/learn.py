@@ -56,6 +56,12 @@ def neighbourhood_codes(g: Array, shape: str) -> Array:
     """
     h, w = g.shape
     centre = (g + 1).astype(np.int64)
+    if shape == "lines":
+        bits = np.where(g != 0, np.left_shift(1, g), 0).astype(np.int64)
+        rows = np.bitwise_or.reduce(bits, axis=1)
+        cols = np.bitwise_or.reduce(bits, axis=0)
+        lines: Array = ((centre << 20) | (rows[:, None] << 10) | cols[None, :]).ravel()
+        return lines
     p = np.pad(g, 1, constant_values=-1).astype(np.int64) + 1
     if shape.startswith("cross"):
         offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]

@@ -230,10 +230,15 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
 
     ``shape``: ``"cross"`` (the colours of the 4 neighbours in order up, down, left, right;
     -1 off the grid), ``"square"`` (the 8 neighbours, row by row), ``"cross_set"`` /
-    ``"square_set"`` (only which colours occur among those neighbours, sorted).
+    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"lines"``
+    (which non-zero colours occur in the cell's row, then a -1, then in its column).
     """
     h, w = g.shape
     centre = int(g[y, x])
+    if shape == "lines":
+        row = sorted({int(v) for v in g[y] if v != 0})
+        col = sorted({int(v) for v in g[:, x] if v != 0})
+        return (centre, *row, -1, *col)
     if shape.startswith("cross"):
         offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
     else:
