@@ -43,7 +43,8 @@ from arcloop.search.learn import (
 log = logging.getLogger(__name__)
 
 DEFAULT_BUDGET = 8000
-"""Step applications per task (each on every train and test input)."""
+"""Work units per task: one per step application (on every train and test input) for tasks
+of up to ``CELLS_PER_UNIT`` cells, more for larger ones."""
 
 OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "shape")
 """Object features a learned object rule may key on, most general first."""
