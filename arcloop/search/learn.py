@@ -26,13 +26,16 @@ def learn_colour_map(
     """The colour table that turns every ``made`` grid into its ``wanted`` grid, if any.
 
     Only colours that change are listed. None when shapes differ, when one colour would need
-    two different replacements, when nothing changes, or when a grid in ``apply_to`` (what the
-    candidate made of the test inputs) has a colour the train pairs never showed.
+    two different replacements, when nothing changes, when a grid in ``apply_to`` (what the
+    candidate made of the test inputs) has a colour the train pairs never showed, or when
+    every made grid is a single cell (a table over one cell per pair memorises the answers).
 
     >>> import numpy as np
     >>> learn_colour_map([np.array([[1, 0]])], [np.array([[2, 0]])], apply_to=[])
     {1: 2}
     """
+    if all(a.size == 1 for a in made):
+        return None
     table: dict[int, int] = {}
     for a, b in zip(made, wanted, strict=True):
         if a.shape != b.shape:

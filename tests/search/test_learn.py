@@ -69,3 +69,8 @@ def test_neighbourhood_codes_match_local_keys(shape: str) -> None:
     for i in range(len(keys)):
         for j in range(len(keys)):
             assert (codes[i] == codes[j]) == (keys[i] == keys[j])
+
+
+def test_colour_map_refuses_single_cell_answers() -> None:
+    made = [a([[1]]), a([[2]])]
+    assert learn_colour_map(made, [a([[3]]), a([[4]])], apply_to=[]) is None
