@@ -38,6 +38,11 @@ def clean_environment() -> dict[str, str]:
     return env
 
 
+class WarmServerDied(Exception):
+    """Set as the exit status of every child of a warm process that died: a child's job that
+    ends with its warm process was not the program's doing, and is run again elsewhere."""
+
+
 @dataclass(eq=False)
 class Child:
     """One sandbox child, as the parent drives it."""
@@ -76,13 +81,21 @@ class WarmServer:
     def start(self) -> None:
         """Start the warm process (called on the private loop's thread)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        settings = {**self._settings, "mode": "warm", "parent_pid": os.getpid(),
-                    "sock_fd": theirs.fileno()}
+        settings = {
+            **self._settings,
+            "mode": "warm",
+            "parent_pid": os.getpid(),
+            "sock_fd": theirs.fileno(),
+        }
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-I", SERVER_SCRIPT, json.dumps(settings)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(theirs.fileno(),), env=clean_environment(), close_fds=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(theirs.fileno(),),
+                env=clean_environment(),
+                close_fds=True,
                 start_new_session=True,
             )
         finally:
@@ -102,8 +115,9 @@ class WarmServer:
         assert sock is not None
         while True:
             try:
-                data, ancdata, _, _ = sock.recvmsg(64, socket.CMSG_SPACE(3 * 4),
-                                                   socket.MSG_CMSG_CLOEXEC)
+                data, ancdata, _, _ = sock.recvmsg(
+                    64, socket.CMSG_SPACE(3 * 4), socket.MSG_CMSG_CLOEXEC
+                )
             except BlockingIOError:
                 return
             except OSError:
@@ -129,10 +143,16 @@ class WarmServer:
             status: asyncio.Future[int | None] = self._loop.create_future()
             self._statuses[pid] = status
             self._restarts_without_child = 0
-            self.ready.put_nowait(Child(
-                pid=pid, job_w=job_w, result_r=result_r, kill=_pidfd_killer(pidfd),
-                status=status, release=lambda: os.close(pidfd),
-            ))
+            self.ready.put_nowait(
+                Child(
+                    pid=pid,
+                    job_w=job_w,
+                    result_r=result_r,
+                    kill=_pidfd_killer(pidfd),
+                    status=status,
+                    release=lambda: os.close(pidfd),
+                )
+            )
         elif parts[0] == b"X" and len(parts) == 3:
             waiting = self._statuses.pop(int(parts[1]), None)
             if waiting is not None and not waiting.done():
@@ -146,7 +166,8 @@ class WarmServer:
         self._drop_ready()
         for status in self._statuses.values():
             if not status.done():
-                status.set_result(None)
+                status.set_exception(WarmServerDied())
+                status.exception()  # retrieved: children nobody waits for must not log it
         self._statuses.clear()
         if self._closing:
             return
@@ -208,13 +229,25 @@ async def spawn_fresh(settings: dict[str, Any], tmpdir: str) -> Child:
     loop = asyncio.get_running_loop()
     result_r, result_w = os.pipe()
     job_r, job_w = os.pipe()
-    payload = {**settings, "mode": "single", "tmpdir": tmpdir, "parent_pid": os.getpid(),
-               "result_fd": result_w}
+    payload = {
+        **settings,
+        "mode": "single",
+        "tmpdir": tmpdir,
+        "parent_pid": os.getpid(),
+        "result_fd": result_w,
+    }
     try:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-I", SERVER_SCRIPT, json.dumps(payload),
-            stdin=job_r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(result_w,), env=clean_environment(), start_new_session=True,
+            sys.executable,
+            "-I",
+            SERVER_SCRIPT,
+            json.dumps(payload),
+            stdin=job_r,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(result_w,),
+            env=clean_environment(),
+            start_new_session=True,
         )
     except BaseException:
         os.close(job_w)
@@ -243,8 +276,11 @@ def probe_machine() -> dict[str, Any]:
     """Run the confinement probe in a fresh interpreter (never forks the caller)."""
     try:
         done = subprocess.run(
-            [sys.executable, "-I", PROBE_SCRIPT], capture_output=True, timeout=30,
-            env=clean_environment(), check=False,
+            [sys.executable, "-I", PROBE_SCRIPT],
+            capture_output=True,
+            timeout=30,
+            env=clean_environment(),
+            check=False,
         )
         facts = json.loads(done.stdout or b"{}")
     except (OSError, subprocess.SubprocessError, ValueError):

@@ -31,7 +31,13 @@ from typing import Any, Literal
 
 from arcloop.arc.grid import Grid
 from arcloop.errors import SandboxError
-from arcloop.sandbox._children import Child, WarmServer, probe_machine, spawn_fresh
+from arcloop.sandbox._children import (
+    Child,
+    WarmServer,
+    WarmServerDied,
+    probe_machine,
+    spawn_fresh,
+)
 from arcloop.sandbox._protocol import ResultCollector, death_failure
 from arcloop.sandbox.config import SandboxConfig
 from arcloop.sandbox.doctor import ProtectionReport, report_from_probe
@@ -181,7 +187,9 @@ class ProcessSandbox:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
@@ -271,7 +279,7 @@ class ProcessSandbox:
             return await self._collect(child, job, n)
         finally:  # also on cancellation: the child is dead by now, release what it held
             if self.mode == "fresh":  # our own child: reap it before its temp dir goes
-                with contextlib.suppress(TimeoutError):
+                with contextlib.suppress(TimeoutError, WarmServerDied):
                     await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
             child.release()
 
@@ -312,6 +320,8 @@ class ProcessSandbox:
                 status = await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
             except TimeoutError:
                 status = None
+            except WarmServerDied:
+                return None  # it died with its warm process, not of its program: run it again
             collector.fill(death_failure(status, cpu_seconds=cfg.cpu_seconds))
         return collector.result()
 
@@ -353,6 +363,6 @@ async def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         try:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         except BlockingIOError:
             await _wait_fd(fd, write=True)
