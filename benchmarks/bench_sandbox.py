@@ -92,16 +92,23 @@ def baseline_evaluation(code: str, inputs: Sequence[Grid]) -> list[Grid]:
     for grid in inputs:
         done = subprocess.run(
             [sys.executable, "-c", BASELINE_RUNNER],
-            input=json.dumps({"code": code, "grid": grid}), capture_output=True, text=True,
-            check=True, timeout=60,
+            input=json.dumps({"code": code, "grid": grid}),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
         )
         outputs.append(as_grid(json.loads(done.stdout)))
     return outputs
 
 
 def _measure(
-    evaluate: Callable[[], list[Grid]], *, count: int, concurrency: int,
-    pids: Callable[[], Sequence[int]], expected: list[Grid],
+    evaluate: Callable[[], list[Grid]],
+    *,
+    count: int,
+    concurrency: int,
+    pids: Callable[[], Sequence[int]],
+    expected: list[Grid],
 ) -> Measurement:
     latencies: list[float] = []
 
@@ -123,13 +130,20 @@ def _measure(
     wall = time.perf_counter() - wall0
     cpu = _cpu_seconds(pids()) - cpu0
     return Measurement(
-        median_ms=statistics.median(latencies) * 1000, min_ms=min(latencies) * 1000,
-        cpu_ms=cpu / count * 1000, per_second=count / wall,
+        median_ms=statistics.median(latencies) * 1000,
+        min_ms=min(latencies) * 1000,
+        cpu_ms=cpu / count * 1000,
+        per_second=count / wall,
     )
 
 
 def _measure_async(
-    sandbox: ProcessSandbox, code: str, inputs: list[Grid], *, count: int, concurrency: int,
+    sandbox: ProcessSandbox,
+    code: str,
+    inputs: list[Grid],
+    *,
+    count: int,
+    concurrency: int,
     expected: list[Grid],
 ) -> Measurement:
     """The sandbox driven the way the solver drives it: ``await run`` from one event loop."""
@@ -153,14 +167,18 @@ def _measure_async(
     wall = time.perf_counter() - wall0
     cpu = _cpu_seconds(sandbox.warm_pids()) - cpu0
     return Measurement(
-        median_ms=statistics.median(latencies) * 1000, min_ms=min(latencies) * 1000,
-        cpu_ms=cpu / count * 1000, per_second=count / wall,
+        median_ms=statistics.median(latencies) * 1000,
+        min_ms=min(latencies) * 1000,
+        cpu_ms=cpu / count * 1000,
+        per_second=count / wall,
     )
 
 
 def _row(name: str, m: Measurement) -> str:
-    return (f"  {name:<28} median {m.median_ms:8.1f} ms  min {m.min_ms:8.1f} ms  "
-            f"CPU/eval {m.cpu_ms:8.1f} ms  {m.per_second:8.2f} evals/s")
+    return (
+        f"  {name:<28} median {m.median_ms:8.1f} ms  min {m.min_ms:8.1f} ms  "
+        f"CPU/eval {m.cpu_ms:8.1f} ms  {m.per_second:8.2f} evals/s"
+    )
 
 
 def main() -> None:
@@ -173,26 +191,35 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
     with ProcessSandbox(SandboxConfig()) as sandbox:
         print(f"sandbox mode: {sandbox.mode}; warm processes: {len(sandbox.warm_pids())}")
-        for name, code, side in (("small 3x3 rot90", SMALL_CODE, 3),
-                                 ("large 30x30 ndimage.label", LARGE_CODE, 30)):
+        for name, code, side in (
+            ("small 3x3 rot90", SMALL_CODE, 3),
+            ("large 30x30 ndimage.label", LARGE_CODE, 30),
+        ):
             inputs = _inputs(side, seed=side)
             expected = baseline_evaluation(code, inputs)
             warmup = sandbox.run_sync(code, inputs)
             assert [o.grid for o in warmup] == expected, warmup
             print(f"\n{name} (5 inputs per evaluation)")
             for concurrency, n_base, n_box in ((1, base_seq, box_seq), (8, base_conc, box_conc)):
-                base = _measure(lambda c=code, i=inputs: baseline_evaluation(c, i),
-                                count=n_base, concurrency=concurrency, pids=list,
-                                expected=expected)
-                box = _measure_async(sandbox, code, inputs, count=n_box,
-                                     concurrency=concurrency, expected=expected)
+                base = _measure(
+                    lambda c=code, i=inputs: baseline_evaluation(c, i),
+                    count=n_base,
+                    concurrency=concurrency,
+                    pids=list,
+                    expected=expected,
+                )
+                box = _measure_async(
+                    sandbox, code, inputs, count=n_box, concurrency=concurrency, expected=expected
+                )
                 label = "sequential" if concurrency == 1 else f"{concurrency} concurrent"
                 print(f" {label}:")
                 print(_row("baseline (python per input)", base))
                 print(_row("arcloop ProcessSandbox", box))
-                print(f"  ratio: latency {base.median_ms / box.median_ms:6.1f}x  "
-                      f"CPU {base.cpu_ms / box.cpu_ms:6.1f}x  "
-                      f"throughput {box.per_second / base.per_second:6.1f}x")
+                print(
+                    f"  ratio: latency {base.median_ms / box.median_ms:6.1f}x  "
+                    f"CPU {base.cpu_ms / box.cpu_ms:6.1f}x  "
+                    f"throughput {box.per_second / base.per_second:6.1f}x"
+                )
 
 
 if __name__ == "__main__":

@@ -57,11 +57,11 @@ def one(task: Task) -> Outcome:
     expected = task.test_outputs or ()
     answers = [[run_program(p.source, g) for g in task.test_inputs] for p in programs[:2]]
     solved = bool(programs) and all(
-        any(a[i] == want for a in answers) for i, want in enumerate(expected))
+        any(a[i] == want for a in answers) for i, want in enumerate(expected)
+    )
     top_fits = bool(programs) and programs[0].fits
     top_right = bool(answers) and all(answers[0][i] == w for i, w in enumerate(expected))
-    return Outcome(task.id, solved, top_fits, top_right, cpu,
-                   programs[0].name if programs else "")
+    return Outcome(task.id, solved, top_fits, top_right, cpu, programs[0].name if programs else "")
 
 
 def main() -> None:
@@ -82,11 +82,13 @@ def main() -> None:
         right = sum(r.top_right for r in fits)
         cpu = [r.cpu_s for r in results]
         share = 100 * solved / len(results)
-        print(f"{spec}: solved {solved}/{len(results)} ({share:.1f}%) pass@2; "
-              f"top program fits train on {len(fits)}, right on test {right}/{len(fits)} "
-              f"({100 * right / max(len(fits), 1):.1f}% precision); "
-              f"cpu per task mean {sum(cpu) / len(cpu):.3f} s, max {max(cpu):.2f} s; "
-              f"wall {wall:.1f} s on {args.workers} processes")
+        print(
+            f"{spec}: solved {solved}/{len(results)} ({share:.1f}%) pass@2; "
+            f"top program fits train on {len(fits)}, right on test {right}/{len(fits)} "
+            f"({100 * right / max(len(fits), 1):.1f}% precision); "
+            f"cpu per task mean {sum(cpu) / len(cpu):.3f} s, max {max(cpu):.2f} s; "
+            f"wall {wall:.1f} s on {args.workers} processes"
+        )
         if args.show:
             for r in results:
                 if r.solved or r.top_fits:

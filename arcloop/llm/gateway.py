@@ -114,7 +114,6 @@ def combine_stats(snapshots: Iterable[GatewayStats]) -> GatewayStats:
     return GatewayStats(**counted, cost_usd=round(cost, 10), errors=dict(errors))
 
 
-
 class LLMGateway:
     """All model calls of one run: registry, journal, gates, run budget and counters."""
 

@@ -80,7 +80,9 @@ class ConfinementError(OSError):
 def landlock_abi() -> int:
     """The Landlock ABI version the kernel offers, or 0 when Landlock is unavailable."""
     res = _libc.syscall(
-        _SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0),
+        _SYS_LANDLOCK_CREATE_RULESET,
+        None,
+        ctypes.c_size_t(0),
         ctypes.c_uint32(_LANDLOCK_CREATE_RULESET_VERSION),
     )
     return max(int(res), 0)
@@ -200,13 +202,25 @@ def apply_landlock(
         attr.scoped = _SCOPE_ABSTRACT_UNIX | _SCOPE_SIGNAL
         size = 24
     ruleset = _check(
-        _libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size),
-                      ctypes.c_uint32(0)),
+        _libc.syscall(
+            _SYS_LANDLOCK_CREATE_RULESET,
+            ctypes.byref(attr),
+            ctypes.c_size_t(size),
+            ctypes.c_uint32(0),
+        ),
         "landlock_create_ruleset",
     )
-    write = (_FS_READ_FILE | _FS_READ_DIR | _FS_WRITE_FILE | _FS_REMOVE_DIR | _FS_REMOVE_FILE
-             | _FS_MAKE_DIR | _FS_MAKE_REG | (_FS_TRUNCATE if abi >= 3 else 0)
-             | (_FS_REFER if abi >= 2 else 0))
+    write = (
+        _FS_READ_FILE
+        | _FS_READ_DIR
+        | _FS_WRITE_FILE
+        | _FS_REMOVE_DIR
+        | _FS_REMOVE_FILE
+        | _FS_MAKE_DIR
+        | _FS_MAKE_REG
+        | (_FS_TRUNCATE if abi >= 3 else 0)
+        | (_FS_REFER if abi >= 2 else 0)
+    )
     try:
         for fd, access in rules:
             _add_rule(ruleset, fd, access)
@@ -217,8 +231,10 @@ def apply_landlock(
             finally:
                 os.close(fd)
         set_no_new_privs()
-        _check(_libc.syscall(_SYS_LANDLOCK_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)),
-               "landlock_restrict_self")
+        _check(
+            _libc.syscall(_SYS_LANDLOCK_RESTRICT_SELF, ruleset, ctypes.c_uint32(0)),
+            "landlock_restrict_self",
+        )
     finally:
         os.close(ruleset)
 
@@ -226,28 +242,90 @@ def apply_landlock(
 def _add_rule(ruleset: int, fd: int, access: int) -> None:
     rule = _PathBeneathAttr(access, fd)
     _check(
-        _libc.syscall(_SYS_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_PATH_BENEATH,
-                      ctypes.byref(rule), ctypes.c_uint32(0)),
+        _libc.syscall(
+            _SYS_LANDLOCK_ADD_RULE,
+            ruleset,
+            _LANDLOCK_RULE_PATH_BENEATH,
+            ctypes.byref(rule),
+            ctypes.c_uint32(0),
+        ),
         "landlock_add_rule",
     )
 
 
 # Denied with EPERM: the program sees an ordinary PermissionError and its process lives on.
 DENIED_SYSCALLS = (
-    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
-    "execve", "execveat", "fork", "vfork",
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-    "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "tkill",
-    "mount", "umount2", "unshare", "setns", "pivot_root", "chroot", "open_tree", "move_mount",
-    "fsopen", "fsmount", "fspick", "mount_setattr",
-    "setsid", "setpgid", "setrlimit", "prlimit64",
-    "mknod", "mknodat", "name_to_handle_at", "open_by_handle_at",
-    "bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
-    "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
-    "reboot", "swapon", "swapoff", "acct", "quotactl", "personality",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
-    "iopl", "ioperm", "shmget", "msgget", "semget", "mq_open",
+    "socket",
+    "socketpair",
+    "connect",
+    "bind",
+    "listen",
+    "accept",
+    "accept4",
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_open",
+    "pidfd_getfd",
+    "pidfd_send_signal",
+    "tkill",
+    "mount",
+    "umount2",
+    "unshare",
+    "setns",
+    "pivot_root",
+    "chroot",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    "setsid",
+    "setpgid",
+    "setrlimit",
+    "prlimit64",
+    "mknod",
+    "mknodat",
+    "name_to_handle_at",
+    "open_by_handle_at",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
+    "personality",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    "sethostname",
+    "setdomainname",
+    "iopl",
+    "ioperm",
+    "shmget",
+    "msgget",
+    "semget",
+    "mq_open",
 )
 
 
@@ -307,8 +385,10 @@ def load_seccomp(program: bytes) -> None:
     buffer = ctypes.create_string_buffer(bytes(insns), len(insns))
     fprog = _SockFprog(len(insns) // _BPF_INSN.size, ctypes.cast(buffer, ctypes.c_void_p))
     set_no_new_privs()
-    _check(_libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0),
-           "prctl(PR_SET_SECCOMP)")
+    _check(
+        _libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0),
+        "prctl(PR_SET_SECCOMP)",
+    )
 
 
 def user_namespaces_work() -> bool:

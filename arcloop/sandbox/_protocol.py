@@ -77,8 +77,11 @@ class ResultCollector:
         elif "started" in record:
             self.started = True
         elif "syntax" in record:
-            failure = Failure("syntax", _text(record["syntax"], MAX_TEXT),
-                              _text(record.get("traceback"), MAX_TRACEBACK))
+            failure = Failure(
+                "syntax",
+                _text(record["syntax"], MAX_TEXT),
+                _text(record.get("traceback"), MAX_TRACEBACK),
+            )
             self.fill(failure)
         else:
             self._input_record(record)
@@ -100,10 +103,13 @@ class ResultCollector:
         if kind is None:
             self.violation = "the child claimed an unknown failure kind"
             return
-        self.outcomes[i] = Outcome(failure=Failure(
-            kind, _text(record.get("message"), MAX_TEXT),
-            _text(record.get("traceback"), MAX_TRACEBACK),
-        ))
+        self.outcomes[i] = Outcome(
+            failure=Failure(
+                kind,
+                _text(record.get("message"), MAX_TEXT),
+                _text(record.get("traceback"), MAX_TRACEBACK),
+            )
+        )
 
     def fill(self, failure: Failure) -> None:
         """Give ``failure`` to every input that has no outcome yet."""
@@ -111,8 +117,10 @@ class ResultCollector:
 
     def result(self) -> list[Outcome]:
         """The outcomes, once every input has one."""
-        return [o if o is not None else Outcome(failure=Failure("killed", "no result"))
-                for o in self.outcomes]
+        return [
+            o if o is not None else Outcome(failure=Failure("killed", "no result"))
+            for o in self.outcomes
+        ]
 
 
 def death_failure(status: int | None, *, cpu_seconds: int) -> Failure:

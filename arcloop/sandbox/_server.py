@@ -59,8 +59,22 @@ import tempfile  # noqa: E402
 
 # What generated programs reach for most; anything else still imports lazily in the child.
 _STDLIB_PRELOAD = (
-    "collections", "itertools", "functools", "math", "copy", "typing", "dataclasses", "re",
-    "heapq", "bisect", "operator", "statistics", "fractions", "random", "string", "enum",
+    "collections",
+    "itertools",
+    "functools",
+    "math",
+    "copy",
+    "typing",
+    "dataclasses",
+    "re",
+    "heapq",
+    "bisect",
+    "operator",
+    "statistics",
+    "fractions",
+    "random",
+    "string",
+    "enum",
 )
 _EXIT_CONFINE_FAILED = 70
 
@@ -108,9 +122,13 @@ def _allowlist() -> dict[str, Any]:
     # never one from another package in site-packages.
     for path in sorted(mapped):
         parts = path.split(os.sep)
-        if (path.startswith("/") and ".so" in path
-                and "site-packages" not in parts and "dist-packages" not in parts
-                and not any(path.startswith(d + os.sep) for d in dirs)):
+        if (
+            path.startswith("/")
+            and ".so" in path
+            and "site-packages" not in parts
+            and "dist-packages" not in parts
+            and not any(path.startswith(d + os.sep) for d in dirs)
+        ):
             files.append(path)
     return {"dirs": dirs, "files": files, "listable": listable}
 
@@ -223,7 +241,7 @@ def _child(
     def emit(record: dict[str, Any]) -> None:
         data = json.dumps(record, separators=(",", ":")).encode() + b"\n"
         while data:
-            data = data[os.write(result_fd, data):]
+            data = data[os.write(result_fd, data) :]
 
     try:
         emit({"started": 1})

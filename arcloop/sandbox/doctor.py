@@ -46,8 +46,10 @@ class ProtectionReport:
         """One line: the mode the sandbox runs in here, and what is missing."""
         if not self.missing:
             return "sandbox mode: warm (fast, fully contained)"
-        return (f"sandbox mode: fresh (missing: {', '.join(self.missing)}; slow fallback, "
-                "less contained)")
+        return (
+            f"sandbox mode: fresh (missing: {', '.join(self.missing)}; slow fallback, "
+            "less contained)"
+        )
 
     def lines(self) -> list[str]:
         """The verdict, then one line per check, e.g. ``"[on ] seccomp: ..."``."""
@@ -62,23 +64,33 @@ def report_from_probe(facts: dict[str, Any]) -> ProtectionReport:
     abi = int(facts.get("landlock_abi", 0))
     seccomp = bool(facts.get("seccomp", False))
     userns = bool(facts.get("user_namespaces", False))
-    missing = tuple(
-        name for name, ok in (("Landlock", abi > 0), ("seccomp", seccomp)) if not ok
-    )
+    missing = tuple(name for name, ok in (("Landlock", abi > 0), ("seccomp", seccomp)) if not ok)
     checks = (
         Protection("clean environment", True, "children start with an empty environment"),
         Protection("rlimits", True, "address space, CPU seconds, file size, open files, no core"),
-        Protection("wall-clock kill", True,
-                   "a deadline kills the child (its whole process group in the fallback)"),
+        Protection(
+            "wall-clock kill",
+            True,
+            "a deadline kills the child (its whole process group in the fallback)",
+        ),
         Protection("result channel", True, "bounded JSON on a dedicated pipe, grids re-validated"),
-        Protection("Landlock filesystem", abi > 0,
-                   f"ABI {abi}: read-only stdlib/numpy/scipy, read-write temp dir only"),
+        Protection(
+            "Landlock filesystem",
+            abi > 0,
+            f"ABI {abi}: read-only stdlib/numpy/scipy, read-write temp dir only",
+        ),
         Protection("Landlock network", abi >= 4, "TCP bind and connect denied (ABI >= 4)"),
         Protection("Landlock signal scope", abi >= 6, "no signals out of the sandbox (ABI >= 6)"),
-        Protection("seccomp", seccomp,
-                   "deny-list: sockets, exec, fork, ptrace, foreign kill, mount, setsid, ..."),
-        Protection("private tmpfs", userns,
-                   "cwd is a size-capped tmpfs in a user namespace (disk cannot fill)"),
+        Protection(
+            "seccomp",
+            seccomp,
+            "deny-list: sockets, exec, fork, ptrace, foreign kill, mount, setsid, ...",
+        ),
+        Protection(
+            "private tmpfs",
+            userns,
+            "cwd is a size-capped tmpfs in a user namespace (disk cannot fill)",
+        ),
         Protection("warm fork", not missing, "pre-forked children of a warm numpy/scipy process"),
     )
     return ProtectionReport(

@@ -13,12 +13,12 @@ from typing import Literal, Protocol
 from arcloop.arc.grid import Grid
 
 FailureKind = Literal[
-    "syntax",          # the program does not compile or defines no transform
-    "exception",       # transform raised
-    "timeout",         # the wall-clock or CPU limit was hit
-    "memory",          # the address-space limit was hit (MemoryError or killed by it)
+    "syntax",  # the program does not compile or defines no transform
+    "exception",  # transform raised
+    "timeout",  # the wall-clock or CPU limit was hit
+    "memory",  # the address-space limit was hit (MemoryError or killed by it)
     "invalid_output",  # transform returned something that is not a valid grid
-    "killed",          # the child died otherwise (signal, blocked syscall, crash)
+    "killed",  # the child died otherwise (signal, blocked syscall, crash)
 ]
 
 

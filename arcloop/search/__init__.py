@@ -72,12 +72,20 @@ def search(
         budget: step applications allowed (each on every train and test input).
         clock: monotonic seconds for the time limit (injectable for tests).
     """
-    found = run_search(task, time_limit_s=time_limit_s, want=max_programs, budget=budget,
-                       clock=clock)
+    found = run_search(
+        task, time_limit_s=time_limit_s, want=max_programs, budget=budget, clock=clock
+    )
     programs = []
     for f in found:
         name = " | ".join(s.label for s in f.steps) or "identity"
-        programs.append(Program(name=name, source=emit_source(f.steps, title=name),
-                                train_correct=f.train_correct, train_total=len(task.train),
-                                score=round(f.score, 4), depth=len(f.steps)))
+        programs.append(
+            Program(
+                name=name,
+                source=emit_source(f.steps, title=name),
+                train_correct=f.train_correct,
+                train_total=len(task.train),
+                score=round(f.score, 4),
+                depth=len(f.steps),
+            )
+        )
     return programs

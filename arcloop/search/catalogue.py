@@ -83,9 +83,15 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     out_colours = sorted({int(c) for _, b in train for c in np.unique(b)} - {0})
     up, down = _ratios(train)
     steps: list[Step] = [
-        step(geo.rotate_cw), step(geo.rotate_180), step(geo.rotate_ccw), step(geo.flip_lr),
-        step(geo.flip_ud), step(geo.transpose), step(geo.anti_transpose),
-        step(geo.crop_to_content, bg=0), step(geo.crop_to_content, bg=-1),
+        step(geo.rotate_cw),
+        step(geo.rotate_180),
+        step(geo.rotate_ccw),
+        step(geo.flip_lr),
+        step(geo.flip_ud),
+        step(geo.transpose),
+        step(geo.anti_transpose),
+        step(geo.crop_to_content, bg=0),
+        step(geo.crop_to_content, bg=-1),
     ]
     steps += [step(geo.crop_to_colour, colour=c) for c in in_colours]
     steps += [step(geo.crop_inside_colour, colour=c) for c in in_colours]
@@ -94,8 +100,11 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(geo.tile, rows=r, cols=c) for r, c in sorted(up | {(1, 2), (2, 1)})]
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
-    steps += [step(geo.rotation_tile), step(geo.self_kron, invert=False),
-              step(geo.self_kron, invert=True)]
+    steps += [
+        step(geo.rotation_tile),
+        step(geo.self_kron, invert=False),
+        step(geo.self_kron, invert=True),
+    ]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
     steps += [step(geo.drop_repeats), step(geo.drop_uniform_lines, bg=0), step(geo.strip_border)]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
@@ -108,28 +117,44 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
 def _object_steps() -> list[Step]:
     # Properties of the object itself first; positions (weaker evidence) last.
     selectors = [f"{s}_{p}" for p in ("size", "area", "density") for s in ("max", "min")]
-    selectors += ["unique_shape", "unique_colour", "common_shape", "max_colour_rarity",
-                  "max_symmetry", "min_symmetry"]
+    selectors += [
+        "unique_shape",
+        "unique_colour",
+        "common_shape",
+        "max_colour_rarity",
+        "max_symmetry",
+        "min_symmetry",
+    ]
     selectors += [f"{s}_{p}" for p in ("top", "left", "bottom", "right") for s in ("max", "min")]
     out: list[Step] = []
     for multicolour in (False, True):
         sels = selectors + (["max_colours", "min_colours"] if multicolour else [])
         for diagonal in (False, True):
             for sel in sels:
-                kw: dict[str, Any] = {"diagonal": diagonal, "multicolour": multicolour,
-                                      "selector": sel}
+                kw: dict[str, Any] = {
+                    "diagonal": diagonal,
+                    "multicolour": multicolour,
+                    "selector": sel,
+                }
                 out.append(step(obj.crop_object, **kw))
                 if not multicolour:
                     out.append(step(obj.crop_object_alone, **kw))
-                if sel in ("max_size", "min_size", "unique_shape", "unique_colour",
-                           "max_colour_rarity"):
+                if sel in (
+                    "max_size",
+                    "min_size",
+                    "unique_shape",
+                    "unique_colour",
+                    "max_colour_rarity",
+                ):
                     out.append(step(obj.keep_object, chain=False, **kw))
                     out.append(step(obj.erase_object, chain=False, **kw))
     for diagonal in (False, True):
         out += [step(obj.erase_small_objects, diagonal=diagonal, max_size=k) for k in (1, 2)]
-        out += [step(obj.recolour_by_size, diagonal=diagonal),
-                step(obj.recolour_by_size_rank, diagonal=diagonal),
-                step(obj.count_objects_row, diagonal=diagonal)]
+        out += [
+            step(obj.recolour_by_size, diagonal=diagonal),
+            step(obj.recolour_by_size_rank, diagonal=diagonal),
+            step(obj.count_objects_row, diagonal=diagonal),
+        ]
     return out
 
 
@@ -137,20 +162,31 @@ def _part_steps() -> list[Step]:
     out: list[Step] = []
     for axis in (0, 1):
         for n in (2, 3):
-            out += [step(prt.combine_parts, axis=axis, n=n, op=op)
-                    for op in ("and", "or", "xor", "nor", "first_only", "last_only")]
+            out += [
+                step(prt.combine_parts, axis=axis, n=n, op=op)
+                for op in ("and", "or", "xor", "nor", "first_only", "last_only")
+            ]
             out += [step(prt.overlay_parts, axis=axis, n=n, reverse=r) for r in (False, True)]
             out += [step(prt.part, axis=axis, n=n, index=i) for i in (0, -1)]
-    out += [step(prt.select_cell, selector=s)
-            for s in ("most_filled", "least_filled", "most_colours", "least_colours", "odd_one")]
-    out += [step(prt.summarise_cells), step(prt.remove_separators),
-            step(prt.overlay_cells, reverse=False), step(prt.overlay_cells, reverse=True)]
+    out += [
+        step(prt.select_cell, selector=s)
+        for s in ("most_filled", "least_filled", "most_colours", "least_colours", "odd_one")
+    ]
+    out += [
+        step(prt.summarise_cells),
+        step(prt.remove_separators),
+        step(prt.overlay_cells, reverse=False),
+        step(prt.overlay_cells, reverse=True),
+    ]
     return out
 
 
 def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
-    out: list[Step] = [step(paint.nonzero_mask), step(paint.paint_nonzero, which="most"),
-                       step(paint.paint_nonzero, which="least")]
+    out: list[Step] = [
+        step(paint.nonzero_mask),
+        step(paint.paint_nonzero, which="most"),
+        step(paint.paint_nonzero, which="least"),
+    ]
     out += [step(paint.keep_colour, colour=c) for c in in_colours]
     out += [step(paint.erase_colour, colour=c) for c in in_colours]
     out += [step(paint.fill_enclosed, colour=c) for c in out_colours]
@@ -159,17 +195,25 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
     out += [step(paint.paint_frame, colour=c) for c in out_colours]
     out += [step(paint.outline, colour=c, diagonal=d) for c in out_colours for d in (False, True)]
     out += [step(paint.gravity, direction=d) for d in ("down", "up", "left", "right")]
-    out += [step(paint.slide_colour, colour=c, direction=d) for c in in_colours
-            for d in ("down", "up", "left", "right")]
+    out += [
+        step(paint.slide_colour, colour=c, direction=d)
+        for c in in_colours
+        for d in ("down", "up", "left", "right")
+    ]
     out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv")]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
-    out += [step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)
-            for c in [-1, *in_colours] for d in rays for s in (True, False)]
+    out += [
+        step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)
+        for c in [-1, *in_colours]
+        for d in rays
+        for s in (True, False)
+    ]
     out += [step(paint.symmetry_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in in_colours]
     out += [step(geo.add_border, colour=c) for c in out_colours]
-    out += [step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours
-            for d in (False, True)]
+    out += [
+        step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)
+    ]
     return out

@@ -75,8 +75,9 @@ def _memoise_objects() -> None:
         return
 
     @functools.lru_cache(maxsize=512)
-    def cached(shape: tuple[int, ...], data: bytes, diagonal: bool, multicolour: bool,
-               bg: int) -> list[Array]:
+    def cached(
+        shape: tuple[int, ...], data: bytes, diagonal: bool, multicolour: bool, bg: int
+    ) -> list[Array]:
         g = np.frombuffer(data, dtype=np.int_).reshape(shape)
         masks = original(g, diagonal, multicolour, bg)
         for m in masks:
@@ -140,8 +141,7 @@ class _Search:
         """Sort key for depth-1 results to extend: right-shaped near misses first."""
         if not self.right_shape(grids):
             return (1, 0.0)
-        accuracy = np.mean([np.mean(a == b) for a, b in zip(grids, self.train_out,
-                                                             strict=False)])
+        accuracy = np.mean([np.mean(a == b) for a, b in zip(grids, self.train_out, strict=False)])
         return (0 if accuracy >= 0.5 else 2, -float(accuracy))
 
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
@@ -174,17 +174,24 @@ class _Search:
         mapping = learn_colour_map(made, self.train_out, apply_to=test)
         if mapping is not None:
             finish = step(paint.recolour, mapping=mapping)
-            self._check((*steps, finish), [finish(g) for g in made], [finish(g) for g in test],
-                        depth)
+            self._check(
+                (*steps, finish), [finish(g) for g in made], [finish(g) for g in test], depth
+            )
         elif steps:
-            pairs = learn_pair_map(made, self.train_in, self.train_out,
-                                   apply_to=list(zip(test, self.test_in, strict=True)))
+            pairs = learn_pair_map(
+                made,
+                self.train_in,
+                self.train_out,
+                apply_to=list(zip(test, self.test_in, strict=True)),
+            )
             if pairs is not None:
                 stack = Step(paint.recolour_with_input, (("table", pairs),), reads_input=True)
-                self._check((*steps, stack),
-                            [stack(g, x) for g, x in zip(made, self.train_in, strict=True)],
-                            [stack(g, x) for g, x in zip(test, self.test_in, strict=True)],
-                            depth + 1)
+                self._check(
+                    (*steps, stack),
+                    [stack(g, x) for g, x in zip(made, self.train_in, strict=True)],
+                    [stack(g, x) for g, x in zip(test, self.test_in, strict=True)],
+                    depth + 1,
+                )
         return True
 
     def finish_with_rules(self, steps: tuple[Step, ...], grids: list[Array]) -> None:
@@ -198,23 +205,39 @@ class _Search:
             for multicolour in (False, True):
                 for feature in OBJECT_FEATURES:
                     obj_table = learn_object_rule(
-                        made, self.train_out, diagonal=diagonal, multicolour=multicolour,
-                        feature=feature, apply_to=test)
+                        made,
+                        self.train_out,
+                        diagonal=diagonal,
+                        multicolour=multicolour,
+                        feature=feature,
+                        apply_to=test,
+                    )
                     if obj_table is not None:
-                        finishes.append(step(lib_objects.recolour_objects, diagonal=diagonal,
-                                             multicolour=multicolour, feature=feature,
-                                             table=obj_table))
+                        finishes.append(
+                            step(
+                                lib_objects.recolour_objects,
+                                diagonal=diagonal,
+                                multicolour=multicolour,
+                                feature=feature,
+                                table=obj_table,
+                            )
+                        )
         for shape in LOCAL_SHAPES:
             table = learn_local_rule(made, self.train_out, shape=shape, apply_to=test)
             if table is not None:
                 finishes.append(step(paint.apply_local_rule, shape=shape, table=table))
         for finish in finishes:
             self.used += 1
-            self._check((*steps, finish), [finish(g) for g in made], [finish(g) for g in test],
-                        len(steps) + 1)
+            self._check(
+                (*steps, finish),
+                [finish(g) for g in made],
+                [finish(g) for g in test],
+                len(steps) + 1,
+            )
 
-    def _check(self, steps: tuple[Step, ...], made: list[Array], test: list[Array],
-               depth: int) -> None:
+    def _check(
+        self, steps: tuple[Step, ...], made: list[Array], test: list[Array], depth: int
+    ) -> None:
         correct = 0
         score = 0.0
         for a, b in zip(made, self.train_out, strict=True):
@@ -222,8 +245,15 @@ class _Search:
                 same = float(np.mean(a == b))
                 score += same
                 correct += same == 1.0
-        found = Found(steps, tuple(made), tuple(test), correct, score / self.n_train, depth,
-                      len(self.fits) + len(self.partial))
+        found = Found(
+            steps,
+            tuple(made),
+            tuple(test),
+            correct,
+            score / self.n_train,
+            depth,
+            len(self.fits) + len(self.partial),
+        )
         if correct == self.n_train:
             if self.fit_at is None:
                 self.fit_at = self.used
@@ -258,8 +288,9 @@ def run_search(
     """
     train = [(to_array(p.input), to_array(p.output)) for p in task.train]
     test_in = [to_array(g) for g in task.test_inputs]
-    s = _Search([a for a, _ in train], [b for _, b in train], test_in, budget,
-                clock() + time_limit_s, clock)
+    s = _Search(
+        [a for a, _ in train], [b for _, b in train], test_in, budget, clock() + time_limit_s, clock
+    )
     inputs = s.train_in + test_in
     s.consider((), inputs, 0)
     s.finish_with_rules((), inputs)

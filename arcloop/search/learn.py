@@ -114,8 +114,9 @@ def learn_local_rule(
         if not np.all(np.isin(test_codes, known)):
             return None
     # Spell each changing neighbourhood out as ``local_key`` does, from a cell that has it.
-    where = [(i, y, x) for i, a in enumerate(made) for y in range(a.shape[0])
-             for x in range(a.shape[1])]
+    where = [
+        (i, y, x) for i, a in enumerate(made) for y in range(a.shape[0]) for x in range(a.shape[1])
+    ]
     table = {}
     for k in changed.tolist():
         i, y, x = where[int(first[k])]

@@ -230,8 +230,9 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
     raise ValueError(feature)
 
 
-def recolour_objects(g: Array, diagonal: bool, multicolour: bool, feature: str,
-                     table: dict[object, int]) -> Array:
+def recolour_objects(
+    g: Array, diagonal: bool, multicolour: bool, feature: str, table: dict[object, int]
+) -> Array:
     """Paint each object by a learned table from its feature to a colour (else unchanged)."""
     out = g.copy()
     for mask in find_objects(g, diagonal, multicolour, 0):

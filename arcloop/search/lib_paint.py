@@ -78,8 +78,10 @@ def neighbour_count(mask: Array, diagonal: bool) -> Array:
     steps = [(0, 1), (1, 0), (0, -1), (-1, 0)]
     if diagonal:
         steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
-    return sum((p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in steps),
-               np.zeros((h, w), dtype=np.int_))
+    return sum(
+        (p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in steps),
+        np.zeros((h, w), dtype=np.int_),
+    )
 
 
 def hollow(g: Array) -> Array:
@@ -102,8 +104,9 @@ def shift(a: Array, dy: int, dx: int) -> Array:
     """The array moved by (dy, dx) cells, filled with 0 where nothing moved in."""
     h, w = a.shape
     out = np.zeros_like(a)
-    out[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = \
-        a[max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+    out[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = a[
+        max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)
+    ]
     return out
 
 
@@ -115,8 +118,16 @@ def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
     first non-zero cell, else it passes under them to the edge. A cell two rays reach takes
     the ray of the earlier direction letter; within one direction, the nearest source.
     """
-    vectors = {"u": (-1, 0), "d": (1, 0), "l": (0, -1), "r": (0, 1),
-               "1": (-1, -1), "2": (-1, 1), "3": (1, -1), "4": (1, 1)}
+    vectors = {
+        "u": (-1, 0),
+        "d": (1, 0),
+        "l": (0, -1),
+        "r": (0, 1),
+        "1": (-1, -1),
+        "2": (-1, 1),
+        "3": (1, -1),
+        "4": (1, 1),
+    }
     sources = (g != 0) if colour < 0 else (g == colour)
     if not sources.any():
         raise ValueError("no source")
@@ -243,8 +254,9 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
         offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
     else:
         offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
-    around = [int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
-              for dy, dx in offsets]
+    around = [
+        int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1 for dy, dx in offsets
+    ]
     if shape.endswith("_set"):
         around = sorted(set(around))
     return (centre, *around)
@@ -273,8 +285,10 @@ def periodic_fill(g: Array, mask_colour: int) -> Array:
     if known.all():
         raise ValueError("nothing masked")
     rows, cols = np.indices((h, w))
-    sizes = sorted(((py, px) for py in range(1, h + 1) for px in range(1, w + 1)
-                    if 2 * py * px <= h * w), key=lambda p: (p[0] * p[1], p))
+    sizes = sorted(
+        ((py, px) for py in range(1, h + 1) for px in range(1, w + 1) if 2 * py * px <= h * w),
+        key=lambda p: (p[0] * p[1], p),
+    )
     for py, px in sizes:
         place = (rows % py) * px + (cols % px)
         tile_values = np.full(py * px, -1)

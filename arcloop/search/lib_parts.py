@@ -62,8 +62,10 @@ def parts(g: Array, axis: int, n: int) -> list[Array]:
     if size % n:
         raise ValueError("not divisible")
     step = size // n
-    return [g[i * step : (i + 1) * step] if axis == 0 else g[:, i * step : (i + 1) * step]
-            for i in range(n)]
+    return [
+        g[i * step : (i + 1) * step] if axis == 0 else g[:, i * step : (i + 1) * step]
+        for i in range(n)
+    ]
 
 
 def combine_parts(g: Array, axis: int, n: int, op: str) -> Array:

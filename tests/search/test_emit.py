@@ -61,13 +61,18 @@ def test_those_tasks_reach_every_library_function() -> None:
 def test_learned_tables_emit_equivalent_source() -> None:
     made = [to_array(((1, 0, 1), (1, 0, 0), (0, 0, 5))), to_array(((5, 5, 0), (0, 0, 1)))]
     wanted = [to_array(((2, 0, 3), (2, 0, 0), (0, 0, 3))), to_array(((2, 2, 0), (0, 0, 3)))]
-    table = learn_object_rule(made, wanted, diagonal=False, multicolour=False, feature="size",
-                              apply_to=[])
+    table = learn_object_rule(
+        made, wanted, diagonal=False, multicolour=False, feature="size", apply_to=[]
+    )
     assert table is not None
     rule = learn_local_rule(made, wanted, shape="cross_set", apply_to=[])
-    steps = [Step(recolour_objects, (("diagonal", False), ("multicolour", False),
-                                     ("feature", "size"), ("table", table))),
-             Step(recolour, (("mapping", {5: 1, 0: 0}),))]
+    steps = [
+        Step(
+            recolour_objects,
+            (("diagonal", False), ("multicolour", False), ("feature", "size"), ("table", table)),
+        ),
+        Step(recolour, (("mapping", {5: 1, 0: 0}),)),
+    ]
     if rule is not None:
         steps.append(Step(apply_local_rule, (("shape", "cross_set"), ("table", rule))))
     stack = Step(recolour_with_input, (("table", {(1, 1): 4, (0, 5): 6}),), reads_input=True)

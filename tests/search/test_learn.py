@@ -34,7 +34,9 @@ def test_local_rule_needs_every_test_neighbourhood_seen() -> None:
     made = [a([[0, 1, 0]])]
     wanted = [a([[2, 1, 2]])]
     assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[0, 1, 0]])]) == {
-        (0, -1, -1, -1, 1): 2, (0, -1, -1, 1, -1): 2}
+        (0, -1, -1, -1, 1): 2,
+        (0, -1, -1, 1, -1): 2,
+    }
     # A 0 cell (0 is a colour that changes) with a neighbourhood never seen: refused.
     assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[0, 0, 1]])]) is None
     # Unseen neighbourhoods around colours that never change are fine.
@@ -44,11 +46,21 @@ def test_local_rule_needs_every_test_neighbourhood_seen() -> None:
 def test_object_rule_by_size() -> None:
     made = [a([[1, 0, 1], [1, 0, 0]])]
     wanted = [a([[2, 0, 3], [2, 0, 0]])]
-    table = learn_object_rule(made, wanted, diagonal=False, multicolour=False, feature="size",
-                              apply_to=[])
+    table = learn_object_rule(
+        made, wanted, diagonal=False, multicolour=False, feature="size", apply_to=[]
+    )
     assert table == {1: 3, 2: 2}
-    assert learn_object_rule(made, wanted, diagonal=False, multicolour=False, feature="size",
-                             apply_to=[a([[1, 1, 1]])]) is None
+    assert (
+        learn_object_rule(
+            made,
+            wanted,
+            diagonal=False,
+            multicolour=False,
+            feature="size",
+            apply_to=[a([[1, 1, 1]])],
+        )
+        is None
+    )
 
 
 def test_pair_map_keys_on_made_and_input_colours() -> None:
