@@ -306,3 +306,19 @@ def test_poetiq_preset_against_a_fake_gemini(tmp_path: Path) -> None:
     assert summary["calls"] == 2 and summary["cost_usd"] > 0
     stored = (tmp_path / "run" / "config.toml").read_text()
     assert "gemini/gemini-3-pro-preview" in stored and "request_timeout = 3600" in stored
+
+
+def test_a_task_dollar_cap_is_shared_by_its_experts(tmp_path: Path) -> None:
+    tasks = _write_tasks(tmp_path / "tasks", n_mirror=1)
+    with FakeProvider(reply=lambda body: MIRROR) as fake:
+        # $0.15 a call; both experts' first calls start under the $0.2 cap, then it is spent.
+        config = _config(tmp_path / "c.toml", fake, price="1000.0", extra="")
+        config.write_text(config.read_text().replace("[run]\n", "[run]\ntask_budget_usd = 0.2\n"))
+        code, out, err = _run("-c", str(config), "-d", str(tasks), "--run-dir",
+                              str(tmp_path / "run"), "--json")  # fmt: skip
+        assert code == 0, err
+        assert fake.count == 2 + 2  # the transpose task would otherwise make 4 calls
+    summary = json.loads(out)
+    assert summary["tasks_done"] == 2 and summary["stopped_by_budget"] is False
+    lines = [json.loads(x) for x in (tmp_path / "run" / "results.jsonl").read_text().splitlines()]
+    assert {x["id"]: x["calls"] for x in lines} == {"mirror0": 2, "transpose": 2}
