@@ -52,6 +52,7 @@ _SCOPE_SIGNAL = 1 << 1
 
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_THREAD = 0x00010000
@@ -115,6 +116,12 @@ def _check(res: int, what: str) -> int:
 def set_parent_death_signal(sig: int) -> None:
     """Ask the kernel to send ``sig`` to this process when its parent thread dies."""
     _check(_libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+
+
+def set_not_dumpable() -> None:
+    """Make this process undumpable: other processes of the same user can no longer read its
+    ``/proc/<pid>/environ`` or attach to it (root keeps CAP_SYS_PTRACE and still can)."""
+    _check(_libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
 
 
 def set_no_new_privs() -> None:

@@ -88,6 +88,8 @@ class ProcessSandbox:
                 return
             self._report = report_from_probe(probe_machine())
             self.mode = self._choose_mode(self._report)
+            if self.mode == "fresh" and self._report.landlock_abi == 0:
+                _protect_parent_environment()
             self._root = tempfile.mkdtemp(prefix="arcloop-sandbox-")
             self._settings = self._child_settings(self._report)
             loop = asyncio.new_event_loop()
@@ -366,3 +368,18 @@ async def _write_all(fd: int, data: bytes) -> None:
             view = view[os.write(fd, view) :]
         except BlockingIOError:
             await _wait_fd(fd, write=True)
+
+
+def _protect_parent_environment() -> None:
+    """Without Landlock a child could read the keys in ``/proc/<our pid>/environ``: make this
+    (key-holding) process undumpable, which closes that file to processes of the same user."""
+    try:
+        from arcloop.sandbox._confine import set_not_dumpable
+
+        set_not_dumpable()
+    except (OSError, AttributeError) as exc:  # not Linux, or no prctl
+        logger.warning(
+            "could not make this process undumpable (%s); a sandbox child may be"
+            " able to read its environment",
+            exc,
+        )

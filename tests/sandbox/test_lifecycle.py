@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,27 @@ def test_missing_protection_falls_back_and_warns_once(
     warnings = [r.getMessage() for r in caplog.records if "SANDBOX DEGRADED" in r.getMessage()]
     assert len(warnings) == 1
     assert warnings[0].startswith(f"SANDBOX DEGRADED: {missing} missing")
+
+
+def test_without_landlock_the_key_holding_parent_becomes_undumpable() -> None:
+    # In a fresh interpreter: the change is permanent for the process that makes it.
+    script = """
+import ctypes
+from arcloop.sandbox import ProcessSandbox, SandboxConfig, process
+libc = ctypes.CDLL(None)
+before = libc.prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
+process.probe_machine = lambda: {"landlock_abi": 0, "seccomp": True, "user_namespaces": True}
+with ProcessSandbox(SandboxConfig(timeout_s=5, warm_processes=1)) as box:
+    assert box.mode == "fresh"
+print(before, libc.prctl(3, 0, 0, 0, 0))
+"""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "0"]
