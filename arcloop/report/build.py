@@ -21,6 +21,8 @@ from arcloop.report.content import (
     task_line,
     wanted_call_ids,
     without_iteration_grids,
+    without_unchosen_colouring,
+    without_unchosen_programs,
 )
 from arcloop.report.page import pack, render_page
 from arcloop.report.source import read_responses, read_run
@@ -30,8 +32,9 @@ log = logging.getLogger(__name__)
 
 REPORT = "report.html"
 MAX_DETAIL_BYTES = 16_000_000
-"""The budget of packed task data (base64 text): a task over its share drops the grids of its
-unchosen iterations, so a big run's report stays near the 20 MB a browser opens with ease."""
+"""The budget of packed task data (base64 text): a task over its share drops, step by step
+until it fits, the grids of its unchosen iterations, the colouring of their programs, and
+their programs, so a big run's report stays near the 20 MB a browser opens with ease."""
 
 
 def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
@@ -58,8 +61,14 @@ def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
         details = task_details(task, responses)
         blob = pack(details)
         if len(blob) > share:
-            blob = pack(without_iteration_grids(details))
+            details = without_iteration_grids(details)
+            blob = pack(details)
             lean += 1
+        if len(blob) > share:
+            details = without_unchosen_colouring(details)
+            blob = pack(details)
+        if len(blob) > share:
+            blob = pack(without_unchosen_programs(details))
         packed.append(blob)
     if lean:
         log.info(

@@ -297,3 +297,37 @@ def without_iteration_grids(details: dict[str, Any]) -> dict[str, Any]:
         ]
         experts.append({**x, "iterations": iterations})
     return {**details, "experts": experts}
+
+
+def without_unchosen_colouring(details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` with the programs of unchosen iterations as plain text (one segment) rather
+    than coloured tokens: the second thing a report drops to stay small; the text is intact."""
+    experts = []
+    for x in details["experts"]:
+        iterations = [
+            it
+            if it["iteration"] == x["best"] or not it.get("code")
+            else {
+                **it,
+                "code": ["".join(seg if isinstance(seg, str) else seg[1] for seg in it["code"])],
+            }
+            for it in x["iterations"]
+        ]
+        experts.append({**x, "iterations": iterations})
+    return {**details, "experts": experts}
+
+
+def without_unchosen_programs(details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` with the programs of unchosen iterations left out (marked
+    ``code_left_out``): the last thing a report drops to stay small. The journal's
+    ``candidates`` table keeps every program."""
+    experts = []
+    for x in details["experts"]:
+        iterations = [
+            it
+            if it["iteration"] == x["best"] or not it.get("code")
+            else {**it, "code": None, "code_left_out": True}
+            for it in x["iterations"]
+        ]
+        experts.append({**x, "iterations": iterations})
+    return {**details, "experts": experts}

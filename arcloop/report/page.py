@@ -250,7 +250,8 @@ def render_page(
     data = {"palette": list(PALETTE), "tasks": [_line_json(t) for t in lines]}
     lean_note = (
         '<p class="muted">This run is big: to keep the file small, the largest tasks leave out'
-        " the output grids of iterations no expert chose (their feedback is kept).</p>"
+        " the output grids (and, if need be, the programs) of iterations no expert chose; their"
+        " feedback is kept, and journal.sqlite keeps everything.</p>"
         if grids_left_out
         else ""
     )

@@ -16,7 +16,7 @@ from arcloop.arc.dataset import load_dataset
 from arcloop.arc.task import Task
 from arcloop.errors import JournalError
 from arcloop.report import REPORT, build_report, write_report
-from arcloop.report.content import grid_code, task_details, task_line
+from arcloop.report.content import grid_code, task_details, task_line, without_unchosen_colouring
 from arcloop.report.fmt import money
 from arcloop.report.page import pack, script_json, unpack
 from arcloop.report.source import read_run
@@ -191,20 +191,38 @@ def test_an_empty_run_still_reports(tmp_path: Path) -> None:
     assert read_report(html).details == []
 
 
-def test_a_big_report_leaves_out_grids_of_unchosen_iterations(run_dir: Path) -> None:
+def _text(code: list[object]) -> str:
+    return "".join(seg if isinstance(seg, str) else str(seg[1]) for seg in code)  # type: ignore[index]
+
+
+def test_a_big_report_leaves_out_grids_then_programs_of_unchosen_iterations(
+    run_dir: Path,
+) -> None:
     full = read_report(build_report(run_dir))
     html = build_report(run_dir, max_bytes=1)
     lean = read_report(html)
-    assert "leave out the output grids of iterations no expert chose" in html
+    assert "leave out the output grids (and, if need be, the programs)" in html
     for a, b in zip(full.details, lean.details, strict=True):
         assert a["test"] == b["test"] and a["vote"] == b["vote"] and a["programs"] == b["programs"]
         for xa, xb in zip(a["experts"], b["experts"], strict=True):
             for ia, ib in zip(xa["iterations"], xb["iterations"], strict=True):
-                assert ia["feedback"] == ib["feedback"] and ia["code"] == ib["code"]
+                assert ia["feedback"] == ib["feedback"]
                 if ia["iteration"] == xa["best"]:
                     assert ib == ia
                 else:
                     assert ib["train"] == ib["test"] == [] and ib["grids_left_out"] is True
+                    if ia["code"]:
+                        assert ib["code"] is None and ib["code_left_out"] is True
+
+
+def test_plain_programs_keep_their_text(run_dir: Path) -> None:
+    details = read_report(build_report(run_dir)).details
+    for d in details:
+        plain = without_unchosen_colouring(d)
+        for xa, xb in zip(d["experts"], plain["experts"], strict=True):
+            for ia, ib in zip(xa["iterations"], xb["iterations"], strict=True):
+                if ia["code"]:
+                    assert _text(ib["code"]) == _text(ia["code"])
 
 
 def test_a_journal_without_run_tables_is_a_journal_error(tmp_path: Path) -> None:

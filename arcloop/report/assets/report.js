@@ -260,7 +260,7 @@
     }
     const feedback = it.feedback ? el("div", { class: "feedback" }, el("div", { class: "label" }, "Feedback given to the next iteration"), textBlock(it.feedback)) : null;
     if (outputs.childElementCount || feedback) parts.push(el("div", { class: "split" }, outputs.childElementCount ? outputs : null, feedback));
-    parts.push(el("div", {}, el("div", { class: "label" }, "Program"), it.code ? codeBlock(it.code) : el("p", { class: "muted" }, "No program was extracted.")));
+    parts.push(el("div", {}, el("div", { class: "label" }, "Program"), it.code ? codeBlock(it.code) : el("p", { class: "muted" }, it.code_left_out ? "This program was left out to keep a big report small; the candidates table of journal.sqlite has it." : "No program was extracted.")));
     if (it.response !== null) {
       const resp = el("details", {}, el("summary", {}, "Model response (call " + it.call_id + ")"));
       resp.append(textBlock(it.response));
