@@ -26,10 +26,11 @@ from typing import Any, Literal, TypeVar
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from arcloop.arc.dataset import DEFAULT_DATASET
+from arcloop.arc.dataset import BUNDLED, DEFAULT_DATASET
 from arcloop.errors import ConfigError, ResumeConflictError
 from arcloop.llm.registry import ModelSpec, parse_models_table
 from arcloop.presets import load_preset
+from arcloop.prompts.catalog import is_path
 from arcloop.sandbox.config import SandboxConfig
 from arcloop.solver.config import SEARCH_MODEL, SolverConfig
 
@@ -169,6 +170,39 @@ def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
     return doc
 
 
+def _absolute(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    path = Path(value).expanduser()
+    return str(path.resolve()) if path.exists() else value
+
+
+def absolute_paths(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with the files it names made absolute, so that a run resumed from another
+    directory finds the same dataset, solutions and prompt files. Names that are not existing
+    paths (bundled datasets, built-in templates) are left alone.
+    """
+    doc = copy.deepcopy(doc)
+    run = doc.get("run")
+    if isinstance(run, dict):
+        for key in ("dataset", "solutions"):
+            if key in run and run[key] not in BUNDLED:
+                run[key] = _absolute(run[key])
+    for entry in doc.get("experts") or []:
+        if isinstance(entry, dict) and is_path(str(entry.get("prompt", ""))):
+            entry["prompt"] = _absolute(entry["prompt"])
+    solver = doc.get("solver")
+    if isinstance(solver, dict):
+        for key in ("default_prompt",):
+            if is_path(str(solver.get(key, ""))):
+                solver[key] = _absolute(solver[key])
+        if isinstance(solver.get("prompts"), dict):
+            solver["prompts"] = {
+                k: _absolute(v) if is_path(str(v)) else v for k, v in solver["prompts"].items()
+            }
+    return doc
+
+
 def _validate(doc: dict[str, Any]) -> RunConfig:
     unknown = sorted(set(doc) - set(TOP_LEVEL))
     if unknown:
@@ -225,7 +259,7 @@ def resolve(
             doc = merge({k: v for k, v in doc.items() if k != "experts"}, preset_doc)
     for f in files:
         doc = merge(doc, read_toml(f))
-    doc = _apply_overrides(doc, overrides)
+    doc = absolute_paths(_apply_overrides(doc, overrides))
     config = _validate(doc)
     if stored is not None:
         _check_unchanged(tomllib.loads(stored), config.document, preset)

@@ -93,3 +93,20 @@ def test_resume_may_change_where_and_how_fast_it_runs_and_its_budget() -> None:
     )
     assert (more.run.budget_usd, more.run.concurrency, more.run.executor) == (5.0, 9, "ray")
     assert more.run.ray_workers == 3 and more.run.limit == 5
+
+
+def test_files_are_stored_absolute_so_a_resume_from_elsewhere_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "mine.txt").write_text("x")
+    config_file = _write(tmp_path / "c.toml", '[[experts]]\nmodel = "a/b"\nprompt = "mine.txt"\n')
+    monkeypatch.chdir(tmp_path)
+    config = resolve(files=[config_file], overrides=Overrides(dataset="tasks"))
+    assert config.run.dataset == str(tmp_path / "tasks")
+    assert config.solver.experts[0].prompt == str(tmp_path / "mine.txt")
+    assert resolve(overrides=Overrides(dataset="arc-agi-2/evaluation")).run.dataset == (
+        "arc-agi-2/evaluation"
+    )
+    monkeypatch.chdir("/")
+    assert resolve(stored=config.to_toml()).document == config.document
