@@ -13,7 +13,7 @@ Not here: reading files (``source``), HTML, or charts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -283,51 +283,55 @@ def task_details(task: StoredTask, responses: Mapping[int, str]) -> dict[str, An
     }
 
 
+Iteration = dict[str, Any]
+
+
+def _unchosen(
+    details: dict[str, Any],
+    keep: Callable[[Iteration], bool],
+    lean: Callable[[Iteration], Iteration],
+) -> dict[str, Any]:
+    """``details`` with ``lean`` applied to every iteration that is not its expert's chosen one
+    and that ``keep`` does not spare."""
+    experts = []
+    for x in details["experts"]:
+        iterations = [
+            it if it["iteration"] == x["best"] or keep(it) else lean(it) for it in x["iterations"]
+        ]
+        experts.append({**x, "iterations": iterations})
+    return {**details, "experts": experts}
+
+
 def without_iteration_grids(details: dict[str, Any]) -> dict[str, Any]:
     """``details`` with the output grids of every iteration but each expert's chosen one left
     out (and marked ``grids_left_out``): what a report drops first to stay small, since the
     feedback text still says where those programs went wrong."""
-    experts = []
-    for x in details["experts"]:
-        iterations = [
-            it
-            if it["iteration"] == x["best"] or not (it["train"] or it["test"])
-            else {**it, "train": [], "test": [], "grids_left_out": True}
-            for it in x["iterations"]
-        ]
-        experts.append({**x, "iterations": iterations})
-    return {**details, "experts": experts}
+    return _unchosen(
+        details,
+        lambda it: not (it["train"] or it["test"]),
+        lambda it: {**it, "train": [], "test": [], "grids_left_out": True},
+    )
 
 
 def without_unchosen_colouring(details: dict[str, Any]) -> dict[str, Any]:
     """``details`` with the programs of unchosen iterations as plain text (one segment) rather
     than coloured tokens: the second thing a report drops to stay small; the text is intact."""
-    experts = []
-    for x in details["experts"]:
-        iterations = [
-            it
-            if it["iteration"] == x["best"] or not it.get("code")
-            else {
-                **it,
-                "code": ["".join(seg if isinstance(seg, str) else seg[1] for seg in it["code"])],
-            }
-            for it in x["iterations"]
-        ]
-        experts.append({**x, "iterations": iterations})
-    return {**details, "experts": experts}
+    return _unchosen(
+        details,
+        lambda it: not it.get("code"),
+        lambda it: {
+            **it,
+            "code": ["".join(seg if isinstance(seg, str) else seg[1] for seg in it["code"])],
+        },
+    )
 
 
 def without_unchosen_programs(details: dict[str, Any]) -> dict[str, Any]:
     """``details`` with the programs of unchosen iterations left out (marked
     ``code_left_out``): the last thing a report drops to stay small. The journal's
     ``candidates`` table keeps every program."""
-    experts = []
-    for x in details["experts"]:
-        iterations = [
-            it
-            if it["iteration"] == x["best"] or not it.get("code")
-            else {**it, "code": None, "code_left_out": True}
-            for it in x["iterations"]
-        ]
-        experts.append({**x, "iterations": iterations})
-    return {**details, "experts": experts}
+    return _unchosen(
+        details,
+        lambda it: not it.get("code"),
+        lambda it: {**it, "code": None, "code_left_out": True},
+    )
