@@ -10,7 +10,8 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
     │   ├── DatasetError              a dataset name, task file or solutions file is unusable
     │   │   └── TaskValidationError   a grid or task breaks ARC's rules (names file, task, place)
     │   ├── SubmissionError           a submission is malformed or does not fit its dataset
-    │   └── PriceMissingError         a paid model has no known price, so its cost can't be known
+    │   ├── PriceMissingError         a paid model has no known price, so its cost can't be known
+    │   └── UnsafeSandboxError        as root, the sandbox would fall back to containing nothing
     ├── ProviderError                 a model provider failed a call (after our own retries)
     │   ├── RateLimitedError          429/503/529: retryable after a pause; not a failed attempt
     │   ├── TransientProviderError    timeout, connection error, 5xx: retryable with backoff
@@ -66,6 +67,11 @@ class SubmissionError(UserError):
 
 class PriceMissingError(UserError):
     """A model that is not declared free has no known price."""
+
+
+class UnsafeSandboxError(UserError):
+    """arcloop runs as root and the sandbox would run programs in its fallback, which does
+    not contain them; the user may allow it explicitly (``--unsafe-sandbox``)."""
 
 
 class ProviderError(ArcloopError):

@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from arcloop.sandbox._inside import cgroups
+from arcloop.sandbox._protocol import ChildExit
+
 logger = logging.getLogger(__name__)
 
-SERVER_SCRIPT = str(Path(__file__).with_name("_server.py"))
-PROBE_SCRIPT = str(Path(__file__).with_name("_confine.py"))
+LAUNCH_SCRIPT = str(Path(__file__).with_name("_inside") / "launch.py")
 _RESTART_LIMIT = 5
+_EXIT_WAIT_S = 5.0
 
 
 def clean_environment() -> dict[str, str]:
@@ -36,6 +39,12 @@ def clean_environment() -> dict[str, str]:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = "1"
     return env
+
+
+def _server_stderr() -> int | None:
+    """Where a warm server's own errors go: nowhere, or this process's stderr when
+    ``ARCLOOP_SANDBOX_DEBUG`` is set (children always write to /dev/null)."""
+    return None if os.environ.get("ARCLOOP_SANDBOX_DEBUG") else subprocess.DEVNULL
 
 
 class WarmServerDied(Exception):
@@ -51,7 +60,7 @@ class Child:
     job_w: int
     result_r: int
     kill: Callable[[], None]
-    status: asyncio.Future[int | None]
+    status: asyncio.Future[ChildExit | None]
     release: Callable[[], None] = field(default=lambda: None)
 
 
@@ -66,7 +75,7 @@ class WarmServer:
         self._loop = loop
         self._settings = settings
         self.ready: asyncio.Queue[Child] = asyncio.Queue()
-        self._statuses: dict[int, asyncio.Future[int | None]] = {}
+        self._statuses: dict[int, asyncio.Future[ChildExit | None]] = {}
         self._proc: subprocess.Popen[bytes] | None = None
         self._sock: socket.socket | None = None
         self._closing = False
@@ -89,10 +98,10 @@ class WarmServer:
         }
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", SERVER_SCRIPT, json.dumps(settings)],
+                [sys.executable, "-I", LAUNCH_SCRIPT, "server", json.dumps(settings)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=_server_stderr(),
                 pass_fds=(theirs.fileno(),),
                 env=clean_environment(),
                 close_fds=True,
@@ -140,7 +149,7 @@ class WarmServer:
             _set_nonblocking(job_w)
             _set_nonblocking(result_r)
             pid = int(parts[1])
-            status: asyncio.Future[int | None] = self._loop.create_future()
+            status: asyncio.Future[ChildExit | None] = self._loop.create_future()
             self._statuses[pid] = status
             self._restarts_without_child = 0
             self.ready.put_nowait(
@@ -153,10 +162,11 @@ class WarmServer:
                     release=lambda: os.close(pidfd),
                 )
             )
-        elif parts[0] == b"X" and len(parts) == 3:
+        elif parts[0] == b"X" and len(parts) == 5:
             waiting = self._statuses.pop(int(parts[1]), None)
             if waiting is not None and not waiting.done():
-                waiting.set_result(int(parts[2]))
+                end = ChildExit(int(parts[2]), parts[3] == b"1", int(parts[4]) / 1000)
+                waiting.set_result(end)
         else:
             for fd in fds:
                 os.close(fd)
@@ -180,14 +190,25 @@ class WarmServer:
         self.start()
 
     def _stop_process(self) -> None:
+        """End the warm process and everything it started, and wait until all of it is gone.
+
+        Closing the socket asks the server to exit; as pid 1 of its PID namespace its end
+        kills every child, and the process we started ends with it. Only a server that does
+        not answer in time is killed (its children then die with it, a moment later).
+        """
         if self._sock is not None:
             self._loop.remove_reader(self._sock.fileno())
             self._sock.close()
             self._sock = None
         if self._proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                self._proc.kill()
-            self._proc.wait()
+            try:
+                self._proc.wait(timeout=_EXIT_WAIT_S)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    self._proc.kill()
+                self._proc.wait()
+            if self._settings["cgroups"]:  # its children are dead: their cgroups can go
+                cgroups.remove(self._proc.pid)
             self._proc = None
 
     def _drop_ready(self) -> None:
@@ -240,14 +261,15 @@ async def spawn_fresh(settings: dict[str, Any], tmpdir: str) -> Child:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-I",
-            SERVER_SCRIPT,
+            LAUNCH_SCRIPT,
+            "server",
             json.dumps(payload),
             stdin=job_r,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
             pass_fds=(result_w,),
             env=clean_environment(),
             start_new_session=True,
+            stderr=_server_stderr(),
         )
     except BaseException:
         os.close(job_w)
@@ -264,9 +286,9 @@ async def spawn_fresh(settings: dict[str, Any], tmpdir: str) -> Child:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
 
-    async def wait() -> int | None:
+    async def wait() -> ChildExit | None:
         code = await proc.wait()
-        return -code if code < 0 else code << 8  # back to a raw wait status
+        return ChildExit(-code if code < 0 else code << 8)  # back to a raw wait status
 
     status = loop.create_task(wait())
     return Child(pid=proc.pid, job_w=job_w, result_r=result_r, kill=kill, status=status)
@@ -276,7 +298,7 @@ def probe_machine() -> dict[str, Any]:
     """Run the confinement probe in a fresh interpreter (never forks the caller)."""
     try:
         done = subprocess.run(
-            [sys.executable, "-I", PROBE_SCRIPT],
+            [sys.executable, "-I", LAUNCH_SCRIPT, "probe"],
             capture_output=True,
             timeout=30,
             env=clean_environment(),
@@ -285,8 +307,4 @@ def probe_machine() -> dict[str, Any]:
         facts = json.loads(done.stdout or b"{}")
     except (OSError, subprocess.SubprocessError, ValueError):
         facts = {}
-    return {
-        "landlock_abi": int(facts.get("landlock_abi", 0)),
-        "seccomp": bool(facts.get("seccomp", False)),
-        "user_namespaces": bool(facts.get("user_namespaces", False)),
-    }
+    return facts if isinstance(facts, dict) else {}

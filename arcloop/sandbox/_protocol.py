@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from dataclasses import dataclass
 from typing import Any
 
 from arcloop.arc.grid import as_grid, grid_problem
@@ -123,13 +124,34 @@ class ResultCollector:
         ]
 
 
-def death_failure(status: int | None, *, cpu_seconds: int) -> Failure:
-    """Describe a child that ended before answering every input, from its wait status."""
-    if status is None:
+@dataclass(frozen=True)
+class ChildExit:
+    """How a child ended.
+
+    Attributes:
+        status: its raw wait status.
+        memory_killed: its memory cgroup killed it.
+        cpu_seconds: the CPU it used (None when unknown).
+    """
+
+    status: int
+    memory_killed: bool = False
+    cpu_seconds: float | None = None
+
+
+def death_failure(end: ChildExit | None, *, cpu_seconds: int, memory_mib: int) -> Failure:
+    """Describe a child that ended before answering every input, from how it ended."""
+    if end is None:
         return Failure("killed", "the process died without a result")
+    if end.memory_killed:
+        return Failure("memory", f"killed for going over the memory limit ({memory_mib} MiB)")
+    status = end.status
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        if sig == signal.SIGXCPU:
+        # A warm child is pid 1 of its PID namespace, which ignores SIGXCPU: the kernel's
+        # SIGKILL at the hard limit ends it, after at least ``cpu_seconds`` of CPU.
+        spent = end.cpu_seconds is not None and end.cpu_seconds >= cpu_seconds
+        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and spent):
             return Failure("timeout", f"CPU limit of {cpu_seconds} s exceeded")
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         return Failure("killed", f"the process was killed by {name}")

@@ -34,8 +34,13 @@ class SandboxConfig(BaseModel):
         prefork: children each warm server keeps forked ahead of need.
         max_concurrent: evaluations running at once (default: the number of cores);
             further calls wait their turn and their clock starts when they run.
-        mode: ``"auto"`` picks ``"warm"`` when Landlock and seccomp are both available and
-            falls back to ``"fresh"`` (a new interpreter per evaluation) otherwise.
+        max_threads: threads a child may run at once, its own included (a pids cgroup, or
+            RLIMIT_NPROC in the child's own user namespace).
+        mode: ``"auto"`` picks ``"warm"`` when namespaces and seccomp are both available and
+            falls back to ``"fresh"`` (a new interpreter per evaluation, not contained)
+            otherwise; ``"warm"`` refuses to start without them.
+        allow_unsafe: let the fresh fallback run programs when arcloop runs as root (it
+            refuses otherwise); the command line's ``--unsafe-sandbox``.
         preload: modules the warm servers import before forking.
     """
 
@@ -51,5 +56,7 @@ class SandboxConfig(BaseModel):
     warm_processes: int = Field(default_factory=_cores, ge=1, le=256)
     prefork: int = Field(default=2, ge=1, le=64)
     max_concurrent: int = Field(default_factory=_cores, ge=1, le=1024)
+    max_threads: int = Field(default=16, ge=1, le=4096)
     mode: Literal["auto", "warm", "fresh"] = "auto"
+    allow_unsafe: bool = False
     preload: tuple[str, ...] = ("numpy", "scipy", "scipy.ndimage")

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from arcloop.arc.grid import Grid
-from arcloop.errors import SandboxError
+from arcloop.errors import SandboxError, UnsafeSandboxError
 from arcloop.sandbox._children import (
     Child,
     WarmServer,
@@ -38,6 +38,8 @@ from arcloop.sandbox._children import (
     probe_machine,
     spawn_fresh,
 )
+from arcloop.sandbox._inside import cgroups
+from arcloop.sandbox._inside.namespaces import UNPRIVILEGED
 from arcloop.sandbox._protocol import ResultCollector, death_failure
 from arcloop.sandbox.config import SandboxConfig
 from arcloop.sandbox.doctor import ProtectionReport, report_from_probe
@@ -88,10 +90,14 @@ class ProcessSandbox:
                 return
             self._report = report_from_probe(probe_machine())
             self.mode = self._choose_mode(self._report)
-            if self.mode == "fresh" and self._report.landlock_abi == 0:
-                _protect_parent_environment()
-            self._root = tempfile.mkdtemp(prefix="arcloop-sandbox-")
             self._settings = self._child_settings(self._report)
+            if self.mode == "fresh":
+                _protect_parent_environment()
+                self._root = tempfile.mkdtemp(prefix="arcloop-sandbox-")
+                if self._report.root:  # the children's uid makes its temp dirs there
+                    os.chown(self._root, *sandbox_identity_for(self._report))
+            if self._settings["cgroups"]:
+                cgroups.sweep_stale()
             loop = asyncio.new_event_loop()
             ready = threading.Event()
             self._thread = threading.Thread(
@@ -105,21 +111,39 @@ class ProcessSandbox:
             asyncio.run_coroutine_threadsafe(self._setup(), loop).result()
 
     def _choose_mode(self, report: ProtectionReport) -> Literal["warm", "fresh"]:
-        if self.config.mode != "auto":
-            return self.config.mode
-        if report.missing and report.missing not in _WARNED:
+        mode = self.config.mode
+        if mode == "warm" and report.missing:
+            raise SandboxError(
+                f"the warm sandbox needs {' and '.join(report.missing)}, which this machine "
+                "does not offer (see arcloop doctor)"
+            )
+        if not report.missing and mode != "fresh":
+            return "warm"
+        if mode != "fresh" and report.missing not in _WARNED:
             _WARNED.add(report.missing)  # once per process, not once per sandbox
             logger.warning(
                 "SANDBOX DEGRADED: %s missing on this machine; every program now runs in a fresh "
-                "interpreter per evaluation (slow) with rlimits and the protections that remain",
+                "interpreter per evaluation (slow), NOT contained: it can read any file this "
+                "user can read (see arcloop doctor)",
                 " and ".join(report.missing),
             )
-        return "fresh" if report.missing else "warm"
+        if report.root and not self.config.allow_unsafe:
+            raise UnsafeSandboxError(
+                "arcloop runs as root and the sandbox would run programs in its fallback, which "
+                "does not contain them (missing here: "
+                f"{', '.join(report.missing) or 'nothing, but the fallback was asked for'}); "
+                "run as another user, or pass --unsafe-sandbox to run them anyway"
+            )
+        return "fresh"
 
     def _child_settings(self, report: ProtectionReport) -> dict[str, Any]:
         cfg = self.config
+        uid, gid = sandbox_identity_for(report)
         return {
-            "root": self._root,
+            "host_uid": uid,
+            "host_gid": gid,
+            "cgroups": list(report.cgroups) if self.mode == "warm" else [],
+            "max_threads": cfg.max_threads,
             "prefork": cfg.prefork,
             "preload": list(cfg.preload),
             "memory_bytes": cfg.memory_mib << 20,
@@ -161,7 +185,8 @@ class ProcessSandbox:
             loop.call_soon_threadsafe(loop.stop)
             if self._thread is not None:
                 self._thread.join(timeout=30)
-            shutil.rmtree(self._root, ignore_errors=True)
+            if self._root:
+                shutil.rmtree(self._root, ignore_errors=True)
 
     async def _shutdown(self) -> None:
         current = asyncio.current_task()
@@ -250,6 +275,8 @@ class ProcessSandbox:
     async def _take_child(self) -> Child:
         if self.mode == "fresh":
             tmpdir = tempfile.mkdtemp(dir=self._root)
+            if self._report is not None and self._report.root:
+                os.chown(tmpdir, *sandbox_identity_for(self._report))
             try:
                 child = await spawn_fresh(self._settings, tmpdir)
             except OSError as exc:
@@ -324,7 +351,9 @@ class ProcessSandbox:
                 status = None
             except WarmServerDied:
                 return None  # it died with its warm process, not of its program: run it again
-            collector.fill(death_failure(status, cpu_seconds=cfg.cpu_seconds))
+            collector.fill(
+                death_failure(status, cpu_seconds=cfg.cpu_seconds, memory_mib=cfg.memory_mib)
+            )
         return collector.result()
 
 
@@ -370,13 +399,19 @@ async def _write_all(fd: int, data: bytes) -> None:
             await _wait_fd(fd, write=True)
 
 
-def _protect_parent_environment() -> None:
-    """Without Landlock a child could read the keys in ``/proc/<our pid>/environ``: make this
-    (key-holding) process undumpable, which closes that file to processes of the same user."""
-    try:
-        from arcloop.sandbox._confine import set_not_dumpable
+def sandbox_identity_for(report: ProtectionReport) -> tuple[int, int]:
+    """The host uid and gid children run as: ours, or ``nobody``'s when we are root."""
+    return UNPRIVILEGED if report.root else (os.geteuid(), os.getegid())
 
-        set_not_dumpable()
+
+def _protect_parent_environment() -> None:
+    """In the fallback a child of our uid could read the keys in ``/proc/<our pid>/environ``:
+    make this (key-holding) process undumpable, which closes that file to processes of the
+    same user (root children are dropped to another uid)."""
+    try:
+        from arcloop.sandbox._inside.libc import set_dumpable
+
+        set_dumpable(False)
     except (OSError, AttributeError) as exc:  # not Linux, or no prctl
         logger.warning(
             "could not make this process undumpable (%s); a sandbox child may be"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from arcloop.errors import SandboxError
+from arcloop.errors import SandboxError, UnsafeSandboxError
 from arcloop.sandbox import Failure, ProcessSandbox, SandboxConfig, doctor_report, process
 from arcloop.sandbox.doctor import report_from_probe
 
@@ -60,15 +63,36 @@ def test_cancelling_a_run_kills_its_child(sandbox: ProcessSandbox) -> None:
     assert sandbox.run_sync(ROTATE, [GRID])[0].grid == ROT90
 
 
-def test_close_kills_and_reaps_everything(tmp_path: Path) -> None:
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (from /proc, the host's view)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def test_close_kills_and_reaps_everything_and_leaves_nothing_on_disk() -> None:
+    before = set(Path(tempfile.gettempdir()).glob("arcloop-sandbox-*"))
     box = ProcessSandbox(SandboxConfig(timeout_s=2, warm_processes=1))
     with box:
         assert box.run_sync(ROTATE, [GRID])[0].grid == ROT90
-        pids = box.warm_pids()
-        root = Path(box._root)
-        assert root.is_dir()
-    assert pids and not any(Path(f"/proc/{pid}").exists() for pid in pids)
-    assert not root.exists()
+        (server,) = box.warm_pids()
+        started = {server} | _descendants(server)
+        assert len(started) >= 3  # the server, pid 1 of its namespace, pre-forked children
+        assert set(Path(tempfile.gettempdir()).glob("arcloop-sandbox-*")) == before
+        groups = list(Path("/sys/fs/cgroup/pids").glob(f"arcloop-{server}"))
+    assert not any(Path(f"/proc/{pid}").exists() for pid in started)
+    assert not any(g.exists() for g in groups)
     with pytest.raises(SandboxError):
         box.run_sync(ROTATE, [GRID])
     box.close()  # idempotent
@@ -83,11 +107,29 @@ def test_async_context_manager() -> None:
     assert asyncio.run(main()) == ROT90
 
 
-def test_fresh_fallback_runs_and_contains() -> None:
-    with ProcessSandbox(SandboxConfig(mode="fresh", timeout_s=1.5)) as box:
+def test_as_root_the_fallback_needs_an_explicit_unsafe_flag() -> None:
+    assert os.geteuid() == 0, "the tests run as root (CI does); see test_unprivileged.py"
+    with pytest.raises(UnsafeSandboxError, match="--unsafe-sandbox"):
+        ProcessSandbox(SandboxConfig(mode="fresh")).start()
+
+
+def test_fresh_fallback_runs_as_nobody_and_contains() -> None:
+    config = SandboxConfig(mode="fresh", timeout_s=5, allow_unsafe=True)
+    with ProcessSandbox(config) as box:
         assert box.mode == "fresh"
         assert box.warm_pids() == []
         assert box.run_sync(ROTATE, [GRID, GRID])[1].grid == ROT90
+        nap = "import time\ndef transform(grid):\n    time.sleep(1.5)\n    return grid\n"
+        with ThreadPoolExecutor(1) as pool:
+            napping = pool.submit(box.run_sync, nap, [GRID])
+            uids: set[int] = set()
+            while not napping.done():
+                for pid in _descendants(os.getpid()):
+                    with contextlib.suppress(OSError):
+                        status = Path(f"/proc/{pid}/status").read_text()
+                        uids.add(int(status.split("\nUid:")[1].split()[1]))
+            assert napping.result()[0].grid == GRID
+        assert 65534 in uids  # the child ran as nobody, not as root
         failure = box.run_sync(LOOP, [GRID])[0].failure
         assert failure is not None and failure.kind == "timeout"
         fork = "import os\ndef transform(grid):\n    os.fork()\n    return grid\n"
@@ -98,20 +140,53 @@ def test_fresh_fallback_runs_and_contains() -> None:
 def test_doctor_report_names_every_protection() -> None:
     report = doctor_report()
     names = [c.name for c in report.checks]
-    assert "seccomp" in names and "Landlock filesystem" in names
+    for layer in ("filesystem view", "namespaces", "seccomp allow-list", "Landlock", "thread cap"):
+        assert layer in names
     assert report.lines()[0] == report.verdict
     assert report.verdict.startswith(f"sandbox mode: {report.mode}")
     assert report.mode == ("fresh" if report.missing else "warm")
+    # This machine (and CI's) offers every layer, so the report says so, and only then.
+    assert report.fully_contained and "fully contained" in report.verdict
 
 
-def test_missing_protections_force_the_fallback_and_are_named() -> None:
-    report = report_from_probe({"landlock_abi": 0, "seccomp": False, "user_namespaces": True})
-    assert report.mode == "fresh"
-    assert report.missing == ("Landlock", "seccomp")
-    assert report.verdict == (
-        "sandbox mode: fresh (missing: Landlock, seccomp; slow fallback, less contained)"
-    )
-    assert not next(c for c in report.checks if c.name == "seccomp").ok
+FULL = {
+    "landlock_abi": 7,
+    "seccomp": True,
+    "namespaces": True,
+    "user_namespaces": True,
+    "cgroups": ["pids", "memory"],
+    "root": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "verdict"),
+    [
+        ({}, "sandbox mode: warm (fast; fully contained: every layer below is on)"),
+        (
+            {"landlock_abi": 0, "cgroups": []},
+            "sandbox mode: warm (fast; contained, but off here: Landlock, memory cgroup)",
+        ),
+        (
+            {"seccomp": False, "namespaces": False, "namespaces_error": "EPERM"},
+            "sandbox mode: fresh FALLBACK (missing: namespaces, seccomp; slow and NOT contained:"
+            " programs can read any file this user can read; as root it runs only with"
+            " --unsafe-sandbox)",
+        ),
+        (
+            {"seccomp": False, "root": False},
+            "sandbox mode: fresh FALLBACK (missing: seccomp; slow and NOT contained: programs"
+            " can read any file this user can read)",
+        ),
+    ],
+)
+def test_the_verdict_says_fully_contained_only_when_every_layer_is_on(
+    change: dict[str, object], verdict: str
+) -> None:
+    report = report_from_probe({**FULL, **change})
+    assert report.verdict == verdict
+    assert report.fully_contained == (change == {})
+    assert all(f"[OFF] {name}:" in "\n".join(report.lines()) for name in report.off)
 
 
 def test_config_rejects_unknown_and_bad_fields() -> None:
@@ -130,21 +205,18 @@ def test_cpu_limit_is_a_timeout_from_the_wait_status() -> None:
 
 
 @pytest.mark.parametrize(
-    ("facts", "missing"),
-    [
-        ({"landlock_abi": 0, "seccomp": True, "user_namespaces": True}, "Landlock"),
-        ({"landlock_abi": 7, "seccomp": False, "user_namespaces": False}, "seccomp"),
-    ],
+    ("change", "missing"),
+    [({"namespaces": False}, "namespaces"), ({"seccomp": False}, "seccomp")],
 )
 def test_missing_protection_falls_back_and_warns_once(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    facts: dict[str, object],
+    change: dict[str, object],
     missing: str,
 ) -> None:
-    monkeypatch.setattr(process, "probe_machine", lambda: facts)
+    monkeypatch.setattr(process, "probe_machine", lambda: {**FULL, **change})
     monkeypatch.setattr(process, "_WARNED", set())
-    config = SandboxConfig(timeout_s=5, warm_processes=1)
+    config = SandboxConfig(timeout_s=5, warm_processes=1, allow_unsafe=True)
     with caplog.at_level(logging.WARNING, logger="arcloop.sandbox.process"):
         for _ in range(2):
             with ProcessSandbox(config) as box:
@@ -154,17 +226,23 @@ def test_missing_protection_falls_back_and_warns_once(
     warnings = [r.getMessage() for r in caplog.records if "SANDBOX DEGRADED" in r.getMessage()]
     assert len(warnings) == 1
     assert warnings[0].startswith(f"SANDBOX DEGRADED: {missing} missing")
+    assert "NOT contained" in warnings[0]
 
 
-def test_without_landlock_the_key_holding_parent_becomes_undumpable() -> None:
+def test_warm_mode_refuses_a_machine_without_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(process, "probe_machine", lambda: {**FULL, "namespaces": False})
+    with pytest.raises(SandboxError, match="needs namespaces"):
+        ProcessSandbox(SandboxConfig(mode="warm")).start()
+
+
+def test_in_the_fallback_the_key_holding_parent_becomes_undumpable() -> None:
     # In a fresh interpreter: the change is permanent for the process that makes it.
     script = """
 import ctypes
-from arcloop.sandbox import ProcessSandbox, SandboxConfig, process
+from arcloop.sandbox import ProcessSandbox, SandboxConfig
 libc = ctypes.CDLL(None)
 before = libc.prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
-process.probe_machine = lambda: {"landlock_abi": 0, "seccomp": True, "user_namespaces": True}
-with ProcessSandbox(SandboxConfig(timeout_s=5, warm_processes=1)) as box:
+with ProcessSandbox(SandboxConfig(mode="fresh", allow_unsafe=True, timeout_s=5)) as box:
     assert box.mode == "fresh"
 print(before, libc.prctl(3, 0, 0, 0, 0))
 """

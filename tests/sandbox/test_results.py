@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from arcloop.sandbox import Failure, Outcome, ProcessSandbox
-from arcloop.sandbox._program import to_cells
+from arcloop.sandbox._inside.program import to_cells
 from arcloop.sandbox._protocol import ResultCollector
 
 GRID = ((1, 2), (3, 4))
