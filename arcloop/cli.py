@@ -176,6 +176,13 @@ def _split_ids(value: str | None) -> list[str] | None:
 @click.option(
     "--run-dir", type=click.Path(path_type=Path), help="Run directory (resumed if it exists)."
 )
+@click.option(
+    "--unsafe-sandbox",
+    is_flag=True,
+    default=None,
+    help="As root, run programs even where the sandbox can only fall back to a fresh"
+    " interpreter, which does not contain them (see `arcloop doctor`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Show no progress.")
 @handle_errors
@@ -196,6 +203,7 @@ def run(
     ray_address: str | None,
     ray_workers: int | None,
     run_dir: Path | None,
+    unsafe_sandbox: bool | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -217,6 +225,7 @@ def run(
         executor=executor,
         ray_address=ray_address,
         ray_workers=ray_workers,
+        unsafe_sandbox=unsafe_sandbox,
     )
     request = RunRequest(
         preset=preset, files=configs, overrides=overrides, run_dir=run_dir, quiet=quiet
@@ -301,12 +310,17 @@ def presets(name: str | None) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @handle_errors
-def doctor() -> None:
-    """Show which sandbox protections are active on this machine."""
+def doctor(as_json: bool) -> None:
+    """Show which sandbox protections are on and off on this machine, and what each means."""
     from arcloop.sandbox import doctor_report
 
-    for line in doctor_report().lines():
+    report = doctor_report()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+        return
+    for line in report.lines():
         click.echo(line)
 
 

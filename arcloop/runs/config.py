@@ -92,13 +92,22 @@ class Overrides:
     executor: str | None = None
     ray_address: str | None = None
     ray_workers: int | None = None
+    unsafe_sandbox: bool | None = None
 
 
 RESUMABLE_CHANGES = frozenset(
-    {"run.executor", "run.ray_address", "run.ray_workers", "run.concurrency", "run.budget_usd"}
+    {
+        "run.executor",
+        "run.ray_address",
+        "run.ray_workers",
+        "run.concurrency",
+        "run.budget_usd",
+        "sandbox.allow_unsafe",
+    }
 )
-"""Keys a resumed run may change: where and how fast it runs, and how much it may spend.
-Everything else decides what the run computes, and changing it is an error."""
+"""Keys a resumed run may change: where and how fast it runs, how much it may spend, and
+whether the root user allows the sandbox's fallback. Everything else decides what the run
+computes, and changing it is an error."""
 
 
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -145,6 +154,8 @@ def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
             run[key] = value
     if o.tasks is not None:
         run["tasks"] = list(o.tasks)
+    if o.unsafe_sandbox:
+        doc.setdefault("sandbox", {})["allow_unsafe"] = True
     experts = doc.setdefault("experts", [])
     if o.model is not None:
         if not experts:

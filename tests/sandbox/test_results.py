@@ -178,10 +178,10 @@ def test_collector_violations(data: bytes, violation: str) -> None:
     assert collector.complete
 
 
-def test_the_promised_libraries_import_in_the_child(sandbox: ProcessSandbox) -> None:
-    # Not preloaded by the warm server: these load lazily, under Landlock, in the child.
+def test_the_promised_libraries_import_in_the_child(roomy_sandbox: ProcessSandbox) -> None:
+    # Not preloaded by the warm server: these load lazily, in the view and under Landlock.
     outcomes = _run(
-        sandbox,
+        roomy_sandbox,
         """
         import decimal, difflib, json, queue, textwrap, unicodedata, zlib
         import numpy.linalg
