@@ -1,14 +1,21 @@
-"""Sandbox benchmark: a naive fresh-interpreter-per-input baseline vs ``ProcessSandbox``.
+"""Sandbox benchmark: a naive fresh-interpreter-per-input baseline vs ``ProcessSandbox``,
+and what the second-generation layers cost.
 
-Both run the same programs on the same inputs, in one run, sequentially and 8 at a time:
+All run the same programs on the same inputs, in one run, sequentially and 8 at a time:
 
 * small: 3x3 grids, 5 inputs, ``np.rot90``;
 * large: 30x30 grids, 5 inputs, ``scipy.ndimage.label``.
 
 The baseline is what the approach arcloop rebuilds does: for every input grid, start
 ``python``, import numpy, exec the program, print the result as JSON on stdout (no limits).
-CPU per evaluation counts this process plus every descendant (the sandbox's warm servers
-include the children they reaped).
+
+"Without the new per-child layers" is the same sandbox with its per-evaluation additions of
+the second generation turned off (each child's own PID namespace, and its pids and memory
+cgroups); the filesystem view, the allow-list and the per-child user namespace cost nothing
+per evaluation or existed before. The two are measured side by side, alternating.
+
+CPU per evaluation counts this process, the warm processes and every descendant (the reaped
+children are in their server's ``cutime``).
 
     PYTHONPATH=. python benchmarks/bench_sandbox.py [--quick]
 """
@@ -27,11 +34,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from arcloop.arc.grid import Grid, as_grid
-from arcloop.sandbox import ProcessSandbox, SandboxConfig
+from arcloop.sandbox import ProcessSandbox, ProtectionReport, SandboxConfig
 
 SMALL_CODE = "import numpy as np\n\ndef transform(grid):\n    return np.rot90(grid)\n"
 LARGE_CODE = (
@@ -69,14 +77,31 @@ def _inputs(side: int, seed: int) -> list[Grid]:
     return [as_grid(rng.integers(0, 4, size=(side, side)).tolist()) for _ in range(5)]
 
 
+def _descendants(roots: Sequence[int]) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found: set[int] = set(roots)
+    frontier = set(roots)
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def _cpu_seconds(pids: Sequence[int]) -> float:
-    """CPU of this process, its reaped children, and the given live processes (+ their
-    reaped children)."""
+    """CPU of this process, its reaped children, and the given live processes, their live
+    descendants and everything those reaped."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
     tick = os.sysconf("SC_CLK_TCK")
-    for pid in pids:
+    for pid in _descendants(pids):
         try:
             with open(f"/proc/{pid}/stat", encoding="ascii") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -181,6 +206,44 @@ def _row(name: str, m: Measurement) -> str:
     )
 
 
+class WithoutNewLayers(ProcessSandbox):
+    """The sandbox without its second-generation per-child layers (for measuring only)."""
+
+    def _child_settings(self, report: ProtectionReport) -> dict[str, Any]:
+        settings = super()._child_settings(report)
+        return {**settings, "cgroups": [], "pid_namespaces": False}
+
+
+def _layers_cost(count: int) -> None:
+    print("\ncost of the new per-child layers (small task; side by side, alternating)")
+    inputs = _inputs(3, seed=3)
+    expected = [o.grid for o in ProcessSandbox(SandboxConfig()).run_sync(SMALL_CODE, inputs)]
+    with ProcessSandbox(SandboxConfig()) as full, WithoutNewLayers(SandboxConfig()) as lean:
+        for concurrency in (1, 8):
+            runs: dict[str, list[Measurement]] = {"with": [], "without": []}
+            for _ in range(3):  # alternate, so both see the same machine
+                for label, box in (("without", lean), ("with", full)):
+                    m = _measure_async(
+                        box,
+                        SMALL_CODE,
+                        inputs,
+                        count=count,
+                        concurrency=concurrency,
+                        expected=expected,
+                    )
+                    runs[label].append(m)
+            best = {k: min(v, key=lambda m: m.median_ms) for k, v in runs.items()}
+            label = "sequential" if concurrency == 1 else f"{concurrency} concurrent"
+            print(f" {label}:")
+            print(_row("without the new layers", best["without"]))
+            print(_row("with them (arcloop today)", best["with"]))
+            print(
+                f"  cost: latency {best['with'].median_ms - best['without'].median_ms:+6.2f} ms"
+                f"  CPU {best['with'].cpu_ms - best['without'].cpu_ms:+6.2f} ms/eval"
+                f"  throughput {best['with'].per_second / best['without'].per_second:6.2f}x"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -220,6 +283,7 @@ def main() -> None:
                     f"CPU {base.cpu_ms / box.cpu_ms:6.1f}x  "
                     f"throughput {box.per_second / base.per_second:6.1f}x"
                 )
+    _layers_cost(100 if args.quick else 300)
 
 
 if __name__ == "__main__":

@@ -341,14 +341,17 @@ class ChildPidNamespaces:
     back to our own (possible because our user namespace owns it) readies the one after.
     """
 
-    def __init__(self, proc_fd: int) -> None:
+    def __init__(self, proc_fd: int, *, enabled: bool = True) -> None:
+        self._enabled = enabled
         self._own = os.open("self/ns/pid", os.O_RDONLY | os.O_CLOEXEC, dir_fd=proc_fd)
 
     def before_fork(self) -> None:
-        check(LIBC.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+        if self._enabled:
+            check(LIBC.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
 
     def after_fork(self) -> None:
-        check(LIBC.setns(self._own, CLONE_NEWPID), "setns(CLONE_NEWPID)")
+        if self._enabled:
+            check(LIBC.setns(self._own, CLONE_NEWPID), "setns(CLONE_NEWPID)")
 
 
 def enter_child_namespaces(proc_fd: int) -> None:

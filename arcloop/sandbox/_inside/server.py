@@ -87,7 +87,11 @@ def main(argv: list[str]) -> None:
     # Children never collect the server's objects: touching them would copy every page.
     gc.collect()
     gc.freeze()
-    _serve(sock, settings, context, groups, namespaces.ChildPidNamespaces(proc_fd))
+    # Only the benchmark turns PID namespaces off, to measure what they cost.
+    pid_namespaces = namespaces.ChildPidNamespaces(
+        proc_fd, enabled=settings.get("pid_namespaces", True)
+    )
+    _serve(sock, settings, context, groups, pid_namespaces)
 
 
 def _enter_sandbox(
