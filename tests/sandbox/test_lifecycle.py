@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -81,15 +83,17 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def test_close_kills_and_reaps_everything_and_leaves_nothing_on_disk() -> None:
-    before = set(Path(tempfile.gettempdir()).glob("arcloop-sandbox-*"))
+def test_close_kills_and_reaps_everything_and_leaves_nothing_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a temp dir would go
     box = ProcessSandbox(SandboxConfig(timeout_s=2, warm_processes=1))
     with box:
         assert box.run_sync(ROTATE, [GRID])[0].grid == ROT90
         (server,) = box.warm_pids()
         started = {server} | _descendants(server)
         assert len(started) >= 3  # the server, pid 1 of its namespace, pre-forked children
-        assert set(Path(tempfile.gettempdir()).glob("arcloop-sandbox-*")) == before
+        assert list(tmp_path.iterdir()) == []
         groups = list(Path("/sys/fs/cgroup/pids").glob(f"arcloop-{server}"))
     assert not any(Path(f"/proc/{pid}").exists() for pid in started)
     assert not any(g.exists() for g in groups)
@@ -256,3 +260,41 @@ print(before, libc.prctl(3, 0, 0, 0, 0))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "0"]
+
+
+KILLED_PARENT = """
+import json, sys, time
+from arcloop.sandbox import ProcessSandbox, SandboxConfig
+box = ProcessSandbox(SandboxConfig(timeout_s=30, warm_processes=2))
+box.start()
+assert box.run_sync("def transform(grid):\\n    return grid\\n", [((1,),)])[0].grid == ((1,),)
+print(json.dumps(box.warm_pids()), flush=True)
+box.run_sync("def transform(grid):\\n    while True:\\n        pass\\n", [((1,),)])
+"""
+
+
+def test_killing_arcloop_with_sigkill_takes_every_sandbox_process_down() -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_PARENT],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert proc.stdout is not None
+    with proc.stdout:
+        servers = json.loads(proc.stdout.readline())
+        time.sleep(0.5)  # a child is now looping
+        started = set(servers) | {p for s in servers for p in _descendants(s)}
+        assert len(started) >= 6
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in started):
+        time.sleep(0.05)
+    assert [p for p in started if Path(f"/proc/{p}").exists()] == []
+    # Their cgroups could not be removed by the dead parent: the next sandbox sweeps them.
+    stale = [Path(f"/sys/fs/cgroup/pids/arcloop-{s}") for s in servers]
+    with ProcessSandbox(SandboxConfig(timeout_s=5, warm_processes=1)) as box:
+        assert box.run_sync(ROTATE, [GRID])[0].grid == ROT90
+        assert not any(path.exists() for path in stale)

@@ -145,6 +145,9 @@ def _confine_single(result_fd: int, settings: dict[str, Any]) -> None:
         os.setgroups([])
         os.setresgid(settings["host_gid"], settings["host_gid"], settings["host_gid"])
         os.setresuid(settings["host_uid"], settings["host_uid"], settings["host_uid"])
+        libc.set_parent_death_signal(signal.SIGKILL)  # the change of uid cleared it
+        if os.getppid() != settings["parent_pid"]:
+            os._exit(EXIT_PARENT_GONE)
     if settings["tmpfs"]:
         own = (os.geteuid(), os.getegid())
         namespaces.enter_user_namespace(namespaces.CLONE_NEWNS, host_uid=own[0], host_gid=own[1])

@@ -115,16 +115,22 @@ def _under(path: str, folders: Iterable[str]) -> bool:
 
 
 def plan_view(packages: Iterable[str] = ("numpy", "scipy")) -> ViewPlan:
-    """The view for this interpreter: call it after the preloaded modules are imported."""
-    stdlib = os.path.realpath(os.path.dirname(os.__file__))
+    """The view for this interpreter: call it after the preloaded modules are imported.
+
+    Folders are bound both where Python found them and at their real path, so imports and
+    the dynamic loader find them whichever way they name them (a venv's ``lib64`` link).
+    """
+    stdlib_dir = os.path.dirname(os.path.abspath(os.__file__))
+    stdlib = os.path.realpath(stdlib_dir)
     package_dirs: list[str] = []
     for name in packages:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None:
             continue
-        folder = os.path.realpath(os.path.dirname(spec.origin))
-        package_dirs += [folder, folder + ".libs"]
-    package_dirs = [d for d in package_dirs if os.path.isdir(d)]
+        found = os.path.dirname(os.path.abspath(spec.origin))
+        for folder in dict.fromkeys((found, os.path.realpath(found))):
+            package_dirs += [folder, folder + ".libs"]
+    package_dirs = [d for d in dict.fromkeys(package_dirs) if os.path.isdir(d)]
     lib_dirs: list[str] = []
     for path in _mapped_libraries():
         if "/site-packages/" in path or "/dist-packages/" in path:
@@ -140,9 +146,10 @@ def plan_view(packages: Iterable[str] = ("numpy", "scipy")) -> ViewPlan:
         for entry in _scan(folder)
         if entry.is_dir(follow_symlinks=False)
         and (entry.name.startswith("python") or entry.name in _PACKAGE_DIRS)
-        and entry.path != stdlib
+        and entry.path not in (stdlib, stdlib_dir)
     ]
-    masks += [os.path.join(stdlib, name) for name in _PACKAGE_DIRS]
+    for folder in dict.fromkeys((stdlib, stdlib_dir)):
+        masks += [os.path.join(folder, name) for name in _PACKAGE_DIRS]
     links = [
         (path, os.readlink(path))
         for path in ("/lib", "/lib64", "/lib32", "/libx32", "/usr/lib64")
@@ -150,9 +157,9 @@ def plan_view(packages: Iterable[str] = ("numpy", "scipy")) -> ViewPlan:
     ]
     files = [p for p in ("/etc/ld.so.cache", *_DEVICES) if os.path.exists(p)]
     return ViewPlan(
-        dirs=(*lib_dirs, stdlib, *package_dirs),
+        dirs=tuple(dict.fromkeys((*lib_dirs, stdlib, stdlib_dir, *package_dirs))),
         files=tuple(files),
-        masks=tuple(m for m in masks if os.path.isdir(m)),
+        masks=tuple(m for m in dict.fromkeys(masks) if os.path.isdir(m)),
         links=tuple(links),
     )
 

@@ -74,6 +74,10 @@ def main(argv: list[str]) -> None:
     program_filter = seccomp.compile_filter()  # libseccomp must still be reachable
     plan = namespaces.plan_view(("numpy", "scipy"))
     proc_fd, groups = _enter_sandbox(settings, plan)
+    # A change of uid clears the parent-death signal: ask again, then look again.
+    libc.set_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != settings["parent_pid"]:
+        os._exit(child.EXIT_PARENT_GONE)
     life_r, life_w = os.pipe()
     server = os.fork()
     if server:
