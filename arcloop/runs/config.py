@@ -234,7 +234,7 @@ def _section(model: type[_M], doc: Mapping[str, Any], name: str) -> _M:
     except ValidationError as e:
         first = e.errors()[0]
         loc = ".".join(str(p) for p in (name, *first["loc"]))
-        raise ConfigError(f"{loc}: {first['msg']}") from e
+        raise ConfigError(f"{loc}: {first['msg'].removeprefix('Value error, ')}") from e
 
 
 def resolve(

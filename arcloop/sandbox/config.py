@@ -9,7 +9,12 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+WARM_PER_CORE = 4
+"""Warm processes a core can carry: each is an interpreter holding numpy and scipy."""
+MAX_PREFORKED = 256
+"""Children forked ahead of need, across all warm processes."""
 
 
 def _cores() -> int:
@@ -60,3 +65,19 @@ class SandboxConfig(BaseModel):
     mode: Literal["auto", "warm", "fresh"] = "auto"
     allow_unsafe: bool = False
     preload: tuple[str, ...] = ("numpy", "scipy", "scipy.ndimage")
+
+    @model_validator(mode="after")
+    def _fits_together_and_this_machine(self) -> SandboxConfig:
+        cores = _cores()
+        if self.warm_processes > WARM_PER_CORE * cores:
+            raise ValueError(
+                f"warm_processes = {self.warm_processes} is more than {WARM_PER_CORE} per core"
+                f" on this machine ({cores} cores); each is an interpreter holding numpy and"
+                " scipy"
+            )
+        if self.warm_processes * self.prefork > MAX_PREFORKED:
+            raise ValueError(
+                f"warm_processes x prefork = {self.warm_processes} x {self.prefork} children"
+                f" forked ahead of need; at most {MAX_PREFORKED}"
+            )
+        return self

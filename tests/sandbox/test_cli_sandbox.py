@@ -58,3 +58,27 @@ def test_as_root_a_run_refuses_the_fallback_unless_told_otherwise(
     assert allowed.exit_code == 0, allowed.output
     assert json.loads(allowed.stdout)["tasks_done"] == 1
     assert "allow_unsafe = true" in (tmp_path / "b" / "config.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            "warm_processes = 256\nprefork = 64",
+            "sandbox: warm_processes = 256 is more than 4 per core on this machine",
+        ),
+        ("warm_processes = 8\nprefork = 64", "sandbox: warm_processes x prefork = 8 x 64"),
+        ("max_threads = 0", "sandbox.max_threads: Input should be greater than or equal to 1"),
+    ],
+)
+def test_sandbox_settings_that_do_not_fit_are_one_line_and_exit_2(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f"[sandbox]\n{table}\n")
+    result = CliRunner().invoke(
+        main, ["run", "-c", str(config), "--limit", "1", "--run-dir", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert message in line

@@ -603,3 +603,68 @@ def test_the_view_holds_devices_and_libraries_and_landlock_guards_it(
         """,
     )
     assert found == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 4, 0]
+
+
+# ---- the allow-list refuses every call the issue names ---------------------------------------
+
+# x86-64 numbers, with arguments the kernel itself would refuse (so that a call the filter let
+# through could do nothing): a refusal by the filter is EPERM (clone3: ENOSYS).
+DENIED_CALLS = {
+    "chmod": 90, "fchmod": 91, "fchmodat": 268, "fchmodat2": 452, "chown": 92, "fchown": 93,
+    "lchown": 94, "fchownat": 260, "utime": 132, "utimes": 235, "utimensat": 280,
+    "futimesat": 261, "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "getxattr": 191,
+    "listxattr": 194, "removexattr": 197, "setpriority": 141, "getpriority": 140,
+    "sched_setparam": 142, "sched_setscheduler": 144, "sched_setaffinity": 203,
+    "sched_setattr": 314, "memfd_create": 319, "memfd_secret": 447, "shmget": 29, "shmat": 30,
+    "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semctl": 66, "msgget": 68,
+    "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "mq_open": 240, "mq_unlink": 241,
+    "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+    "userfaultfd": 323, "bpf": 321, "perf_event_open": 298, "add_key": 248,
+    "request_key": 249, "keyctl": 250, "mount": 165, "umount2": 166, "pivot_root": 155,
+    "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432,
+    "fspick": 433, "mount_setattr": 442, "unshare": 272, "setns": 308, "chroot": 161,
+    "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "kcmp": 312,
+    "pidfd_open": 434, "pidfd_getfd": 438, "pidfd_send_signal": 424, "socket": 41,
+    "socketpair": 53, "pipe": 22, "pipe2": 293, "inotify_init": 253, "inotify_init1": 294,
+    "fanotify_init": 300, "fork": 57, "vfork": 58, "execve": 59, "execveat": 322,
+    "setuid": 105, "setgid": 106, "setresuid": 117, "setgroups": 116, "setrlimit": 160,
+    "personality": 135, "kexec_load": 246, "init_module": 175, "finit_module": 313,
+    "reboot": 169, "swapon": 167, "acct": 163, "quotactl": 179, "iopl": 172, "ioperm": 173,
+    "mknod": 133, "mknodat": 259, "name_to_handle_at": 303, "open_by_handle_at": 304,
+    "setpgid": 109, "setsid": 112, "mlock": 149, "mlockall": 151, "mlock2": 325,
+    "seccomp": 317, "sethostname": 170, "settimeofday": 164, "clock_settime": 227,
+    "adjtimex": 159, "tkill": 200, "rt_sigqueueinfo": 129, "statfs": 137, "fstatfs": 138,
+    "link": 86, "symlink": 88, "prctl": 157, "arch_prctl": 158, "process_madvise": 440,
+    "landlock_create_ruleset": 444, "vmsplice": 278, "splice": 275, "tee": 276,
+}  # fmt: skip
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="x86-64 system call numbers")
+def test_the_allow_list_refuses_every_dangerous_call(sandbox: ProcessSandbox) -> None:
+    numbers = list(DENIED_CALLS.values())
+    outcome = _run(
+        sandbox,
+        f"""
+        import ctypes, errno
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        def transform(grid):
+            refused = []
+            for number in {numbers!r}:
+                ctypes.set_errno(0)
+                res = libc.syscall(number, -1, -1, 0, 0, 0, 0)
+                refused.append(int(res == -1 and ctypes.get_errno() == errno.EPERM))
+            # clone without CLONE_THREAD (CLONE_SIGHAND alone, which the kernel would refuse)
+            refused.append(int(libc.syscall(56, 0x800, 0, 0, 0, 0) == -1 and
+                               ctypes.get_errno() == errno.EPERM))
+            clone3 = libc.syscall(435, 0, 0)
+            refused.append(int(clone3 == -1 and ctypes.get_errno() == errno.ENOSYS))
+            return [refused[i:i + 30] + [1] * (30 - len(refused[i:i + 30]))
+                    for i in range(0, len(refused), 30)]
+        """,
+    )
+    assert outcome.grid is not None, outcome.failure
+    flat = [cell for row in outcome.grid for cell in row][: len(numbers) + 2]
+    names = [*DENIED_CALLS, "clone (a process)", "clone3"]
+    assert [n for n, ok in zip(names, flat, strict=True) if not ok] == []
+    _still_works(sandbox)
