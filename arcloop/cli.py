@@ -111,12 +111,7 @@ def score(
     data = load_dataset(dataset, solutions=solutions)
     if not data.has_solutions:
         raise DatasetError(f"{data.name}: has no test outputs, so it cannot be scored")
-    try:
-        sub = read_json(submission)
-    except OSError as e:
-        raise SubmissionError(f"{submission}: cannot read: {e.strerror or e}") from e
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise SubmissionError(f"{submission}: not valid JSON: {e}") from e
+    sub = read_json(submission, error=SubmissionError)
     if not isinstance(sub, dict):
         raise SubmissionError(f"{submission}: expected an object of task id -> entries")
     if strict:

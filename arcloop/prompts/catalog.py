@@ -22,6 +22,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from arcloop._io import read_text
 from arcloop.errors import ConfigError
 from arcloop.prompts.render import Template
 
@@ -64,10 +65,7 @@ def load_template(spec: str) -> Template:
     if not is_path(spec):
         return _builtin(spec)
     path = Path(spec).expanduser()
-    try:
-        return Template(str(path), path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"prompt template file {path}: cannot be read ({exc})") from exc
+    return Template(str(path), read_text(path, error=ConfigError))
 
 
 def load_solver_template(spec: str) -> Template:

@@ -26,6 +26,7 @@ from typing import Any, Literal, TypeVar
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from arcloop._io import read_text
 from arcloop.arc.dataset import BUNDLED, DEFAULT_DATASET
 from arcloop.errors import ConfigError, ResumeConflictError
 from arcloop.llm.registry import ModelSpec, parse_models_table
@@ -127,17 +128,19 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML config file.
+    """Parse a TOML config file (a regular UTF-8 file within the input size limit).
 
     Raises:
         ConfigError: unreadable or not TOML, naming the file (and the line, from tomllib).
     """
+    text = read_text(path, error=ConfigError)
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from e
+    except RecursionError as e:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from e
+    except ValueError as e:  # an integer too long to convert
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
 
 

@@ -71,7 +71,7 @@ def test_template_file_by_path(tmp_path: Path) -> None:
         ConfigError, match=r"bad.txt: lacks .*grid_notation.* has unknown \{\{tests\}\}"
     ):
         load_solver_template(str(bad))
-    with pytest.raises(ConfigError, match="cannot be read"):
+    with pytest.raises(ConfigError, match=r"missing\.txt: cannot read: No such file"):
         load_template(str(tmp_path / "missing.txt"))
 
 
