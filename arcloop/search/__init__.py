@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from arcloop.arc.task import Task
+from arcloop.search.catalogue import Step
+from arcloop.search.combine import Layer
 from arcloop.search.emit import emit_source
-from arcloop.search.engine import DEFAULT_BUDGET, run_search
+from arcloop.search.engine import DEFAULT_BUDGET, FAMILIES, run_search
 
-__all__ = ["Program", "search"]
+__all__ = ["FAMILIES", "Program", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ def search(
     max_programs: int = 2,
     budget: int = DEFAULT_BUDGET,
     clock: Callable[[], float] = time.monotonic,
+    off: frozenset[str] = frozenset(),
 ) -> list[Program]:
     """Search programs for a task, best first.
 
@@ -71,21 +74,36 @@ def search(
         max_programs: how many programs to return at most.
         budget: step applications allowed (each on every train and test input).
         clock: monotonic seconds for the time limit (injectable for tests).
+        off: primitive families to leave out (``FAMILIES``), for the benchmark's ablation.
     """
     found = run_search(
-        task, time_limit_s=time_limit_s, want=max_programs, budget=budget, clock=clock
+        task, time_limit_s=time_limit_s, want=max_programs, budget=budget, clock=clock, off=off
     )
     programs = []
     for f in found:
-        name = " | ".join(s.label for s in f.steps) or "identity"
+        layers = f.combination.layers if f.combination is not None else ()
+        fill = f.combination.fill if f.combination is not None else 0
+        name = _name(f.steps, layers, fill)
         programs.append(
             Program(
                 name=name,
-                source=emit_source(f.steps, title=name),
+                source=emit_source(f.steps, title=name, layers=layers, fill=fill),
                 train_correct=f.train_correct,
                 train_total=len(task.train),
                 score=round(f.score, 4),
-                depth=len(f.steps),
+                depth=len(f.steps) + sum(len(layer.steps) for layer in layers),
             )
         )
     return programs
+
+
+def _name(steps: tuple[Step, ...], layers: tuple[Layer, ...], fill: int) -> str:
+    """``"a | b"`` for a chain; ``"layers(a | b over 0; c over input; else 0)"`` for layers."""
+    if not layers:
+        return " | ".join(s.label for s in steps) or "identity"
+    shown = [
+        f"{_name(layer.steps, (), 0)} over "
+        + ("input" if layer.transparent < 0 else str(layer.transparent))
+        for layer in layers
+    ]
+    return f"layers({'; '.join(shown)}; else {fill})"

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from arcloop.search import lib_geometry as geo
+from arcloop.search import lib_moves as mv
 from arcloop.search import lib_objects as obj
 from arcloop.search import lib_paint as paint
 from arcloop.search import lib_parts as prt
@@ -33,19 +34,27 @@ class Step:
     Attributes:
         fn: a top-level function of a ``lib_*`` module.
         kwargs: its keyword arguments as (name, literal) pairs.
-        chain: whether the search may also apply it after another step (depth 2).
+        chain: whether the search may also apply it after another step (depth 2 and 3).
         reads_input: ``fn`` takes the task's input grid as its second argument.
+        family: the primitive family the benchmark's ablation removes it with (by default
+            the ``lib_*`` module's name without ``lib_``).
     """
 
     fn: Primitive
     kwargs: tuple[tuple[str, Any], ...] = ()
     chain: bool = True
     reads_input: bool = False
+    family: str = ""
 
     def __call__(self, g: Array, original: Array | None = None) -> Array:
         if self.reads_input:
             return self.fn(g, original, **dict(self.kwargs))
         return self.fn(g, **dict(self.kwargs))
+
+    @property
+    def kind(self) -> str:
+        """The step's family: ``family`` when given, else its module's."""
+        return self.family or self.fn.__module__.rsplit(".", 1)[-1].removeprefix("lib_")
 
     @property
     def label(self) -> str:
@@ -108,7 +117,14 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
     steps += [step(geo.drop_repeats), step(geo.drop_uniform_lines, bg=0), step(geo.strip_border)]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
+    out_shapes = {b.shape for _, b in train}
+    if len(out_shapes) == 1:
+        ((h, w),) = out_shapes
+        steps += [step(mv.tile_to, h=h, w=w), step(mv.scale_to, h=h, w=w)]
     steps += _object_steps()
+    directions = ("down", "up", "left", "right")
+    steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
+    steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours)
     return steps

@@ -18,10 +18,25 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-from arcloop.search import lib_geometry, lib_objects, lib_paint, lib_parts
+from arcloop.search import (
+    lib_frames,
+    lib_geometry,
+    lib_moves,
+    lib_objects,
+    lib_paint,
+    lib_parts,
+)
 from arcloop.search.catalogue import Step
+from arcloop.search.combine import Layer
 
-_MODULES: tuple[ModuleType, ...] = (lib_geometry, lib_objects, lib_parts, lib_paint)
+_MODULES: tuple[ModuleType, ...] = (
+    lib_geometry,
+    lib_objects,
+    lib_moves,
+    lib_parts,
+    lib_paint,
+    lib_frames,
+)
 
 _HEADER = '''"""{title}
 
@@ -76,21 +91,48 @@ def _closure(names: Sequence[str]) -> list[str]:
     return ordered
 
 
-def emit_source(steps: Sequence[Step], *, title: str) -> str:
+def _calls_of(target: str, source: str, steps: Sequence[Step]) -> list[str]:
+    """Lines applying ``steps`` in order to the variable ``target``, which starts as ``source``."""
+    lines = [f"    {target} = {source}"]
+    for s in steps:
+        args = "".join(f", {k}={v!r}" for k, v in s.kwargs)
+        first = f"{target}, original" if s.reads_input else target
+        lines.append(f"    {target} = {s.fn.__name__}({first}{args})")
+    return lines
+
+
+def emit_source(
+    steps: Sequence[Step],
+    *,
+    title: str,
+    layers: Sequence[Layer] = (),
+    fill: int = 0,
+) -> str:
     """Python source defining ``transform(grid)`` that applies ``steps`` in order.
+
+    A combined program (``layers`` given, ``steps`` empty) computes each layer's piece from
+    the input and lays them together with ``combine_layers``.
 
     Args:
         steps: the program's steps (may be empty: the identity).
         title: the first line of the module docstring (the program's name).
+        layers: the layers of a combined program, top first.
+        fill: a combined program's colour where no layer shows.
     """
-    names = _closure([s.fn.__name__ for s in steps])
+    used = [s.fn.__name__ for s in steps]
+    used += [s.fn.__name__ for layer in layers for s in layer.steps]
+    names = _closure(used + (["combine_layers"] if layers else []))
     parts = [_HEADER.format(title=title.replace('"""', "'''"))]
     parts += [_source(n) for n in names]
-    body = ["def transform(grid):", "    original = np.array(grid, dtype=int)", "    g = original"]
-    for s in steps:
-        args = "".join(f", {k}={v!r}" for k, v in s.kwargs)
-        first = "g, original" if s.reads_input else "g"
-        body.append(f"    g = {s.fn.__name__}({first}{args})")
+    body = ["def transform(grid):", "    original = np.array(grid, dtype=int)"]
+    if layers:
+        for i, layer in enumerate(layers, start=1):
+            body += _calls_of(f"piece_{i}", "original", layer.steps)
+        pieces = ", ".join(f"piece_{i}" for i in range(1, len(layers) + 1))
+        clear = [layer.transparent for layer in layers]
+        body.append(f"    g = combine_layers(original, [{pieces}], {clear!r}, {fill!r})")
+    else:
+        body += _calls_of("g", "original", steps)
     body.append("    return g")
     parts.append("\n".join(body) + "\n")
     return "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n"

@@ -1,17 +1,30 @@
-"""The search: breadth-first over step sequences, finished by learned tables, ranked.
+"""The search: whole-grid states, deduplicated by content, expanded to depth 3 within a budget.
 
-Depth 1 applies every catalogue step to the inputs; depth 2 applies every chainable step to
-each distinct depth-1 result. Each distinct result (train and test inputs together, so two
-programs that agree on train but not on test both survive) is checked against the train
-outputs as it is, and after a learned colour map. The identity and the most promising depth-1
-results are also finished with learned object rules and local neighbourhood rules. Depth 2 only
-pairs a right-shaped result with shape-keeping steps and a wrong-shaped one with resizing
-steps. Work is counted in step applications (large grids cost more units), so the result does
-not depend on the machine's speed; the wall-clock limit is only a safety stop.
+A *state* is what a sequence of steps makes of every train and test input together; two
+sequences that make the same grids are one state (a content hash), so the search never expands
+the same thing twice and two programs that agree on train but not on test both survive.
 
-Ranking: programs that fit every train pair come first, in the order found (depth, then
-catalogue order: simpler first), one per distinct set of test outputs; then the best partial
-fits by cell accuracy.
+The search runs in *views* (``views.py``): the task as it is, and with colours renumbered by
+frequency (a program found there starts by renumbering and ends by undoing it). Cheaper
+programs come first, each phase up to its share of the budget (``SHARES``):
+
+- depth 1 in every view: every catalogue step applied to the inputs;
+- depth 2, first in the task's own view, then in the colour view: every chainable step after
+  each depth-1 state, the most promising states first (right-shaped near misses), pairing a
+  right-shaped state only with shape-keeping steps and a wrong-shaped one only with resizing
+  steps;
+- depth 3 in the task's own view: shape-keeping steps after the most accurate right-shaped
+  depth-2 states.
+
+Every new state is checked against the train outputs as it is and after a learned colour map
+(``finish.py``); the inputs and the most promising depth-1 states are also finished with
+learned object and neighbourhood rules. Right-shaped states are kept as pieces for the greedy
+combination (``combine.py``), tried when no single program fits. Work is counted in step
+applications (large grids cost more), so the result does not depend on the machine; the clock
+is only a safety stop.
+
+Ranking: programs fitting every train pair first (shallowest, fewest steps, then found first),
+one per distinct set of test outputs; then a combination that fits; then the best partial fits.
 
 Not here: the catalogue (``catalogue.py``), the source text (``emit.py``). The test outputs
 are never read.
@@ -19,41 +32,29 @@ are never read.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from arcloop.arc.grid import Grid
 from arcloop.arc.task import Task
-from arcloop.search import lib_objects
-from arcloop.search import lib_paint as paint
-from arcloop.search.catalogue import Step, step, task_steps
-from arcloop.search.grids import Array, is_valid, to_array, to_grid
-from arcloop.search.learn import (
-    learn_colour_map,
-    learn_local_rule,
-    learn_object_rule,
-    learn_pair_map,
-)
+from arcloop.search.cache import memoise_objects
+from arcloop.search.catalogue import Step, task_steps
+from arcloop.search.combine import Combination, Piece, combine
+from arcloop.search.finish import LEARNED, rule_finishes, table_finish
+from arcloop.search.grids import Array, is_valid, to_array
+from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY, View
 
 log = logging.getLogger(__name__)
+
+memoise_objects()
+
 
 DEFAULT_BUDGET = 8000
 """Work units per task: one per step application (on every train and test input) for tasks
 of up to ``CELLS_PER_UNIT`` cells, more for larger ones."""
-
-OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "shape")
-"""Object features a learned object rule may key on, most general first."""
-
-LOCAL_SHAPES = ("cross_set", "square_set", "cross", "square", "lines")
-"""Neighbourhoods a learned local rule may key on, most general first."""
-
-RULE_STATES = 3
-"""Depth-1 results (the most promising) that learned rules also finish."""
 
 CELLS_PER_UNIT = 500
 """Cells (summed over train and test inputs) one budget unit pays for, per application."""
@@ -61,43 +62,42 @@ CELLS_PER_UNIT = 500
 EXTRA_AFTER_FIT = 600
 """Applications still spent after the first fitting program, looking for a distinct second."""
 
+RULE_STATES = 3
+"""States per view (the most promising depth-1 ones) that learned rules also finish."""
 
-def _memoise_objects() -> None:
-    """Cache ``find_objects`` in this process: dozens of selectors label the same grid.
+DEPTH3_STATES = 12
+"""Right-shaped depth-2 states (the most accurate) extended to depth 3."""
 
-    The object primitives look ``find_objects`` up in their module at call time, so replacing
-    the module attribute by a cached wrapper speeds every one of them up without changing
-    their text (the emitter copies the original, reached through ``__wrapped__``). The masks
-    come back read-only, so no caller can spoil the cache.
-    """
-    original = lib_objects.find_objects
-    if hasattr(original, "__wrapped__"):
-        return
+SHARES = {"depth1": 0.4, "depth2": 0.75, "views2": 0.88}
+"""Cumulative share of the budget the search may have used when each phase ends: depth 1 in
+every view, depth 2 in the task's own view, depth 2 in the other views; depth 3 (in the task's
+own view) may use the rest."""
 
-    @functools.lru_cache(maxsize=512)
-    def cached(
-        shape: tuple[int, ...], data: bytes, diagonal: bool, multicolour: bool, bg: int
-    ) -> list[Array]:
-        g = np.frombuffer(data, dtype=np.int_).reshape(shape)
-        masks = original(g, diagonal, multicolour, bg)
-        for m in masks:
-            m.flags.writeable = False
-        return masks
+DIHEDRAL_VIEWS = False
+"""Search the seven turned and mirrored views too. Off: the catalogue is closed under the
+dihedral group (every oriented primitive comes in all orientations), so a turned view only
+repeats states the task's own view already reached, at the cost of the budget."""
 
-    @functools.wraps(original)
-    def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[Array]:
-        g = np.ascontiguousarray(g, dtype=np.int_)
-        return list(cached(g.shape, g.tobytes(), diagonal, multicolour, bg))
-
-    lib_objects.find_objects = find_objects
-
-
-_memoise_objects()
+FAMILIES = (
+    "geometry",
+    "objects",
+    "moves",
+    "parts",
+    "paint",
+    LEARNED,
+    "views",
+    "combine",
+    "depth3",
+)
+"""Primitive families the benchmark's ablation removes one at a time."""
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A candidate program with its outputs on the train and test inputs."""
+    """A candidate program with its outputs on the train and test inputs (task frame).
+
+    ``steps`` is the program, unless ``combination`` is set (then ``steps`` is empty).
+    """
 
     steps: tuple[Step, ...]
     train_outputs: tuple[Array, ...]
@@ -106,6 +106,7 @@ class Found:
     score: float
     depth: int
     order: int
+    combination: Combination | None = None
 
 
 @dataclass
@@ -116,39 +117,33 @@ class _Search:
     budget: int
     deadline: float
     clock: Callable[[], float]
+    want: int
+    off: frozenset[str]
     used: float = 0.0
+    cap: float = 0.0
     seen: set[bytes] = field(default_factory=set)
     fits: list[Found] = field(default_factory=list)
     partial: list[Found] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)
     fit_at: float | None = None
+    fit_keys: set[bytes] = field(default_factory=set)
 
     @property
     def n_train(self) -> int:
         return len(self.train_in)
 
-    def exhausted(self, want: int) -> bool:
-        if self.used >= self.budget or self.clock() > self.deadline:
+    def exhausted(self) -> bool:
+        if self.used >= min(self.cap, self.budget) or self.clock() > self.deadline:
             return True
         if self.fit_at is not None and self.used - self.fit_at >= EXTRA_AFTER_FIT:
             return True
-        return len({_key(f.test_outputs) for f in self.fits}) >= want
-
-    def right_shape(self, grids: Sequence[Array]) -> bool:
-        """True when the grids made from the train inputs have the train outputs' shapes."""
-        return all(a.shape == b.shape for a, b in zip(grids, self.train_out, strict=False))
-
-    def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
-        """Sort key for depth-1 results to extend: right-shaped near misses first."""
-        if not self.right_shape(grids):
-            return (1, 0.0)
-        accuracy = np.mean([np.mean(a == b) for a, b in zip(grids, self.train_out, strict=False)])
-        return (0 if accuracy >= 0.5 else 2, -float(accuracy))
+        return len(self.fit_keys) >= self.want
 
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
         """The step on every grid, or None when it fails or gives an invalid grid anywhere.
 
-        Charges the budget one unit per application, more for large grids (the square root
-        of their cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
+        Charges one unit per application, more for large grids (the square root of their
+        cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
         """
         self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
         out = []
@@ -162,111 +157,174 @@ class _Search:
             out.append(r)
         return out
 
+
+@dataclass
+class _Frame:
+    """The search inside one view: its inputs and targets, and the states it has seen."""
+
+    search: _Search
+    view: View
+    inputs: list[Array]
+    wanted: list[Array]
+    keeps_shape: dict[Step, bool] = field(default_factory=dict)
+    level1: list[tuple[Step, list[Array]]] = field(default_factory=list)
+    level2: list[tuple[float, int, tuple[Step, ...], list[Array]]] = field(default_factory=list)
+
+    def right_shape(self, grids: Sequence[Array]) -> bool:
+        return all(a.shape == b.shape for a, b in zip(grids, self.wanted, strict=False))
+
+    def accuracy(self, grids: Sequence[Array]) -> float:
+        """Mean share of right cells over the train pairs; -1 when a shape is wrong."""
+        if not self.right_shape(grids):
+            return -1.0
+        return float(np.mean([np.mean(a == b) for a, b in zip(grids, self.wanted, strict=False)]))
+
+    def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
+        """Sort key for states to extend: right-shaped near misses first."""
+        accuracy = self.accuracy(grids)
+        if accuracy < 0:
+            return (1, 0.0)
+        return (0 if accuracy >= 0.5 else 2, -accuracy)
+
     def consider(self, steps: tuple[Step, ...], grids: list[Array], depth: int) -> bool:
-        """Record a new distinct result; False when it was seen before."""
-        key = _key(grids)
-        if key in self.seen:
+        """Record a new distinct state; False when it was seen before in this view."""
+        s = self.search
+        key = self.view.name.encode() + _key(grids)
+        if key in s.seen:
             return False
-        self.seen.add(key)
-        made = grids[: self.n_train]
-        self._check(steps, made, grids[self.n_train :], depth)
-        test = grids[self.n_train :]
-        mapping = learn_colour_map(made, self.train_out, apply_to=test)
-        if mapping is not None:
-            finish = step(paint.recolour, mapping=mapping)
-            self._check(
-                (*steps, finish), [finish(g) for g in made], [finish(g) for g in test], depth
-            )
-        elif steps:
-            pairs = learn_pair_map(
+        s.seen.add(key)
+        made, test = grids[: s.n_train], grids[s.n_train :]
+        self.check(steps, made, test, depth)
+        if LEARNED not in s.off:
+            # the (made, input) map needs the task's own frame, and after the identity it
+            # is only a colour map
+            stack = self.view is IDENTITY and bool(steps)
+            finish = table_finish(
                 made,
-                self.train_in,
-                self.train_out,
-                apply_to=list(zip(test, self.test_in, strict=True)),
+                self.wanted,
+                test,
+                inputs=s.train_in if stack else None,
+                test_inputs=s.test_in if stack else None,
             )
-            if pairs is not None:
-                stack = Step(paint.recolour_with_input, (("table", pairs),), reads_input=True)
-                self._check(
-                    (*steps, stack),
-                    [stack(g, x) for g, x in zip(made, self.train_in, strict=True)],
-                    [stack(g, x) for g, x in zip(test, self.test_in, strict=True)],
-                    depth + 1,
-                )
+            if finish is not None:
+                self.finish_with((finish,), steps, made, test, depth)
         return True
 
-    def finish_with_rules(self, steps: tuple[Step, ...], grids: list[Array]) -> None:
-        """Try learned object rules and neighbourhood rules after ``steps``."""
-        made = grids[: self.n_train]
-        if not self.right_shape(made):
-            return
-        test = grids[self.n_train :]
-        finishes: list[Step] = []
-        for diagonal in (False, True):
-            for multicolour in (False, True):
-                for feature in OBJECT_FEATURES:
-                    obj_table = learn_object_rule(
-                        made,
-                        self.train_out,
-                        diagonal=diagonal,
-                        multicolour=multicolour,
-                        feature=feature,
-                        apply_to=test,
-                    )
-                    if obj_table is not None:
-                        finishes.append(
-                            step(
-                                lib_objects.recolour_objects,
-                                diagonal=diagonal,
-                                multicolour=multicolour,
-                                feature=feature,
-                                table=obj_table,
-                            )
-                        )
-        for shape in LOCAL_SHAPES:
-            table = learn_local_rule(made, self.train_out, shape=shape, apply_to=test)
-            if table is not None:
-                finishes.append(step(paint.apply_local_rule, shape=shape, table=table))
-        for finish in finishes:
-            self.used += 1
-            self._check(
-                (*steps, finish),
-                [finish(g) for g in made],
-                [finish(g) for g in test],
-                len(steps) + 1,
+    def finish_with(
+        self,
+        finishes: Iterable[Step],
+        steps: tuple[Step, ...],
+        made: list[Array],
+        test: list[Array],
+        depth: int,
+    ) -> None:
+        s = self.search
+        for f in finishes:
+            s.used += 1
+            self.check(
+                (*steps, f),
+                [f(g, x) for g, x in zip(made, s.train_in, strict=True)],
+                [f(g, x) for g, x in zip(test, s.test_in, strict=True)],
+                depth + (1 if f.reads_input else 0),
             )
 
-    def _check(
+    def finish_with_rules(self, steps: tuple[Step, ...], grids: list[Array]) -> None:
+        """Try learned object and neighbourhood rules after ``steps``."""
+        s = self.search
+        made, test = grids[: s.n_train], grids[s.n_train :]
+        if LEARNED in s.off or self.view is not IDENTITY or not self.right_shape(made):
+            return  # (in the colour view, object rules would mostly repeat the task's own)
+        self.finish_with(rule_finishes(made, self.wanted, test), steps, made, test, len(steps))
+
+    def check(
         self, steps: tuple[Step, ...], made: list[Array], test: list[Array], depth: int
     ) -> None:
+        """Score a candidate against the train outputs and record it."""
+        s = self.search
         correct = 0
         score = 0.0
-        for a, b in zip(made, self.train_out, strict=True):
+        for a, b in zip(made, self.wanted, strict=True):
             if a.shape == b.shape:
-                same = float(np.mean(a == b))
-                score += same
-                correct += same == 1.0
-        found = Found(
-            steps,
-            tuple(made),
-            tuple(test),
-            correct,
-            score / self.n_train,
-            depth,
-            len(self.fits) + len(self.partial),
-        )
-        if correct == self.n_train:
-            if self.fit_at is None:
-                self.fit_at = self.used
-            self.fits.append(found)
-        elif score > 0:
-            self.partial.append(found)
-            if len(self.partial) > 64:
-                self.partial.sort(key=lambda f: (-f.train_correct, -f.score, f.order))
-                del self.partial[16:]
+                same = np.count_nonzero(a == b)
+                score += same / a.size
+                correct += same == a.size
+        if score == 0 or (self.view is not IDENTITY and correct < s.n_train):
+            return  # a view's partial fits add little to the task's own
+        program = (*self.view.forward, *steps, *self.view.inverse)
+        if self.view is not IDENTITY:
+            made = self.view.back(made, s.train_in)
+            test = self.view.back(test, s.test_in)
+        elif correct < s.n_train and self.right_shape(made):
+            s.pieces.append(Piece(program, tuple(made), tuple(test)))
+        order = len(s.fits) + len(s.partial)
+        found = Found(program, tuple(made), tuple(test), correct, score / s.n_train, depth, order)
+        if correct == s.n_train:
+            if s.fit_at is None:
+                s.fit_at = s.used
+            s.fits.append(found)
+            s.fit_keys.add(_key(found.test_outputs))
+        else:
+            s.partial.append(found)
+            if len(s.partial) > 64:
+                s.partial.sort(key=lambda f: (-f.train_correct, -f.score, f.order))
+                del s.partial[16:]
 
 
 def _key(grids: Sequence[Array]) -> bytes:
     return b"|".join(bytes(str(g.shape), "ascii") + g.astype(np.int8).tobytes() for g in grids)
+
+
+def _depth1(frame: _Frame, steps: list[Step]) -> None:
+    """The inputs as they are, and every catalogue step applied to them."""
+    s = frame.search
+    frame.consider((), frame.inputs, 0)
+    frame.finish_with_rules((), frame.inputs)
+    for st in steps:
+        if s.exhausted():
+            return
+        grids = s.apply(st, frame.inputs)
+        if grids is None:
+            continue
+        keeps = all(a.shape == b.shape for a, b in zip(grids, frame.inputs, strict=True))
+        frame.keeps_shape[st] = keeps
+        if frame.consider((st,), grids, 1):
+            frame.level1.append((st, grids))
+    frame.level1.sort(key=lambda item: frame.promise(item[1][: s.n_train]))
+    for first, grids in frame.level1[:RULE_STATES]:
+        frame.finish_with_rules((first,), grids)
+
+
+def _depth2(frame: _Frame, chain: list[Step]) -> None:
+    """Every chainable step after each depth-1 state, the most promising states first."""
+    s = frame.search
+    for first, grids in frame.level1:
+        # A step that kept the shape of every input cannot fix a wrong shape, and one that
+        # changed it is unlikely to keep a right one: try only the steps that can help.
+        right_shape = frame.right_shape(grids[: s.n_train])
+        for second in chain:
+            if s.exhausted():
+                return
+            if frame.keeps_shape.get(second, False) != right_shape:
+                continue
+            out = s.apply(second, grids)
+            if out is not None and frame.consider((first, second), out, 2):
+                accuracy = frame.accuracy(out[: s.n_train])
+                if accuracy >= 0:
+                    frame.level2.append((-accuracy, len(frame.level2), (first, second), out))
+
+
+def _depth3(frame: _Frame, chain: list[Step]) -> None:
+    """Shape-keeping steps after the most accurate right-shaped depth-2 states."""
+    s = frame.search
+    frame.level2.sort(key=lambda item: item[:2])
+    shape_keeping = [st for st in chain if frame.keeps_shape.get(st, False)]
+    for _, _, program, grids in frame.level2[:DEPTH3_STATES]:
+        for third in shape_keeping:
+            if s.exhausted():
+                return
+            out = s.apply(third, grids)
+            if out is not None:
+                frame.consider((*program, third), out, 3)
 
 
 def run_search(
@@ -276,6 +334,7 @@ def run_search(
     want: int,
     budget: int = DEFAULT_BUDGET,
     clock: Callable[[], float] = time.monotonic,
+    off: frozenset[str] = frozenset(),
 ) -> list[Found]:
     """Search one task; return fitting programs (distinct test outputs) then partial fits.
 
@@ -283,55 +342,53 @@ def run_search(
         task: the task; only its train pairs and test inputs are read.
         time_limit_s: safety stop on wall-clock time.
         want: stop once this many fitting programs with distinct test outputs are found.
-        budget: step applications allowed.
+        budget: work units allowed.
         clock: monotonic seconds (injectable for tests).
+        off: families (``FAMILIES``) to leave out, for the benchmark's ablation.
     """
     train = [(to_array(p.input), to_array(p.output)) for p in task.train]
     test_in = [to_array(g) for g in task.test_inputs]
-    s = _Search(
-        [a for a, _ in train], [b for _, b in train], test_in, budget, clock() + time_limit_s, clock
-    )
-    inputs = s.train_in + test_in
-    s.consider((), inputs, 0)
-    s.finish_with_rules((), inputs)
-    steps = task_steps(train, test_in)
-    level1: list[tuple[Step, list[Array]]] = []
-    keeps_shape: dict[Step, bool] = {}
-    for st in steps:
-        if s.exhausted(want):
-            break
-        grids = s.apply(st, inputs)
-        if grids is None:
-            continue
-        keeps_shape[st] = all(a.shape == b.shape for a, b in zip(grids, inputs, strict=True))
-        if s.consider((st,), grids, 1):
-            level1.append((st, grids))
+    train_in, train_out = [a for a, _ in train], [b for _, b in train]
+    s = _Search(train_in, train_out, test_in, budget, clock() + time_limit_s, clock, want, off)
+    steps = [st for st in task_steps(train, test_in) if st.kind not in off]
     chain = [st for st in steps if st.chain]
-    level1.sort(key=lambda item: s.promise(item[1]))
-    for first, grids in level1[:RULE_STATES]:
-        s.finish_with_rules((first,), grids)
-    for first, grids in level1:
-        # A step that kept the shape of every input cannot fix a wrong shape, and one that
-        # changed it is unlikely to keep a right one: try only the steps that can help.
-        right_shape = s.right_shape(grids)
-        for second in chain:
-            if s.exhausted(want):
-                break
-            if keeps_shape.get(second, False) != right_shape:
-                continue
-            out = s.apply(second, grids)
-            if out is not None:
-                s.consider((first, second), out, 2)
+    views = [IDENTITY]
+    if "views" not in off:
+        views.append(COLOURS)
+        if DIHEDRAL_VIEWS:
+            views += DIHEDRAL
+    frames = [
+        _Frame(s, v, v.inputs(train_in + test_in), [v.target(x, y) for x, y in train])
+        for v in views
+    ]
+    # Cheaper programs first in every view, then deeper ones: depth 1 everywhere, depth 2 in
+    # the task's own view, then in the others, then depth 3 in the task's own view.
+    s.cap = budget * SHARES["depth1"]
+    for frame in frames:
+        _depth1(frame, steps)
+    for k, frame in enumerate(frames):
+        s.cap = budget * SHARES["depth2" if k == 0 else "views2"]
+        _depth2(frame, chain)
+    if "depth3" not in off:
+        s.cap = budget
+        _depth3(frames[0], chain)
+    combined: list[Found] = []
+    if "combine" not in off and not s.fits:
+        c = combine(s.pieces, train_in, train_out, test_in)
+        if c is not None:
+            depth = sum(len(layer.steps) for layer in c.layers)
+            n = s.n_train
+            combined.append(Found((), c.train, c.test, n, 1.0, depth, len(s.fits), c))
     log.debug("task %s: %d applications, %d fits", task.id, s.used, len(s.fits))
-    return _rank(s.fits, s.partial, want)
+    return _rank(s.fits, combined, s.partial, want)
 
 
-def _rank(fits: list[Found], partial: list[Found], want: int) -> list[Found]:
+def _rank(fits: list[Found], combined: list[Found], partial: list[Found], want: int) -> list[Found]:
     ranked: list[Found] = []
     keys: set[bytes] = set()
     fits = sorted(fits, key=lambda f: (f.depth, len(f.steps), f.order))
     partial = sorted(partial, key=lambda f: (-f.train_correct, -f.score, f.depth, f.order))
-    for f in [*fits, *partial]:
+    for f in [*fits, *combined, *partial]:
         k = _key(f.test_outputs)
         if k not in keys:
             keys.add(k)
@@ -339,8 +396,3 @@ def _rank(fits: list[Found], partial: list[Found], want: int) -> list[Found]:
         if len(ranked) >= want:
             break
     return ranked
-
-
-def test_grids(found: Found) -> tuple[Grid, ...]:
-    """A found program's test outputs as ``Grid``s."""
-    return tuple(to_grid(g) for g in found.test_outputs)

@@ -52,6 +52,10 @@ def learn_colour_map(
     return changes or None
 
 
+_SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
+_CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
 def neighbourhood_codes(g: Array, shape: str) -> Array:
     """One integer per cell (row-major) that is equal exactly where ``local_key`` is equal.
 
@@ -66,6 +70,18 @@ def neighbourhood_codes(g: Array, shape: str) -> Array:
         lines: Array = ((centre << 20) | (rows[:, None] << 10) | cols[None, :]).ravel()
         return lines
     p = np.pad(g, 1, constant_values=-1).astype(np.int64) + 1
+    if shape in ("split_set", "counts"):
+        sides = [p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in _SIDES]
+        corners = [p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in _CORNERS]
+        if shape == "counts":
+            n_sides = sum((a > 1).astype(np.int64) for a in sides)
+            n_corners = sum((a > 1).astype(np.int64) for a in corners)
+            counted: Array = (centre * 25 + n_sides * 5 + n_corners).ravel()
+            return counted
+        side_bits = np.bitwise_or.reduce([np.left_shift(1, a) for a in sides])
+        corner_bits = np.bitwise_or.reduce([np.left_shift(1, a) for a in corners])
+        split: Array = ((centre << 22) | (side_bits << 11) | corner_bits).ravel()
+        return split
     if shape.startswith("cross"):
         offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
     else:

@@ -62,9 +62,14 @@ def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[A
 
 def object_property(g: Array, mask: Array, prop: str) -> float:
     """A number describing one object; selectors take the object where it is extreme."""
-    top, left, bottom, right = bbox(mask)
     if prop == "size":
         return float(mask.sum())
+    if prop == "colours":
+        return float(len(np.unique(g[mask])))
+    if prop == "colour_rarity":
+        counts = np.bincount(g.ravel(), minlength=10)
+        return -float(counts[g[mask]].min())
+    top, left, bottom, right = bbox(mask)
     if prop == "area":
         return float((bottom - top) * (right - left))
     if prop == "top":
@@ -75,13 +80,8 @@ def object_property(g: Array, mask: Array, prop: str) -> float:
         return float(bottom)
     if prop == "right":
         return float(right)
-    if prop == "colours":
-        return float(len(np.unique(g[mask])))
     if prop == "density":
         return float(mask.sum()) / float((bottom - top) * (right - left))
-    if prop == "colour_rarity":
-        counts = np.bincount(g.ravel(), minlength=10)
-        return -float(counts[g[mask]].min())
     if prop == "symmetry":
         box = np.where(mask, g, -1)[top:bottom, left:right]
         return float(np.array_equal(box, box[:, ::-1]) or np.array_equal(box, box[::-1]))
@@ -206,7 +206,8 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
 
     ``feature``: ``"colour"`` (its colour, or sorted colours), ``"size"`` (cells),
     ``"height"``, ``"width"``, ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
-    grid's edge), ``"holes"`` (encloses background cells).
+    grid's edge), ``"holes"`` (encloses background cells), ``"touches"`` (the non-zero colours
+    beside it, sorted).
     """
     top, left, bottom, right = bbox(mask)
     if feature == "colour":
@@ -223,6 +224,14 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
         return tuple("".join("#" if v else "." for v in row) for row in box)
     if feature == "border":
         return top == 0 or left == 0 or bottom == g.shape[0] or right == g.shape[1]
+    if feature == "touches":
+        grown = mask.copy()
+        grown[1:] |= mask[:-1]
+        grown[:-1] |= mask[1:]
+        grown[:, 1:] |= mask[:, :-1]
+        grown[:, :-1] |= mask[:, 1:]
+        around = g[grown & ~mask]
+        return tuple(int(c) for c in np.unique(around[around != 0]))
     if feature == "holes":
         box = ~mask[top:bottom, left:right]
         padded = np.pad(box, 1, constant_values=True)

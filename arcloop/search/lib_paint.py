@@ -100,13 +100,39 @@ def outline(g: Array, colour: int, diagonal: bool) -> Array:
     return np.where(ring, colour, g)
 
 
-def shift(a: Array, dy: int, dx: int) -> Array:
-    """The array moved by (dy, dx) cells, filled with 0 where nothing moved in."""
-    h, w = a.shape
-    out = np.zeros_like(a)
-    out[max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = a[
-        max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)
-    ]
+def rays_down(g: Array, sources: Array, stop: bool) -> Array:
+    """The colour arriving at each cell on a ray going down from the nearest source above it
+    (0: none). With ``stop`` a ray ends at the first non-zero cell below its source."""
+    h, w = g.shape
+    marks = (g != 0) if stop else sources
+    last = np.maximum.accumulate(np.where(marks, np.arange(h)[:, None], -1), axis=0)
+    above = np.vstack([np.full((1, w), -1), last[:-1]])
+    cols = np.arange(w)[None, :]
+    safe = np.maximum(above, 0)
+    arriving: Array = np.where((above >= 0) & sources[safe, cols], g[safe, cols], 0)
+    return arriving
+
+
+def rays_along(g: Array, sources: Array, stop: bool, dy: int, dx: int) -> Array:
+    """``rays_down`` for rays moving by (dy, dx): the grid is turned, mirrored or skewed (for
+    diagonals) so that the direction points down, and the result mapped back."""
+    if dx != 0 and dy == 0:  # across: transpose, so that right is down
+        a = rays_along(g.T, sources.T, stop, dx, 0)
+        return a.T
+    if dy < 0:
+        return rays_along(g[::-1], sources[::-1], stop, -dy, dx)[::-1]
+    if dx < 0:
+        return rays_along(g[:, ::-1], sources[:, ::-1], stop, dy, -dx)[:, ::-1]
+    if dx == 0:
+        return rays_down(g, sources, stop)
+    h, w = g.shape  # down-right: shear each row left by its index, so diagonals are columns
+    ys, xs = np.indices((h, w))
+    cs = xs - ys + h - 1
+    sheared = np.zeros((h, w + h - 1), dtype=g.dtype)
+    sheared[ys, cs] = g
+    marks = np.zeros(sheared.shape, dtype=bool)
+    marks[ys, cs] = sources
+    out: Array = rays_down(sheared, marks, stop)[ys, cs]
     return out
 
 
@@ -133,15 +159,7 @@ def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
         raise ValueError("no source")
     out = g.copy()
     for letter in directions:
-        dy, dx = vectors[letter]
-        arriving = np.zeros_like(g)
-        for _ in range(max(g.shape)):
-            through = arriving if not stop else np.where(g == 0, arriving, 0)
-            leaving = np.where(sources, g, through)
-            nxt = shift(leaving, dy, dx)
-            if np.array_equal(nxt, arriving):
-                break
-            arriving = nxt
+        arriving = rays_along(g, sources, stop, *vectors[letter])
         out = np.where((out == 0) & (arriving != 0), arriving, out)
     return out
 
@@ -241,8 +259,10 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
 
     ``shape``: ``"cross"`` (the colours of the 4 neighbours in order up, down, left, right;
     -1 off the grid), ``"square"`` (the 8 neighbours, row by row), ``"cross_set"`` /
-    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"lines"``
-    (which non-zero colours occur in the cell's row, then a -1, then in its column).
+    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"split_set"``
+    (the colours among the 4 side neighbours, then a 10, then among the 4 corner ones),
+    ``"counts"`` (how many side, then corner, neighbours are non-zero), ``"lines"`` (which
+    non-zero colours occur in the cell's row, then a -1, then in its column).
     """
     h, w = g.shape
     centre = int(g[y, x])
@@ -250,13 +270,24 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
         row = sorted({int(v) for v in g[y] if v != 0})
         col = sorted({int(v) for v in g[:, x] if v != 0})
         return (centre, *row, -1, *col)
+    sides = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    corners = [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+
+    def colours(offsets: list[tuple[int, int]]) -> list[int]:
+        return [
+            int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
+            for dy, dx in offsets
+        ]
+
+    if shape == "split_set":
+        return (centre, *sorted(set(colours(sides))), 10, *sorted(set(colours(corners))))
+    if shape == "counts":
+        return (centre, sum(c > 0 for c in colours(sides)), sum(c > 0 for c in colours(corners)))
     if shape.startswith("cross"):
-        offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+        offsets = sides
     else:
         offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
-    around = [
-        int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1 for dy, dx in offsets
-    ]
+    around = colours(offsets)
     if shape.endswith("_set"):
         around = sorted(set(around))
     return (centre, *around)
@@ -307,16 +338,10 @@ def periodic_patch(g: Array, mask_colour: int) -> Array:
     return periodic_fill(g, mask_colour)[top:bottom, left:right]
 
 
-def slide_colour(g: Array, colour: int, direction: str) -> Array:
-    """Slide all cells of ``colour`` together, as one rigid block, until they hit something.
-
-    ``direction``: ``"down"``, ``"up"``, ``"left"`` or ``"right"``. The block stops before the
-    first step that would leave the grid or cover a non-zero cell of another colour.
-    """
-    dy, dx = {"down": (1, 0), "up": (-1, 0), "left": (0, -1), "right": (0, 1)}[direction]
+def slide_block(g: Array, colour: int, dy: int, dx: int) -> Array:
+    """Move all cells of ``colour`` by (dy, dx) steps, as one rigid block, until the next step
+    would leave the grid or cover a non-zero cell of another colour."""
     ys, xs = np.nonzero(g == colour)
-    if len(ys) == 0:
-        raise ValueError("colour absent")
     rest = np.where(g == colour, 0, g)
     h, w = g.shape
     k = 0
@@ -332,6 +357,18 @@ def slide_colour(g: Array, colour: int, direction: str) -> Array:
     out = rest.copy()
     out[ys + k * dy, xs + k * dx] = colour
     return out
+
+
+def slide_colour(g: Array, colour: int, direction: str) -> Array:
+    """Slide all cells of ``colour`` together, as one rigid block, until they hit something.
+
+    ``direction``: ``"down"``, ``"up"``, ``"left"`` or ``"right"``. The block stops before the
+    first step that would leave the grid or cover a non-zero cell of another colour.
+    """
+    dy, dx = {"down": (1, 0), "up": (-1, 0), "left": (0, -1), "right": (0, 1)}[direction]
+    if not np.any(g == colour):
+        raise ValueError("colour absent")
+    return slide_block(g, colour, dy, dx)
 
 
 def paint_nonzero(g: Array, which: str) -> Array:

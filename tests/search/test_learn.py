@@ -72,7 +72,9 @@ def test_pair_map_keys_on_made_and_input_colours() -> None:
     assert learn_pair_map(made, inputs, wanted, apply_to=[(a([[3]]), a([[5]]))]) is None
 
 
-@pytest.mark.parametrize("shape", ["cross", "square", "cross_set", "square_set", "lines"])
+@pytest.mark.parametrize(
+    "shape", ["cross", "square", "cross_set", "square_set", "split_set", "counts", "lines"]
+)
 def test_neighbourhood_codes_match_local_keys(shape: str) -> None:
     rng = np.random.default_rng(7)
     g = rng.integers(0, 4, size=(6, 7))

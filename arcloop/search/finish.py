@@ -1,0 +1,100 @@
+"""Finishing steps: the learned tables that may end a candidate program.
+
+Given what a candidate makes of each train input (``made``), the train outputs it should
+have made (``wanted``) and what it makes of the test inputs, these return the steps whose
+literal tables (learned in ``learn.py``) turn the one into the other: a colour map, a
+(candidate colour, input colour) map, object rules and neighbourhood rules. Every step they
+return belongs to the ``learned`` family, so the ablation can remove them all at once.
+
+Not here: learning the tables (``learn.py``), deciding which candidates get finished
+(``engine.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from arcloop.search import lib_objects
+from arcloop.search import lib_paint as paint
+from arcloop.search.catalogue import Primitive, Step
+from arcloop.search.grids import Array
+from arcloop.search.learn import (
+    learn_colour_map,
+    learn_local_rule,
+    learn_object_rule,
+    learn_pair_map,
+)
+
+LEARNED = "learned"
+"""The family of every learned finishing step."""
+
+OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "touches", "shape")
+"""Object features a learned object rule may key on, most general first."""
+
+LOCAL_SHAPES = ("cross_set", "square_set", "split_set", "counts", "cross", "square", "lines")
+"""Neighbourhoods a learned local rule may key on, most general first."""
+
+
+def _learned(fn: Primitive, reads_input: bool = False, **kwargs: object) -> Step:
+    return Step(fn, tuple(kwargs.items()), reads_input=reads_input, family=LEARNED)
+
+
+def table_finish(
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    test: Sequence[Array],
+    *,
+    inputs: Sequence[Array] | None,
+    test_inputs: Sequence[Array] | None,
+) -> Step | None:
+    """A colour map after the candidate, else (given the inputs) a (made, input) colour map.
+
+    Args:
+        made: the candidate's train grids.
+        wanted: the train outputs.
+        test: the candidate's test grids (every colour they hold must be in the table).
+        inputs: the task's train inputs, for the (made, input) map; None to skip it.
+        test_inputs: the task's test inputs, likewise.
+    """
+    mapping = learn_colour_map(made, wanted, apply_to=test)
+    if mapping is not None:
+        return _learned(paint.recolour, mapping=mapping)
+    if inputs is None or test_inputs is None:
+        return None
+    pairs = learn_pair_map(made, inputs, wanted, apply_to=list(zip(test, test_inputs, strict=True)))
+    if pairs is None:
+        return None
+    return _learned(paint.recolour_with_input, reads_input=True, table=pairs)
+
+
+def rule_finishes(
+    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
+) -> list[Step]:
+    """Learned object rules, then neighbourhood rules, that fit ``made`` to ``wanted``."""
+    finishes: list[Step] = []
+    for diagonal in (False, True):
+        for multicolour in (False, True):
+            for feature in OBJECT_FEATURES:
+                table = learn_object_rule(
+                    made,
+                    wanted,
+                    diagonal=diagonal,
+                    multicolour=multicolour,
+                    feature=feature,
+                    apply_to=test,
+                )
+                if table is not None:
+                    finishes.append(
+                        _learned(
+                            lib_objects.recolour_objects,
+                            diagonal=diagonal,
+                            multicolour=multicolour,
+                            feature=feature,
+                            table=table,
+                        )
+                    )
+    for shape in LOCAL_SHAPES:
+        rule = learn_local_rule(made, wanted, shape=shape, apply_to=test)
+        if rule is not None:
+            finishes.append(_learned(paint.apply_local_rule, shape=shape, table=rule))
+    return finishes

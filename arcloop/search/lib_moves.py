@@ -1,0 +1,83 @@
+"""Moves: whole objects shifted as rigid bodies, and grids fitted to a known output size.
+
+``fall_objects`` lets objects drop as units (cell-wise gravity is ``lib_paint.gravity``);
+``move_to_contact`` slides the cells of one colour towards the rest of the picture, in the
+direction where the rest lies, until they touch. ``tile_to`` and ``scale_to`` fit a grid to the
+output size the train pairs share (the catalogue passes it only when they share one).
+
+Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
+no module-level names but other primitives, ``ValueError`` when they do not apply.
+
+Not here: moves that need a learned offset per object, or rotation of single objects.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.grids import Array
+from arcloop.search.lib_geometry import bbox
+from arcloop.search.lib_objects import find_objects
+from arcloop.search.lib_paint import slide_block
+
+
+def fall_objects(g: Array, direction: str) -> Array:
+    """Let every object (8-connected, any colours) fall towards ``"down"``, ``"up"``,
+    ``"left"`` or ``"right"`` as one rigid block, until it rests on the edge or on another
+    object; the objects nearest that edge fall first."""
+    turns = {"down": 0, "left": 1, "up": 2, "right": 3}[direction]
+    work = np.rot90(g, turns)
+    h = work.shape[0]
+    objects = find_objects(work, True, True, 0)
+    if not 1 <= len(objects) <= 12:
+        raise ValueError("no objects, or too many to stack")
+    objects.sort(key=lambda m: -bbox(m)[2])
+    out = np.zeros_like(work)
+    rows = np.arange(h)[:, None]
+    for mask in objects:
+        ys, xs = np.nonzero(mask)
+        # the room below each cell: rows down to the first filled cell of ``out`` (or the edge)
+        below = (out[:, xs] != 0) & (rows > ys)
+        first = np.where(below.any(axis=0), below.argmax(axis=0), h)
+        k = int((first - ys - 1).min())
+        out[ys + k, xs] = work[ys, xs]
+    if np.array_equal(out, work):
+        raise ValueError("nothing falls")
+    return np.rot90(out, -turns)
+
+
+def move_to_contact(g: Array, colour: int) -> Array:
+    """Slide all cells of ``colour`` together towards the other non-zero cells (which must lie
+    wholly above, below, left or right of them) until they touch them."""
+    mover = g == colour
+    rest = np.where(mover, 0, g)
+    if not mover.any() or not rest.any():
+        raise ValueError("nothing to move, or nothing to move to")
+    top, left, bottom, right = bbox(mover)
+    top2, left2, bottom2, right2 = bbox(rest != 0)
+    if bottom2 <= top:
+        dy, dx = -1, 0
+    elif top2 >= bottom:
+        dy, dx = 1, 0
+    elif right2 <= left:
+        dy, dx = 0, -1
+    elif left2 >= right:
+        dy, dx = 0, 1
+    else:
+        raise ValueError("the rest is not on one side")
+    return slide_block(g, colour, dy, dx)
+
+
+def tile_to(g: Array, h: int, w: int) -> Array:
+    """Repeat the grid across and down, cut to ``h`` x ``w``."""
+    reps = (-(-h // g.shape[0]), -(-w // g.shape[1]))
+    if reps == (1, 1):
+        raise ValueError("already that large")
+    return np.tile(g, reps)[:h, :w]
+
+
+def scale_to(g: Array, h: int, w: int) -> Array:
+    """Blow every cell up into a block so that the grid becomes ``h`` x ``w`` (whole factors)."""
+    if h % g.shape[0] or w % g.shape[1] or (h, w) == g.shape:
+        raise ValueError("not a whole, non-trivial factor")
+    return np.repeat(np.repeat(g, h // g.shape[0], axis=0), w // g.shape[1], axis=1)

@@ -1,0 +1,101 @@
+"""The second-generation design: views undone on the output, greedy combination, moves, rays."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search import search
+from arcloop.search.combine import FROM_INPUT, Piece, combine
+from arcloop.search.lib_frames import combine_layers, normalise_colours, restore_colours
+from arcloop.search.lib_moves import fall_objects, move_to_contact
+from arcloop.search.lib_paint import extend_rays
+from tests.search.helpers import make_task, run_source
+
+
+def a(rows: list[list[int]]) -> np.ndarray:
+    return np.array(rows, dtype=np.int_)
+
+
+def test_colour_renumbering_is_undone_exactly() -> None:
+    g = a([[3, 3, 0], [7, 3, 0], [0, 0, 0]])
+    normal = normalise_colours(g)
+    assert normal.tolist() == [[1, 1, 0], [2, 1, 0], [0, 0, 0]]
+    assert np.array_equal(restore_colours(normal, g), g)
+
+
+def test_swap_of_the_two_colours_is_found_in_the_colour_view() -> None:
+    # Each pair uses other colours; in rank order (common, rarer) the rule is one colour map.
+    pairs = [
+        (((0, 0, 0), (1, 1, 2)), ((0, 0, 0), (2, 2, 1))),
+        (((0, 0, 0), (5, 5, 3)), ((0, 0, 0), (3, 3, 5))),
+        (((0, 4, 0), (4, 8, 0)), ((0, 8, 0), (8, 4, 0))),
+    ]
+    task = make_task(pairs, [((6, 6, 0), (0, 9, 0))])
+    programs = search(task, time_limit_s=30.0)
+    assert programs[0].fits
+    assert programs[0].name.startswith("normalise_colours")
+    assert run_source(programs[0].source, task.test_inputs[0]) == ((9, 9, 0), (0, 6, 0))
+
+
+def test_combination_lays_two_partial_pieces_together() -> None:
+    x = [a([[1, 0, 0], [0, 0, 2]])]
+    wanted = [a([[1, 1, 1], [0, 0, 2]])]
+    rays = Piece((), (a([[1, 1, 1], [0, 0, 0]]),), (a([[1, 1, 0]]),))
+    wrong = Piece((), (a([[5, 5, 5], [5, 5, 5]]),), (a([[5, 5, 5]]),))
+    keep = Piece((), (a([[0, 0, 0], [0, 0, 2]]),), (a([[0, 0, 2]]),))
+    found = combine([wrong, rays, keep], x, wanted, [a([[1, 0, 2]])])
+    assert found is not None
+    assert [layer.transparent for layer in found.layers] in ([0, 0], [0, FROM_INPUT])
+    assert found.train[0].tolist() == wanted[0].tolist()
+    assert found.test[0].tolist() == [[1, 1, 2]]
+    assert combine([wrong], x, wanted, [a([[1, 0, 2]])]) is None
+
+
+def test_combine_layers_shows_changes_only_over_the_input() -> None:
+    x = a([[1, 0], [0, 5]])
+    piece = a([[1, 3], [0, 5]])
+    assert combine_layers(x, [piece], [-1], 0).tolist() == [[0, 3], [0, 0]]
+
+
+def test_search_combines_rays_of_two_colours() -> None:
+    # Red shoots right, blue shoots down: no single catalogue step does both.
+    pairs = [
+        (
+            ((0, 2, 0, 0), (0, 0, 0, 0), (0, 0, 1, 0), (0, 0, 0, 0)),
+            ((0, 2, 2, 2), (0, 0, 0, 0), (0, 0, 1, 0), (0, 0, 1, 0)),
+        ),
+        (
+            ((0, 1, 0, 0), (0, 0, 0, 0), (2, 0, 0, 0), (0, 0, 0, 0)),
+            ((0, 1, 0, 0), (0, 1, 0, 0), (2, 2, 2, 2), (0, 1, 0, 0)),
+        ),
+    ]
+    task = make_task(pairs, [((0, 0, 1, 0), (0, 2, 0, 0), (0, 0, 0, 0))])
+    programs = search(task, time_limit_s=30.0)
+    assert programs[0].fits
+    assert programs[0].name.startswith("layers(")
+    assert run_source(programs[0].source, task.test_inputs[0]) == (
+        (0, 0, 1, 0),
+        (0, 2, 2, 2),
+        (0, 0, 1, 0),
+    )
+
+
+def test_objects_fall_as_rigid_blocks() -> None:
+    g = a([[1, 1, 0], [0, 1, 0], [0, 0, 0], [0, 0, 0]])
+    assert fall_objects(g, "down").tolist() == [[0, 0, 0], [0, 0, 0], [1, 1, 0], [0, 1, 0]]
+
+
+def test_move_to_contact_goes_towards_the_rest() -> None:
+    g = a([[0, 0, 0, 0, 0], [2, 0, 0, 0, 8], [0, 0, 0, 0, 0]])
+    assert move_to_contact(g, 2).tolist() == [[0, 0, 0, 0, 0], [0, 0, 0, 2, 8], [0, 0, 0, 0, 0]]
+
+
+def test_diagonal_rays_stop_at_the_first_filled_cell() -> None:
+    g = a([[3, 0, 0, 0], [0, 0, 0, 0], [0, 0, 5, 0], [0, 0, 0, 0]])
+    assert extend_rays(g, 3, "4", True).tolist() == [
+        [3, 0, 0, 0],
+        [0, 3, 0, 0],
+        [0, 0, 5, 0],
+        [0, 0, 0, 0],
+    ]
+    assert extend_rays(g, 3, "4", False)[3, 3] == 3
