@@ -4,6 +4,9 @@ It decides what the user sees (progress on stderr, the summary table or JSON on 
 exit code: 0 finished (a budget stop included), 2 usage/config/input error (raised as
 ``UserError`` for the CLI to print), 3 refused credentials or every task failed on a fatal
 provider error, 130 interrupted.
+
+Not here: the options (``arcloop.cli.run``), drawing (``progress``), the run itself
+(``arcloop.runs.runner.execute_run``).
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
-from rich.table import Table
 
 from arcloop.arc.dataset import BUNDLED
+from arcloop.cli.progress import make_view, summary_table
 from arcloop.errors import AuthenticationError
+from arcloop.report import write_report
 from arcloop.runs.config import Overrides, RunConfig, resolve
-from arcloop.runs.progress import make_view
-from arcloop.runs.runner import CONFIG, RunSummary, execute_run
+from arcloop.runs.runner import CONFIG, execute_run
 
 logger = logging.getLogger(__name__)
 
@@ -85,47 +88,7 @@ def prepare(request: RunRequest) -> tuple[RunConfig, Path, bool]:
     return config, request.run_dir or default_run_dir(config), False
 
 
-def _money(value: float) -> str:
-    return f"${value:,.4f}"
-
-
-def summary_table(summary: RunSummary) -> Table:
-    """The end-of-run table: scores, cost, tokens, calls, waits, errors."""
-    t = Table(title=f"arcloop run: {summary.status}", show_header=False)
-    t.add_column(style="bold")
-    t.add_column()
-    t.add_row("dataset", f"{summary.dataset} (sha256 {summary.dataset_hash[:16]})")
-    t.add_row("tasks", f"{summary.tasks_done}/{summary.tasks} done")
-    if summary.score_per_task is not None:
-        t.add_row("score per task", f"{summary.score_per_task:.4f}")
-        t.add_row(
-            "score per output",
-            f"{summary.score_per_output:.4f} ({summary.solved_outputs}/{summary.outputs})",
-        )
-    solved = (summary.score_per_task or 0.0) * summary.tasks
-    per_task = summary.cost_usd / summary.tasks_done if summary.tasks_done else 0.0
-    per_solved = _money(summary.cost_usd / solved) if solved else "-"
-    t.add_row(
-        "cost",
-        f"{_money(summary.cost_usd)} total, {_money(per_task)} per task, {per_solved} per solved",
-    )
-    t.add_row("tokens", f"{summary.prompt_tokens:,} in, {summary.completion_tokens:,} out")
-    t.add_row("calls", f"{summary.calls:,} ({summary.replayed_calls:,} replayed from the journal)")
-    t.add_row("rate limited", str(summary.rate_limited))
-    errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
-    t.add_row("errors", errors)
-    t.add_row("time", f"{summary.elapsed_s:.1f} s")
-    if summary.stopped_by_budget:
-        t.add_row("stopped", "the dollar budget was reached; resume with a larger --budget-usd")
-    t.add_row("run dir", summary.run_dir)
-    return t
-
-
 def _write_report(run_dir: Path) -> Path | None:
-    try:
-        from arcloop.report import write_report
-    except ImportError:  # pragma: no cover - the report ships with arcloop
-        return None
     try:
         return write_report(run_dir)
     except Exception:  # a report failure must never fail a finished run

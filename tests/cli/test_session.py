@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from arcloop.cli.progress import LiveView, PlainView, make_view
+from arcloop.cli.session import default_run_dir
 from arcloop.runs.config import Overrides, resolve
-from arcloop.runs.progress import LiveView, PlainView, RunState, TaskLine, make_view
-from arcloop.runs.session import default_run_dir
+from arcloop.runs.progress import RunState, TaskLine
 
 
 def test_default_run_dirs_are_named_after_the_dataset_and_never_reused(

@@ -1,0 +1,47 @@
+"""What every command shares about output: one clean line per expected error, and a console.
+
+``handle_errors`` turns an ``ArcloopError`` into ``arcloop: error: <message>`` on stderr and the
+error's exit code; ``ARCLOOP_DEBUG=1`` lets the traceback through instead. Not here: what any
+command prints (its own module).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from arcloop.errors import ArcloopError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def debug() -> bool:
+    """True when ``ARCLOOP_DEBUG`` asks for tracebacks."""
+    return os.environ.get("ARCLOOP_DEBUG", "") not in ("", "0")
+
+
+def handle_errors(fn: F) -> F:
+    """Turn an ``ArcloopError`` into one clean line on stderr and its exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ArcloopError as e:
+            if debug():
+                raise
+            click.echo(f"arcloop: error: {e}", err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def console() -> Console:
+    """A console on stdout that does not colour numbers and paths on its own."""
+    return Console(highlight=False)

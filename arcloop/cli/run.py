@@ -1,0 +1,110 @@
+"""The ``run`` command: its options, turned into a ``RunRequest`` for ``arcloop.cli.session``.
+
+Not here: what a run shows or returns (``session``), or the run itself (``arcloop.runs``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from arcloop.cli.output import handle_errors
+
+
+def _split_ids(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    ids = [v.strip() for v in value.split(",") if v.strip()]
+    if not ids:
+        raise click.BadParameter("give at least one task id", param_hint="--tasks")
+    return ids
+
+
+@click.command()
+@click.option("--dataset", "-d", help="Dataset name or path [default: arc-agi-1/evaluation].")
+@click.option("--solutions", help="Kaggle solutions file for a challenges dataset.")
+@click.option("--tasks", help="Comma-separated task ids to run (in that order).")
+@click.option("--limit", type=click.IntRange(min=1), help="Run only the first N tasks.")
+@click.option("--model", "-m", help="Model for every expert (a LiteLLM string, or local/search).")
+@click.option("--api-base", help="Server URL for that model (vLLM, Ollama, a proxy...).")
+@click.option("--preset", help="A shipped configuration (see `arcloop presets`).")
+@click.option(
+    "--config",
+    "-c",
+    "configs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="TOML config file; repeatable, later ones win.",
+)
+@click.option("--experts", type=click.IntRange(min=1), help="Number of experts.")
+@click.option("--iterations", type=click.IntRange(min=1), help="Iterations per expert.")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Tasks in flight at once.")
+@click.option("--budget-usd", type=click.FloatRange(min=0), help="Dollar cap for the whole run.")
+@click.option("--executor", type=click.Choice(["local", "ray"]), help="Where tasks run.")
+@click.option("--ray-address", help="Ray cluster to join (with --executor ray).")
+@click.option(
+    "--ray-workers",
+    type=click.IntRange(min=1),
+    help="Ray worker processes [default: one per node].",
+)
+@click.option(
+    "--run-dir", type=click.Path(path_type=Path), help="Run directory (resumed if it exists)."
+)
+@click.option(
+    "--unsafe-sandbox",
+    is_flag=True,
+    default=None,
+    help="As root, run programs even where the sandbox can only fall back to a fresh"
+    " interpreter, which does not contain them (see `arcloop doctor`).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Show no progress.")
+@handle_errors
+def run(
+    dataset: str | None,
+    solutions: str | None,
+    tasks: str | None,
+    limit: int | None,
+    model: str | None,
+    api_base: str | None,
+    preset: str | None,
+    configs: tuple[Path, ...],
+    experts: int | None,
+    iterations: int | None,
+    concurrency: int | None,
+    budget_usd: float | None,
+    executor: str | None,
+    ray_address: str | None,
+    ray_workers: int | None,
+    run_dir: Path | None,
+    unsafe_sandbox: bool | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Run (or resume) an evaluation over a dataset."""
+    from arcloop.cli.session import RunRequest, run_from_cli
+    from arcloop.runs.config import Overrides
+
+    overrides = Overrides(
+        dataset=dataset,
+        solutions=solutions,
+        tasks=_split_ids(tasks),
+        limit=limit,
+        model=model,
+        api_base=api_base,
+        experts=experts,
+        iterations=iterations,
+        concurrency=concurrency,
+        budget_usd=budget_usd,
+        executor=executor,
+        ray_address=ray_address,
+        ray_workers=ray_workers,
+        unsafe_sandbox=unsafe_sandbox,
+    )
+    request = RunRequest(
+        preset=preset, files=configs, overrides=overrides, run_dir=run_dir, quiet=quiet
+    )
+    code = run_from_cli(request, as_json=as_json)
+    sys.exit(code)
