@@ -31,8 +31,8 @@ import tomli_w  # noqa: E402
 
 from arcloop.llm.budget import RetryPolicy  # noqa: E402
 from arcloop.runs.config import resolve  # noqa: E402
-from arcloop.runs.ray_cluster import join_cluster, leave_cluster  # noqa: E402
-from arcloop.runs.ray_worker import RayWorker  # noqa: E402
+from arcloop.runs.ray.cluster import join_cluster, leave_cluster  # noqa: E402
+from arcloop.runs.ray.worker import RayWorker  # noqa: E402
 from arcloop.sandbox import ProcessSandbox  # noqa: E402
 
 CODE = "import numpy as np\n\ndef transform(grid):\n    return np.rot90(grid)\n"

@@ -39,7 +39,7 @@ from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.registry import Registry
 from arcloop.runs.config import RunConfig, expert_models
-from arcloop.runs.executor import Executor, ExecutorFactory, default_executor_factory
+from arcloop.runs.executor import Executor, ExecutorFactory, choose_executor
 from arcloop.runs.journal import (
     StoredTask,
     TaskRow,
@@ -272,7 +272,7 @@ async def execute_run(
         stopped_by_budget = False
         with view(state) as shown:
             try:
-                make_executor = executor_factory or default_executor_factory(config)
+                make_executor = executor_factory or choose_executor(config)
                 stopped_by_budget = await _solve_all(
                     todo,
                     config=config,

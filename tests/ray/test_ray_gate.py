@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from arcloop.runs.ray_gate import GateActor, GateState
+from arcloop.runs.ray.gate import GateActor, GateState
 
 
 def _actor(max_in_flight: int = 1) -> GateActor:

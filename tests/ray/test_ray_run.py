@@ -34,9 +34,9 @@ except ImportError:  # the [ray] extra is optional; CI installs it and must run 
 from arcloop.cli import main
 from arcloop.llm.gateway import LLMGateway
 from arcloop.runs.config import Overrides, RunConfig, resolve
-from arcloop.runs.ray_cluster import NAMESPACE, join_cluster, leave_cluster
-from arcloop.runs.ray_executor import RayExecutor
-from arcloop.runs.ray_gate import GateActor, RayGate
+from arcloop.runs.ray.cluster import NAMESPACE, join_cluster, leave_cluster
+from arcloop.runs.ray.executor import RayExecutor
+from arcloop.runs.ray.gate import GateActor, RayGate
 from arcloop.runs.runner import RunSummary, execute_run
 from tests.fakeprovider import FakeProvider
 from tests.ray.helpers import MIRROR, calls_expected, write_config, write_tasks

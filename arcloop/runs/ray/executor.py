@@ -1,21 +1,21 @@
 """``RayExecutor``: one run's tasks solved across a Ray cluster, recorded on the driver.
 
-``arcloop run --executor ray [--ray-address ADDR]`` builds it through
-``default_executor_factory``. The runner does not change: it keeps ``concurrency`` tasks in
-flight, asks ``solve(task)`` for each, and writes the journal's run, task and candidate rows,
-``submission.json``, ``results.jsonl`` and ``summary.json`` itself, on the driver. What runs
-where:
+``arcloop run --executor ray [--ray-address ADDR]`` builds it (through the entry point that
+``arcloop.runs.executor.choose_executor`` finds). The runner does not change: it keeps
+``concurrency`` tasks in flight, asks ``solve(task)`` for each, and writes the journal's run,
+task and candidate rows, ``submission.json``, ``results.jsonl`` and ``summary.json`` itself,
+on the driver. What runs where:
 
-- ``RayWorker`` actors (``ray_worker``), one per node with a CPU by default, each with its
+- ``RayWorker`` actors (``worker``), one per node with a CPU by default, each with its
   own sandbox and model clients, solve tasks; ``solve`` sends each task to the worker with
   the fewest tasks in flight, without its test outputs (they never leave the driver);
-- one ``GateActor`` per model (``ray_gate``) is the model's gate for every worker: the same
+- one ``GateActor`` per model (``gate``) is the model's gate for every worker: the same
   token bucket, in-flight cap and shared pause as a local run, counted cluster-wide;
-- one ``JournalActor`` (``ray_journal``), pinned to the driver's node, owns a second
+- one ``JournalActor`` (``journal``), pinned to the driver's node, owns a second
   connection to the run's ``journal.sqlite``: every call on any worker is looked up there
   (replay) and recorded there the moment it ends, and it tracks the run's spending, which
   each worker's run budget follows. Workers call providers themselves; only journal rows
-  travel to the driver (see ``ray_journal`` for why).
+  travel to the driver (see ``journal`` for why).
 
 The driver's gateway stays the runner's view of the run: its journal names the file, its
 retry policy and run budget go to the workers, its ledger is kept at the run-wide spending
@@ -48,7 +48,7 @@ from arcloop.errors import ArcloopError, ConfigError
 from arcloop.llm.gateway import GatewayStats, LLMGateway, combine_stats
 from arcloop.llm.journal import Journal
 from arcloop.runs.config import RunConfig, expert_models
-from arcloop.runs.ray_cluster import (
+from arcloop.runs.ray.cluster import (
     NAMESPACE,
     ClusterLease,
     cluster_address,
@@ -57,9 +57,9 @@ from arcloop.runs.ray_cluster import (
     leave_cluster,
     worker_nodes,
 )
-from arcloop.runs.ray_gate import GateActor, GateState
-from arcloop.runs.ray_journal import JournalActor
-from arcloop.runs.ray_worker import RayWorker, Solved, WorkerInfo
+from arcloop.runs.ray.gate import GateActor, GateState
+from arcloop.runs.ray.journal import JournalActor
+from arcloop.runs.ray.worker import RayWorker, Solved, WorkerInfo
 from arcloop.solver.results import TaskResult
 
 logger = logging.getLogger(__name__)

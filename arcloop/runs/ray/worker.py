@@ -32,10 +32,10 @@ from arcloop.errors import AuthenticationError, ConfigError
 from arcloop.llm.budget import RetryPolicy
 from arcloop.llm.gateway import GatewayStats, LLMGateway
 from arcloop.llm.registry import ModelSpec, Registry
+from arcloop.runs.clients import client_factory
 from arcloop.runs.config import RunConfig, expert_models, resolve
-from arcloop.runs.executor import client_factory
-from arcloop.runs.ray_gate import RayGate
-from arcloop.runs.ray_journal import RemoteJournal
+from arcloop.runs.ray.gate import RayGate
+from arcloop.runs.ray.journal import RemoteJournal
 from arcloop.sandbox import ProcessSandbox
 from arcloop.sandbox.types import Outcome
 from arcloop.solver.ensemble import solve_task
