@@ -41,7 +41,7 @@ class PlainView(QuietView):
         self.console.print(
             f"[{s.done}/{s.total}] {line.task_id} score {score} ${line.cost_usd:.4f}"
             f" {line.calls} calls {line.seconds:.1f}s |{solved}"
-            f" spent ${s.stats().cost_usd:.4f}",
+            f" spent ${s.stats().usage.cost_usd:.4f}",
             highlight=False,
             markup=False,
         )
@@ -67,7 +67,7 @@ class LiveView(QuietView):
         table.add_row(
             Text(f"tasks {s.done}/{s.total}", style="bold"),
             Text(f"solved {solved}"),
-            Text(f"spent ${st.cost_usd:.4f}{budget}"),
+            Text(f"spent ${st.usage.cost_usd:.4f}{budget}"),
         )
         table.add_row(
             Text(f"calls {st.calls} ({st.replayed_calls} replayed)"),

@@ -32,7 +32,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from arcloop.errors import (
@@ -50,7 +50,7 @@ from arcloop.llm.gate import Clock, Gate, LocalGate, Sleep
 from arcloop.llm.journal import CallRecord, CallStore, cache_key
 from arcloop.llm.registry import ModelSpec, Registry
 from arcloop.llm.transport import ProviderReply, ProviderRequest, Transport, litellm_transport
-from arcloop.llm.types import Completion, Message
+from arcloop.llm.types import Completion, Message, Usage
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +70,7 @@ class GatewayStats:
         replayed_calls: calls answered from the journal.
         failed_calls: calls that ended in an error after sending a request.
         requests: requests sent (rate-limited ones included).
-        prompt_tokens / cached_tokens / completion_tokens / reasoning_tokens: usage of
-            calls answered by a provider in this process.
-        cost_usd: dollars spent in this process.
+        usage: what the calls answered by a provider in this process consumed.
         in_flight: requests outstanding now.
         waiting_on_rate_limit: callers waiting for a model paused by its provider.
         rate_limited: rate-limited answers received.
@@ -83,18 +81,14 @@ class GatewayStats:
     replayed_calls: int = 0
     failed_calls: int = 0
     requests: int = 0
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0
-    reasoning_tokens: int = 0
-    cost_usd: float = 0.0
+    usage: Usage = field(default_factory=Usage)
     in_flight: int = 0
     waiting_on_rate_limit: int = 0
     rate_limited: int = 0
     errors: Mapping[str, int] = field(default_factory=dict)
 
 
-_COUNTED = tuple(k for k in GatewayStats.__dataclass_fields__ if k not in ("cost_usd", "errors"))
+_COUNTED = tuple(k for k in GatewayStats.__dataclass_fields__ if k not in ("usage", "errors"))
 
 
 def combine_stats(snapshots: Iterable[GatewayStats]) -> GatewayStats:
@@ -105,13 +99,15 @@ def combine_stats(snapshots: Iterable[GatewayStats]) -> GatewayStats:
     """
     totals: Counter[str] = Counter()
     errors: Counter[str] = Counter()
-    cost = 0.0
+    usage = Usage()
     for s in snapshots:
         totals.update({k: getattr(s, k) for k in _COUNTED})
         errors.update(s.errors)
-        cost += s.cost_usd
+        usage += s.usage
     counted = {k: totals[k] for k in _COUNTED}
-    return GatewayStats(**counted, cost_usd=round(cost, 10), errors=dict(errors))
+    return GatewayStats(
+        **counted, usage=replace(usage, cost_usd=round(usage.cost_usd, 10)), errors=dict(errors)
+    )
 
 
 class LLMGateway:
@@ -166,7 +162,7 @@ class LLMGateway:
         self._auth_failures: dict[str, AuthenticationError] = {}
         self._counts: Counter[str] = Counter()
         self._errors: Counter[str] = Counter()
-        self._cost_usd = 0.0
+        self._usage = Usage()
         self._warmed = False
         self._stats_sources: list[Callable[[], GatewayStats]] = []
 
@@ -263,11 +259,7 @@ class LLMGateway:
             replayed_calls=self._counts["replayed"],
             failed_calls=self._counts["failed"],
             requests=self._counts["requests"],
-            prompt_tokens=self._counts["prompt_tokens"],
-            cached_tokens=self._counts["cached_tokens"],
-            completion_tokens=self._counts["completion_tokens"],
-            reasoning_tokens=self._counts["reasoning_tokens"],
-            cost_usd=round(self._cost_usd, 10),
+            usage=replace(self._usage, cost_usd=round(self._usage.cost_usd, 10)),
             in_flight=sum(g.in_flight for g in gates),
             waiting_on_rate_limit=sum(g.waiting for g in gates if g.paused),
             rate_limited=self._counts["rate_limited"],
@@ -307,12 +299,7 @@ class LLMGateway:
                 return Completion(
                     text=recorded.response,
                     model=model,
-                    prompt_tokens=recorded.prompt_tokens,
-                    cached_tokens=recorded.cached_tokens,
-                    completion_tokens=recorded.completion_tokens,
-                    reasoning_tokens=recorded.reasoning_tokens,
-                    cost_usd=0.0,
-                    latency_s=recorded.duration_ms / 1000,
+                    usage=replace(recorded.usage, cost_usd=0.0),  # a replay is free
                     attempts=recorded.attempts,
                     replayed=True,
                     call_id=recorded.call_id,
@@ -369,43 +356,34 @@ class _Call:
         except (ProviderError, BudgetExceededError) as e:
             if self.attempts or self.rate_limited:
                 gw._counts.update(failed=1)
-                self._journal(None, error=e)
+                self._journal(None, Usage(latency_s=gw._clock() - self.started), error=e)
             if isinstance(e, AuthenticationError):
                 gw._auth_failures[self.model] = e
             raise
         assert self.spec.price is not None
+        tokens = reply.usage
         cost = self.spec.price.cost(
-            prompt_tokens=reply.prompt_tokens,
-            cached_tokens=reply.cached_tokens,
-            completion_tokens=reply.completion_tokens,
+            prompt_tokens=tokens.prompt_tokens,
+            cached_tokens=tokens.cached_tokens,
+            completion_tokens=tokens.completion_tokens,
         )
+        usage = replace(tokens, cost_usd=cost, latency_s=gw._clock() - self.started)
         gw.ledger.add(cost)
         self.budget.spent_usd += cost
-        gw._cost_usd += cost
-        gw._counts.update(
-            calls=1,
-            prompt_tokens=reply.prompt_tokens,
-            cached_tokens=reply.cached_tokens,
-            completion_tokens=reply.completion_tokens,
-            reasoning_tokens=reply.reasoning_tokens,
-        )
-        call_id = self._journal(reply, cost=cost)
+        gw._usage += usage
+        gw._counts.update(calls=1)
+        call_id = self._journal(reply.text, usage)
         return Completion(
             text=reply.text,
             model=self.model,
-            prompt_tokens=reply.prompt_tokens,
-            cached_tokens=reply.cached_tokens,
-            completion_tokens=reply.completion_tokens,
-            reasoning_tokens=reply.reasoning_tokens,
-            cost_usd=cost,
-            latency_s=gw._clock() - self.started,
+            usage=usage,
             attempts=self.attempts,
             replayed=False,
             call_id=call_id,
         )
 
     def _journal(
-        self, reply: ProviderReply | None, *, cost: float = 0.0, error: Exception | None = None
+        self, response: str | None, usage: Usage, *, error: Exception | None = None
     ) -> int | None:
         status = getattr(error, "status_code", None)
         return self.gateway._record(
@@ -414,13 +392,8 @@ class _Call:
                 settings=self.settings,
                 messages=self.messages,
                 sample_key=self.sample_key,
-                response=None if reply is None else reply.text,
-                prompt_tokens=0 if reply is None else reply.prompt_tokens,
-                cached_tokens=0 if reply is None else reply.cached_tokens,
-                completion_tokens=0 if reply is None else reply.completion_tokens,
-                reasoning_tokens=0 if reply is None else reply.reasoning_tokens,
-                cost_usd=cost,
-                duration_ms=round((self.gateway._clock() - self.started) * 1000),
+                response=response,
+                usage=usage,
                 attempts=self.attempts,
                 rate_limited=self.rate_limited,
                 error_class=None if error is None else type(error).__name__,

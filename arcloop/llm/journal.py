@@ -23,13 +23,13 @@ import json
 import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from arcloop._sqlite import Migration, apply_migrations, connect
-from arcloop.llm.types import Message
+from arcloop.llm.types import Message, Usage
 
 MIGRATIONS: Sequence[Migration] = (
     (
@@ -84,19 +84,17 @@ def cache_key(
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:
-    """One finished call, as written to the journal (``response`` is ``None`` on failure)."""
+    """One finished call, as written to the journal (``response`` is ``None`` on failure).
+
+    ``usage.latency_s`` is stored in milliseconds (``duration_ms``), as LLM logs usually are.
+    """
 
     model: str
     settings: Mapping[str, Any]
     messages: Sequence[Message]
     sample_key: str
     response: str | None
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0
-    reasoning_tokens: int = 0
-    cost_usd: float = 0.0
-    duration_ms: int = 0
+    usage: Usage = field(default_factory=Usage)
     attempts: int = 0
     rate_limited: int = 0
     error_class: str | None = None
@@ -106,15 +104,12 @@ class CallRecord:
 
 @dataclass(frozen=True, slots=True)
 class RecordedAnswer:
-    """A recorded answer that can replay a call."""
+    """A recorded answer that can replay a call: its text, and the usage it was recorded with
+    (latency to the millisecond)."""
 
     call_id: int
     response: str
-    prompt_tokens: int
-    cached_tokens: int
-    completion_tokens: int
-    reasoning_tokens: int
-    duration_ms: int
+    usage: Usage
     attempts: int
 
 
@@ -165,7 +160,7 @@ class Journal:
         with self._lock:
             row = self._conn.execute(
                 "SELECT id, response, prompt_tokens, cached_tokens, completion_tokens,"
-                " reasoning_tokens, duration_ms, attempts FROM calls"
+                " reasoning_tokens, cost_usd, duration_ms, attempts FROM calls"
                 " WHERE cache_key = ? AND response IS NOT NULL AND error_class IS NULL"
                 " ORDER BY id LIMIT 1",
                 (key,),
@@ -175,11 +170,14 @@ class Journal:
         return RecordedAnswer(
             call_id=row["id"],
             response=row["response"],
-            prompt_tokens=row["prompt_tokens"],
-            cached_tokens=row["cached_tokens"],
-            completion_tokens=row["completion_tokens"],
-            reasoning_tokens=row["reasoning_tokens"],
-            duration_ms=row["duration_ms"],
+            usage=Usage(
+                prompt_tokens=row["prompt_tokens"],
+                cached_tokens=row["cached_tokens"],
+                completion_tokens=row["completion_tokens"],
+                reasoning_tokens=row["reasoning_tokens"],
+                cost_usd=row["cost_usd"],
+                latency_s=row["duration_ms"] / 1000,
+            ),
             attempts=row["attempts"],
         )
 
@@ -207,12 +205,12 @@ class Journal:
                     call.sample_key,
                     key,
                     call.response,
-                    call.prompt_tokens,
-                    call.cached_tokens,
-                    call.completion_tokens,
-                    call.reasoning_tokens,
-                    call.cost_usd,
-                    call.duration_ms,
+                    call.usage.prompt_tokens,
+                    call.usage.cached_tokens,
+                    call.usage.completion_tokens,
+                    call.usage.reasoning_tokens,
+                    call.usage.cost_usd,
+                    round(call.usage.latency_s * 1000),
                     call.attempts,
                     call.rate_limited,
                     call.error_class,

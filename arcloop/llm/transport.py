@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from arcloop.llm.types import Message
+from arcloop.llm.types import Message, Usage
 
 _import_lock = threading.Lock()
 _litellm: Any = None
@@ -50,13 +50,11 @@ class ProviderRequest:
 
 @dataclass(frozen=True, slots=True)
 class ProviderReply:
-    """What the provider answered, with its usage."""
+    """What the provider answered, with its token counts (its ``usage`` has no cost or
+    latency yet: the gateway prices the tokens and times the call)."""
 
     text: str
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0
-    reasoning_tokens: int = 0
+    usage: Usage = field(default_factory=Usage)
 
 
 Transport = Callable[[ProviderRequest], Awaitable[ProviderReply]]
@@ -105,10 +103,12 @@ def reply_from_response(response: Any) -> ProviderReply:
     completion_details = getattr(usage, "completion_tokens_details", None)
     return ProviderReply(
         text=text,
-        prompt_tokens=_int(getattr(usage, "prompt_tokens", 0)),
-        cached_tokens=_int(getattr(prompt_details, "cached_tokens", 0)),
-        completion_tokens=_int(getattr(usage, "completion_tokens", 0)),
-        reasoning_tokens=_int(getattr(completion_details, "reasoning_tokens", 0)),
+        usage=Usage(
+            prompt_tokens=_int(getattr(usage, "prompt_tokens", 0)),
+            cached_tokens=_int(getattr(prompt_details, "cached_tokens", 0)),
+            completion_tokens=_int(getattr(usage, "completion_tokens", 0)),
+            reasoning_tokens=_int(getattr(completion_details, "reasoning_tokens", 0)),
+        ),
     )
 
 

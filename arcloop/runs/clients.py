@@ -56,7 +56,7 @@ class TaskCappedClient:
     async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
         self._account.check()
         completion = await self._client.complete(messages, sample_key=sample_key)
-        self._account.spent_usd += completion.cost_usd
+        self._account.spent_usd += completion.usage.cost_usd
         return completion
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from arcloop._aio import gather_or_fail
 from arcloop.arc.task import Task
-from arcloop.llm.types import ModelClient
+from arcloop.llm.types import ModelClient, Usage
 from arcloop.prompts import load_solver_template
 from arcloop.sandbox.types import Sandbox
 from arcloop.solver.config import ExpertSpec, SolverConfig, expand_experts
@@ -89,9 +89,7 @@ async def solve_task(
         experts=tuple(results),
         groups=outcome.groups,
         ranking=outcome.ranking,
-        cost_usd=sum(it.cost_usd for it in iterations),
-        prompt_tokens=sum(it.prompt_tokens for it in iterations),
-        completion_tokens=sum(it.completion_tokens for it in iterations),
+        usage=Usage.total(it.usage for it in iterations),
         calls=sum(r.calls for r in results),
         replayed_calls=sum(it.replayed for it in iterations),
     )
@@ -100,7 +98,7 @@ async def solve_task(
         task.id,
         len(results),
         result.calls,
-        result.cost_usd,
+        result.usage.cost_usd,
         len(result.groups),
     )
     return result

@@ -150,12 +150,7 @@ async def scored_iteration(
     return replace(
         iteration,
         call_id=completion.call_id,
-        prompt_tokens=completion.prompt_tokens,
-        cached_tokens=completion.cached_tokens,
-        completion_tokens=completion.completion_tokens,
-        reasoning_tokens=completion.reasoning_tokens,
-        cost_usd=completion.cost_usd,
-        latency_s=completion.latency_s,
+        usage=completion.usage,
         replayed=completion.replayed,
     )
 

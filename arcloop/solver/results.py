@@ -9,13 +9,14 @@ Not here: computing any of it (``expert``, ``search_expert``, ``vote``, ``ensemb
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
 from arcloop.arc.grid import Grid
+from arcloop.llm.types import Usage
 from arcloop.sandbox.types import Outcome
 
 StopReason = Literal["solved", "iterations", "budget", "provider_error", "no_programs"]
@@ -44,12 +45,7 @@ class Iteration:
         feedback: the feedback text shown to later iterations.
         train_score: mean accuracy over the train pairs, 0..1.
         passed_all_train: True when every train pair is solved.
-        prompt_tokens: input tokens of the call.
-        cached_tokens: cached input tokens of the call.
-        completion_tokens: output tokens of the call (reasoning included).
-        reasoning_tokens: reasoning tokens of the call.
-        cost_usd: the call's cost (0 for the search and for replayed calls).
-        latency_s: the call's latency.
+        usage: what the model call consumed (nothing for the search; no cost when replayed).
         replayed: True when the answer came from the journal.
     """
 
@@ -66,12 +62,7 @@ class Iteration:
     feedback: str
     train_score: float
     passed_all_train: bool
-    prompt_tokens: int = 0
-    cached_tokens: int = 0
-    completion_tokens: int = 0
-    reasoning_tokens: int = 0
-    cost_usd: float = 0.0
-    latency_s: float = 0.0
+    usage: Usage = field(default_factory=Usage)
     replayed: bool = False
 
     @property
@@ -131,8 +122,9 @@ class ExpertResult:
         return chosen.train_score if chosen is not None else 0.0
 
     @property
-    def cost_usd(self) -> float:
-        return sum(it.cost_usd for it in self.iterations)
+    def usage(self) -> Usage:
+        """What all its iterations consumed."""
+        return Usage.total(it.usage for it in self.iterations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +166,7 @@ class TaskResult:
         experts: every expert's result, by index.
         groups: the vote's groups, best first.
         ranking: expert indices in vote order (one representative per group first).
-        cost_usd: total cost of the model calls.
-        prompt_tokens: total input tokens.
-        completion_tokens: total output tokens.
+        usage: what every iteration of every expert consumed.
         calls: model calls that returned an answer.
         replayed_calls: how many of them were answered from the journal.
     """
@@ -186,9 +176,7 @@ class TaskResult:
     experts: tuple[ExpertResult, ...]
     groups: tuple[VoteGroup, ...]
     ranking: tuple[int, ...]
-    cost_usd: float
-    prompt_tokens: int
-    completion_tokens: int
+    usage: Usage
     calls: int
     replayed_calls: int
 

@@ -35,7 +35,7 @@ def _sent(
     client = gateway.client(model, props=props)
     completion = asyncio.run(client.complete(MESSAGES, sample_key="k"))
     assert completion.text == "ok"
-    assert completion.cost_usd > 0
+    assert completion.usage.cost_usd > 0
     request = fake.requests[-1]
     return request.path, request.body
 
@@ -143,7 +143,7 @@ def test_journal_records_every_call_and_a_second_run_replays_with_zero_requests(
 
     *first, first_stats = _run_calls(make_gateway, Journal.open(path), keys)
     assert fake.count == 4
-    assert first_stats.cost_usd == pytest.approx(sum(c.cost_usd for c in first))
+    assert first_stats.usage.cost_usd == pytest.approx(sum(c.usage.cost_usd for c in first))
 
     with sqlite3.connect(path) as db:  # plain sqlite3 sees everything, failed attempt included
         rows = db.execute(
@@ -152,17 +152,17 @@ def test_journal_records_every_call_and_a_second_run_replays_with_zero_requests(
         ).fetchall()
     assert sorted(r[0] for r in rows) == sorted(keys)
     assert {r[1] for r in rows} == {"ok"}
-    assert sum(r[2] for r in rows) == pytest.approx(first_stats.cost_usd)
+    assert sum(r[2] for r in rows) == pytest.approx(first_stats.usage.cost_usd)
     assert sorted(r[3] for r in rows) == [1, 1, 2]
     assert {r[4:8] for r in rows} == {(100, 20, 50, 10)}
 
     *second, second_stats = _run_calls(make_gateway, Journal.open(path), keys)
     assert fake.count == 4  # nothing sent
-    assert all(c.replayed and c.cost_usd == 0 for c in second)
+    assert all(c.replayed and c.usage.cost_usd == 0 for c in second)
     assert [c.call_id for c in second] == [c.call_id for c in first]
     assert [c.text for c in second] == [c.text for c in first]
     assert second_stats.replayed_calls == 3 and second_stats.requests == 0
-    assert second_stats.cost_usd == 0
+    assert second_stats.usage.cost_usd == 0
 
     *_, third_stats = _run_calls(make_gateway, Journal.open(path), ["task=c/expert=0"])
     assert third_stats.requests == 1 and fake.count == 5  # a new sample key is a new sample

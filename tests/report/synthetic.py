@@ -28,6 +28,7 @@ from arcloop import __version__
 from arcloop._sqlite import connect
 from arcloop.arc.grid import Grid
 from arcloop.arc.task import Task
+from arcloop.llm.types import Usage
 from arcloop.runs.journal import finish_run, migrate, record_task, start_run
 from arcloop.runs.results import task_row
 from arcloop.sandbox.types import Failure, Outcome
@@ -200,10 +201,12 @@ def _expert(
                 feedback=ev.text(),
                 train_score=ev.score,
                 passed_all_train=ev.passed_all,
-                prompt_tokens=prompt_tokens,
-                completion_tokens=completion_tokens,
-                cost_usd=prompt_tokens * 1.25e-6 + completion_tokens * 10e-6,
-                latency_s=rng.uniform(8.0, 120.0),
+                usage=Usage(
+                    prompt_tokens=prompt_tokens,
+                    completion_tokens=completion_tokens,
+                    cost_usd=prompt_tokens * 1.25e-6 + completion_tokens * 10e-6,
+                    latency_s=rng.uniform(8.0, 120.0),
+                ),
             )
         )
         if ev.passed_all:
@@ -233,9 +236,7 @@ def solve(task: Task, spec: RunSpec, calls: list[tuple[int, str, str]]) -> TaskR
         experts=experts,
         groups=outcome.groups,
         ranking=outcome.ranking,
-        cost_usd=sum(it.cost_usd for it in its),
-        prompt_tokens=sum(it.prompt_tokens for it in its),
-        completion_tokens=sum(it.completion_tokens for it in its),
+        usage=Usage.total(it.usage for it in its),
         calls=len(its),
         replayed_calls=0,
     )

@@ -12,7 +12,7 @@ import numpy as np
 
 from arcloop.arc.grid import Grid, grid_problem
 from arcloop.arc.task import Pair, Task
-from arcloop.llm.types import Completion, Message
+from arcloop.llm.types import Completion, Message, Usage
 from arcloop.sandbox.types import Failure, Outcome
 
 Reply = str | BaseException
@@ -53,10 +53,9 @@ class ScriptedModel:
         return Completion(
             text=reply,
             model=self.model,
-            prompt_tokens=100,
-            completion_tokens=50,
-            cost_usd=self.cost_usd,
-            latency_s=0.5,
+            usage=Usage(
+                prompt_tokens=100, completion_tokens=50, cost_usd=self.cost_usd, latency_s=0.5
+            ),
             call_id=len(self.calls),
         )
 
@@ -79,7 +78,8 @@ class ChanceModel:
     async def complete(self, messages: list[Message], *, sample_key: str) -> Completion:
         self.calls.append(Call(list(messages), sample_key))
         good = random.Random(sample_key).random() < self.p_right
-        return Completion(text=self.right if good else self.wrong, model=self.model, cost_usd=0.1)
+        text = self.right if good else self.wrong
+        return Completion(text=text, model=self.model, usage=Usage(cost_usd=0.1))
 
 
 def reply_with(code: str, prose: str = "Here is my program.") -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from arcloop.arc.task import Task
 from arcloop.errors import AuthenticationError, ConfigError
-from arcloop.llm.types import Completion, Message
+from arcloop.llm.types import Completion, Message, Usage
 from arcloop.solver import (
     ExpertConfig,
     ExpertSpec,
@@ -99,9 +99,9 @@ def test_the_vote_picks_the_majority_passing_output() -> None:
     assert result.attempts[0].attempt_2 == ((5, 3, 2), (0, 0, 4))
     assert [(g.experts, g.passing) for g in result.groups] == [((1, 2), True), ((0,), True)]
     assert result.calls == 4
-    assert result.cost_usd == pytest.approx(0.04)
-    assert result.prompt_tokens == 400
-    assert result.completion_tokens == 200
+    assert result.usage.cost_usd == pytest.approx(0.04)
+    assert result.usage.prompt_tokens == 400
+    assert result.usage.completion_tokens == 200
 
 
 def test_a_mixed_ensemble_of_search_and_llm_experts() -> None:
@@ -128,7 +128,7 @@ def test_a_mixed_ensemble_of_search_and_llm_experts() -> None:
     assert [it.program_name for it in searched.iterations] == ["identity", "mirror", "x"]
     assert searched.stop == "solved"
     assert searched.chosen == 2
-    assert searched.calls == 0 and searched.cost_usd == 0.0
+    assert searched.calls == 0 and searched.usage == Usage()
     assert [(e.index, e.seed) for e in result.experts] == [(0, 0), (1, 11), (2, 12)]
     prompt = models[1].calls[0].prompt
     assert "Test input 1 (2x3):\n230\n400" in prompt  # the compact notation

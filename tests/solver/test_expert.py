@@ -56,7 +56,7 @@ def test_right_on_iteration_3_stops_at_3() -> None:
     assert result.passed_all_train
     assert result.test_outputs == (((0, 3, 2), (0, 0, 4)),)
     assert result.calls == 3
-    assert result.cost_usd == pytest.approx(0.03)
+    assert result.usage.cost_usd == pytest.approx(0.03)
     assert [it.call_id for it in result.iterations] == [1, 2, 3]
 
 

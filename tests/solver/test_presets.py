@@ -80,7 +80,7 @@ def test_poetiq_runs_against_a_chance_model(name: str, p_right: float) -> None:
     calls = [expected_calls(task.id, i, p_right) for i in range(n)]
     assert [e.calls for e in result.experts] == calls
     assert result.calls == len(model.calls) == sum(calls)
-    assert result.cost_usd == pytest.approx(0.1 * sum(calls))
+    assert result.usage.cost_usd == pytest.approx(0.1 * sum(calls))
     solved = [e.stop == "solved" for e in result.experts]
     assert solved == [e.iterations[-1].passed_all_train for e in result.experts]
     assert sum(solved) == sum(

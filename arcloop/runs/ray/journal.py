@@ -62,7 +62,7 @@ class JournalActor:
     def record(self, call: CallRecord) -> Recorded:
         """Write one finished call (committed at once)."""
         call_id = self._journal.record(call)
-        self._spent += call.cost_usd
+        self._spent += call.usage.cost_usd
         return Recorded(call_id, self._spent)
 
     def spent(self) -> float:
