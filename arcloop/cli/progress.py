@@ -16,8 +16,9 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from arcloop.runs.progress import ProgressView, QuietView, RunState, TaskLine
-from arcloop.runs.runner import RunSummary
+from arcloop.runs.progress import ProgressView, QuietView, RunState
+from arcloop.runs.record import TaskRecord
+from arcloop.runs.summary import RunSummary
 
 
 def _duration(seconds: float | None) -> str:
@@ -34,13 +35,13 @@ class PlainView(QuietView):
         self.state = state
         self.console = console
 
-    def task_finished(self, line: TaskLine) -> None:
+    def task_finished(self, task: TaskRecord) -> None:
         s = self.state
-        score = "?" if line.score is None else f"{line.score:.2f}"
+        score = "?" if task.score is None else f"{task.score:.2f}"
         solved = f" solved {s.solved:g}/{s.scored}" if s.scored else ""
         self.console.print(
-            f"[{s.done}/{s.total}] {line.task_id} score {score} ${line.cost_usd:.4f}"
-            f" {line.calls} calls {line.seconds:.1f}s |{solved}"
+            f"[{s.done}/{s.total}] {task.task_id} score {score} ${task.usage.cost_usd:.4f}"
+            f" {task.calls} calls {task.seconds:.1f}s |{solved}"
             f" spent ${s.stats().usage.cost_usd:.4f}",
             highlight=False,
             markup=False,
@@ -53,7 +54,7 @@ class LiveView(QuietView):
     def __init__(self, state: RunState, console: Console) -> None:
         self.state = state
         self.console = console
-        self._recent: list[TaskLine] = []
+        self._recent: list[TaskRecord] = []
         self._live = Live(
             get_renderable=self.render, console=console, refresh_per_second=4, transient=False
         )
@@ -82,7 +83,7 @@ class LiveView(QuietView):
         lines = [
             Text(
                 f"  {t.task_id} score {'?' if t.score is None else f'{t.score:.2f}'}"
-                f" ${t.cost_usd:.4f} {t.seconds:.1f}s",
+                f" ${t.usage.cost_usd:.4f} {t.seconds:.1f}s",
                 style="dim",
             )
             for t in self._recent[-5:]
@@ -96,8 +97,8 @@ class LiveView(QuietView):
     def __exit__(self, *exc: Any) -> None:
         self._live.__exit__(*exc)
 
-    def task_finished(self, line: TaskLine) -> None:
-        self._recent.append(line)
+    def task_finished(self, task: TaskRecord) -> None:
+        self._recent.append(task)
         self._live.refresh()
 
 

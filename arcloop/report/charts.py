@@ -66,8 +66,8 @@ def cost_chart(lines: Sequence[TaskLine]) -> str:
     title = "Cost per task, most expensive first"
     if not lines:
         return _empty(title, "no finished tasks yet")
-    ordered = sorted(lines, key=lambda t: (-t.cost_usd, t.order))
-    top_cost = ordered[0].cost_usd
+    ordered = sorted(lines, key=lambda t: (-t.usage.cost_usd, t.order))
+    top_cost = ordered[0].usage.cost_usd
     if top_cost <= 0:
         return _empty(title, "no money spent (offline experts or replayed calls only)")
     ticks = nice_ticks(top_cost)
@@ -84,13 +84,13 @@ def cost_chart(lines: Sequence[TaskLine]) -> str:
             f"{escape(money(t))}</text>"
         )
     for i, line in enumerate(ordered):
-        h = line.cost_usd * scale
+        h = line.usage.cost_usd * scale
         x = LEFT + i * step
         width = max(step - gap, 0.5)
         body.append(
             f'<rect class="bar" x="{x:.2f}" y="{HEIGHT - BOTTOM - h:.2f}" width="{width:.2f}"'
             f' height="{h:.2f}" fill="{STATUS_COLOURS[line.status]}">'
-            f"<title>{escape(line.task_id)}: {escape(money(line.cost_usd))} ({line.status})"
+            f"<title>{escape(line.task_id)}: {escape(money(line.usage.cost_usd))} ({line.status})"
             "</title></rect>"
         )
     body.append(
@@ -124,11 +124,11 @@ def solved_chart(lines: Sequence[TaskLine]) -> str:
     if not scored:
         return _empty(title, "no test outputs known: nothing to score")
     ordered = sorted(lines, key=lambda t: t.order)
-    total_cost = sum(t.cost_usd for t in ordered)
+    total_cost = sum(t.usage.cost_usd for t in ordered)
     by_cost = total_cost > 0
     xs, ys = [0.0], [0.0]
     for line in ordered:
-        xs.append(xs[-1] + (line.cost_usd if by_cost else 1.0))
+        xs.append(xs[-1] + (line.usage.cost_usd if by_cost else 1.0))
         ys.append(ys[-1] + (line.score or 0.0))
     x_ticks = nice_ticks(xs[-1], count=5)
     y_ticks = nice_ticks(max(ys[-1], 1.0))

@@ -107,12 +107,12 @@ def _row(index: int, t: TaskLine) -> str:
     if t.status == "partial" and t.score is not None:
         result = f"{round(t.score * t.tests)}/{t.tests}"
     sort_result = -1.0 if t.score is None else t.score
-    tokens = t.prompt_tokens + t.completion_tokens
+    tokens = t.usage.prompt_tokens + t.usage.completion_tokens
     cells = (
         (str(t.order), str(t.order), ""),
         (escape(t.task_id), escape(t.task_id), "text id"),
         (f'<span class="badge {t.status}">{result}</span>', f"{sort_result:.6f}", "text"),
-        (money(t.cost_usd), f"{t.cost_usd:.6f}", ""),
+        (money(t.usage.cost_usd), f"{t.usage.cost_usd:.6f}", ""),
         (str(t.iterations), str(t.iterations), ""),
         (f"{t.agreeing}/{t.experts}", f"{t.agreeing / t.experts if t.experts else 0:.6f}", ""),
         (duration(t.seconds), f"{t.seconds:.3f}", ""),
@@ -196,8 +196,8 @@ def _models(stats: Sequence[ModelStats], scored: bool) -> str:
             f'<td class="text mono">{escape(m.model)}</td>',
             f"<td>{m.experts:,}</td>",
             f"<td>{m.iterations:,}</td>",
-            f"<td>{count(m.prompt_tokens + m.completion_tokens)}</td>",
-            f"<td>{money(m.cost_usd)}</td>",
+            f"<td>{count(m.usage.prompt_tokens + m.usage.completion_tokens)}</td>",
+            f"<td>{money(m.usage.cost_usd)}</td>",
             f"<td>{_share(m.passed, m.experts)}</td>",
             f"<td>{_share(m.won, m.experts)}</td>",
             *([f"<td>{_share(m.right, m.experts)}</td>"] if scored else []),
@@ -214,7 +214,7 @@ def _line_json(t: TaskLine) -> dict[str, Any]:
         "id": t.task_id,
         "status": t.status,
         "score": t.score,
-        "cost_usd": t.cost_usd,
+        "cost_usd": t.usage.cost_usd,
         "iterations": t.iterations,
         "experts": t.experts,
         "agreeing": t.agreeing,
@@ -245,8 +245,9 @@ def render_page(
     """
     script = _asset("report.js")
     run = source.run
-    dataset = run.dataset if run is not None else str(source.summary.get("dataset", "?"))
-    digest = run.dataset_hash if run is not None else str(source.summary.get("dataset_hash", ""))
+    summary = source.summary
+    dataset = run.dataset if run else summary.dataset if summary else "?"
+    digest = run.dataset_hash if run else summary.dataset_hash if summary else ""
     data = {"palette": list(PALETTE), "tasks": [_line_json(t) for t in lines]}
     lean_note = (
         '<p class="muted">This run is big: to keep the file small, the largest tasks leave out'

@@ -4,29 +4,30 @@ A run directory holds ``journal.sqlite`` (the run's identity and every finished 
 ``arcloop.runs.journal``), ``summary.json``, ``config.toml`` and, when the LLM layer ran, a
 ``calls`` table in the journal whose responses the report can quote. Only the journal is
 required: a report of a run still in progress (or one that crashed before writing its summary)
-shows what the journal holds, and missing numbers are computed from the finished tasks.
+shows what the journal holds, and missing numbers are computed from the finished tasks. What is
+there is read through the runs layer's typed schemas (``TaskRecord``, ``RunSummary``), older
+versions upgraded in memory; a file that does not match them is an error naming the run.
 
 Not here: deciding what to show (``arcloop.report.content``) or any HTML.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from arcloop._sqlite import connect
 from arcloop.errors import JournalError
-from arcloop.runs.journal import RunRecord, StoredTask, finished_tasks, load_run
+from arcloop.runs.journal import RunRecord, finished_tasks, load_run
+from arcloop.runs.record import TaskRecord
+from arcloop.runs.summary import RunSummary, read_summary
 
 log = logging.getLogger(__name__)
 
 JOURNAL = "journal.sqlite"
-SUMMARY = "summary.json"
 CONFIG = "config.toml"
 MAX_RESPONSE_CHARS = 60_000
 """A quoted model response longer than this is cut (the report says so)."""
@@ -39,7 +40,7 @@ class RunSource:
     Attributes:
         name: the run directory's name.
         run: the run's identity from the journal (None when the journal has no run yet).
-        summary: ``summary.json`` as a mapping ({} when absent or unreadable).
+        summary: ``summary.json`` (None when the run has not written one yet).
         config_toml: the resolved config as run ("" when absent).
         tasks: the finished tasks, in the order they finished.
         started_utc: when the run was first started (ISO 8601), when the journal says.
@@ -48,22 +49,11 @@ class RunSource:
 
     name: str
     run: RunRecord | None
-    summary: Mapping[str, Any]
+    summary: RunSummary | None
     config_toml: str
-    tasks: tuple[StoredTask, ...]
+    tasks: tuple[TaskRecord, ...]
     started_utc: str | None = None
     updated_utc: str | None = None
-
-
-def _read_summary(path: Path) -> Mapping[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        log.warning("%s: unreadable, the report computes its numbers from the journal: %s", path, e)
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _open_journal(run_dir: Path) -> sqlite3.Connection:
@@ -77,7 +67,8 @@ def read_run(run_dir: Path) -> RunSource:
     """Read a run directory for the report.
 
     Raises:
-        JournalError: the directory has no journal, or the journal cannot be read.
+        JournalError: the directory has no journal, the journal cannot be read, or a stored
+            task or the summary does not match its schema.
     """
     run_dir = Path(run_dir)
     conn = _open_journal(run_dir)
@@ -100,7 +91,7 @@ def read_run(run_dir: Path) -> RunSource:
     return RunSource(
         name=run_dir.resolve().name,
         run=run,
-        summary=_read_summary(run_dir / SUMMARY),
+        summary=read_summary(run_dir),
         config_toml=config_toml,
         tasks=tasks,
         started_utc=times["created_utc"] if times is not None else None,

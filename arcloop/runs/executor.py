@@ -60,8 +60,11 @@ def choose_executor(config: RunConfig) -> ExecutorFactory:
     if name == "local":
         return LocalExecutor
     found = entry_points(group=ENTRY_POINTS, name=name)
-    if not found:
-        raise ConfigError(f"executor {name!r} is not installed")
+    if not found:  # entry points come from the installed metadata, not from the source tree
+        raise ConfigError(
+            f"executor {name!r} is not installed (no {ENTRY_POINTS} entry point of that name;"
+            " after upgrading from a source checkout, reinstall it: pip install -e .)"
+        )
     try:
         factory: ExecutorFactory = next(iter(found)).load()
     except ImportError as e:

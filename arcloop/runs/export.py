@@ -19,7 +19,8 @@ from arcloop._io import write_json_atomic
 from arcloop._sqlite import connect
 from arcloop.arc.grid import PLACEHOLDER
 from arcloop.errors import ConfigError, JournalError
-from arcloop.runs.journal import StoredTask, finished_tasks, load_run
+from arcloop.runs.journal import finished_tasks, load_run
+from arcloop.runs.record import TaskRecord
 
 FORMATS = ("benchmarking",)
 
@@ -28,26 +29,25 @@ def _provider(model: str) -> str:
     return model.split("/", 1)[0] if "/" in model else model
 
 
-def _winning_models(task: StoredTask) -> list[str]:
-    vote = task.result.get("vote") or []
-    experts = {e["expert"]: e["model"] for e in task.result.get("experts", [])}
-    if vote:
-        members = [m[0] for m in vote[0].get("members", [])]
-        models = sorted({experts[m] for m in members if m in experts})
+def _winning_models(task: TaskRecord) -> list[str]:
+    experts = {e.expert: e.model for e in task.experts}
+    if task.vote:
+        models = sorted({experts[m] for m, _ in task.vote[0].members if m in experts})
         if models:
             return models
     return sorted(set(experts.values())) or ["none"]
 
 
-def _attempt_metadata(task: StoredTask, *, pair_index: int, share: int) -> dict[str, Any]:
+def _attempt_metadata(task: TaskRecord, *, pair_index: int, share: int) -> dict[str, Any]:
     models = _winning_models(task)
-    prompt = task.prompt_tokens / share
-    completion = task.completion_tokens / share
-    cost = task.cost_usd / share
+    u = task.usage
+    prompt = u.prompt_tokens / share
+    completion = u.completion_tokens / share
+    cost = u.cost_usd / share
     return {
         "model": "+".join(models),
         "provider": "+".join(sorted({_provider(m) for m in models})),
-        "start_timestamp": task.result.get("started_utc", task.finished_utc),
+        "start_timestamp": task.started_utc,
         "end_timestamp": task.finished_utc,
         "choices": [],
         "kwargs": {},
@@ -56,7 +56,7 @@ def _attempt_metadata(task: StoredTask, *, pair_index: int, share: int) -> dict[
             "completion_tokens": round(completion),
             "total_tokens": round(prompt + completion),
             "completion_tokens_details": {
-                "reasoning_tokens": 0,
+                "reasoning_tokens": round(u.reasoning_tokens / share),
                 "accepted_prediction_tokens": 0,
                 "rejected_prediction_tokens": 0,
             },
@@ -73,22 +73,19 @@ def _attempt_metadata(task: StoredTask, *, pair_index: int, share: int) -> dict[
     }
 
 
-def benchmarking_entries(task: StoredTask) -> list[dict[str, Any]]:
+def benchmarking_entries(task: TaskRecord) -> list[dict[str, Any]]:
     """One task in the benchmarking harness's shape (a list, one entry per test input)."""
-    attempts = task.attempts
-    share = max(1, 2 * len(attempts))
+    share = max(1, 2 * len(task.attempts))
     entries = []
-    for i, grids in enumerate(attempts):
+    for i, grids in enumerate(task.attempts):
+        expected = task.task.test[i].output if i < len(task.task.test) else None
         entry = {}
         for k in range(2):
             answer = grids[k] if k < len(grids) else [list(r) for r in PLACEHOLDER]
-            correct = None
-            if task.correct is not None and k < len(grids):
-                expected = (task.result.get("task", {}).get("test") or [{}] * (i + 1))[i]
-                correct = expected.get("output") == answer if "output" in expected else None
+            known = task.correct is not None and k < len(grids) and expected is not None
             entry[f"attempt_{k + 1}"] = {
                 "answer": answer,
-                "correct": correct,
+                "correct": expected == answer if known else None,
                 "metadata": _attempt_metadata(task, pair_index=i, share=share),
             }
         entries.append(entry)

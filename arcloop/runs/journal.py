@@ -6,47 +6,68 @@ namespace ``runs``. Column names are plain so the file reads well in ``sqlite3``
     runs(id, created_utc, updated_utc, arcloop_version, dataset, dataset_hash, config_toml,
          status, stopped_by_budget)
     task_results(task_id, run_id, finished_utc, attempts, correct, score, cost_usd,
-         prompt_tokens, completion_tokens, calls, replayed_calls, seconds, result)
+         prompt_tokens, completion_tokens, calls, replayed_calls, seconds, result,
+         cached_tokens, reasoning_tokens)
     candidates(id, run_id, task_id, expert, iteration, model, prompt, call_id, code, error,
          train_outputs, test_outputs, feedback, train_score, passed, cost_usd, prompt_tokens,
-         completion_tokens, latency_s, replayed)
+         completion_tokens, latency_s, replayed, cached_tokens, reasoning_tokens)
 
-JSON columns (``attempts``, ``correct``, ``result``, ``*_outputs``) hold JSON text; ``result``
-is the whole task result as the report reads it, in this shape (grids are lists of lists)::
+``task_results.result`` holds the whole ``TaskRecord`` as JSON (``arcloop.runs.record``: the
+one schema, versioned); the other columns repeat parts of it for SQL (``candidates.error`` is
+an iteration's ``extraction_error``). JSON columns (``attempts``, ``correct``, ``result``,
+``*_outputs``) hold JSON text. A task's rows are written in one transaction, so a task is
+either finished with all its candidates or not finished at all.
 
-    {"task_id": str,
-     "task": {"train": [{"input": grid, "output": grid}],
-              "test": [{"input": grid, "output"?: grid}]},
-     "attempts": [[grid, ...] per test input],        # up to two, best first
-     "correct": [bool per test input] | null,         # null when the outputs are unknown
-     "cost_usd": float, "prompt_tokens": int, "completion_tokens": int, "calls": int,
-     "replayed_calls": int, "seconds": float,
-     "experts": [{"expert": int, "model": str, "prompt": str, "seed": int,
-                  "stop_reason": str,                 # solved | iterations | budget | error ...
-                  "error": str | null, "best_iteration": int | null,
-                  "iterations": [{"iteration": int, "call_id": int | null, "code": str | null,
-                                  "error": str | null, "feedback": str | null,
-                                  "train_score": float | null, "passed": bool,
-                                  "train_outputs": [grid | null], "test_outputs": [grid | null],
-                                  "prompt_tokens": int, "completion_tokens": int,
-                                  "cost_usd": float, "latency_s": float, "replayed": bool}]}],
-     "vote": [{"rank": int, "size": int, "passed": bool,
-               "mean_score": float,                   # the best member's mean train score
-               "members": [[expert, iteration], ...], "outputs": [grid | null per test input]}]}
- A task's rows are written in one transaction,
-so a task is either finished with all its candidates or not finished at all.
+Migrations: ``0001`` created the tables; ``0002`` adds the cached and reasoning token columns
+(filled from the journaled calls) and rewrites every stored result of version 1 as version 2.
+A journal that was never migrated (an older run opened by the report) is upgraded in memory
+as it is read, never written.
+
+Not here: the schema itself (``record``), or the ``calls`` table (``arcloop.llm.journal``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from arcloop._sqlite import Migration, apply_migrations
 from arcloop.errors import ConfigError
+from arcloop.runs import record_v1
+from arcloop.runs.record import TaskRecord, parse_record
+
+
+def _usage_columns_result_v2(conn: sqlite3.Connection) -> None:
+    """Migration 0002: cached and reasoning token columns; every result as version 2."""
+    for table in ("task_results", "candidates"):
+        for column in ("cached_tokens", "reasoning_tokens"):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+    if _has_calls(conn):
+        conn.execute(
+            "UPDATE candidates SET"
+            " cached_tokens = coalesce((SELECT cached_tokens FROM calls"
+            " WHERE calls.id = candidates.call_id), 0),"
+            " reasoning_tokens = coalesce((SELECT reasoning_tokens FROM calls"
+            " WHERE calls.id = candidates.call_id), 0)"
+            " WHERE call_id IS NOT NULL"
+        )
+    for record in finished_tasks(conn):
+        conn.execute(
+            "UPDATE task_results SET result = ?, cached_tokens = ?, reasoning_tokens = ?"
+            " WHERE task_id = ?",
+            (
+                record.to_json(),
+                record.usage.cached_tokens,
+                record.usage.reasoning_tokens,
+                record.task_id,
+            ),
+        )
+
 
 MIGRATIONS: list[Migration] = [
     (
@@ -103,6 +124,7 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX candidates_task ON candidates(task_id, expert, iteration)
         """,
     ),
+    ("0002_usage_columns_result_v2", _usage_columns_result_v2),
 ]
 
 
@@ -180,103 +202,73 @@ def finish_run(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CandidateRow:
-    """One candidate program, flattened for the ``candidates`` table."""
-
-    expert: int
-    iteration: int
-    model: str
-    prompt: str | None
-    call_id: int | None
-    code: str | None
-    error: str | None
-    train_outputs: Any
-    test_outputs: Any
-    feedback: str | None
-    train_score: float | None
-    passed: bool
-    cost_usd: float
-    prompt_tokens: int
-    completion_tokens: int
-    latency_s: float
-    replayed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TaskRow:
-    """One finished task, flattened for ``task_results`` (plus its candidates)."""
-
-    task_id: str
-    attempts: Any
-    correct: list[bool] | None
-    score: float | None
-    cost_usd: float
-    prompt_tokens: int
-    completion_tokens: int
-    calls: int
-    replayed_calls: int
-    seconds: float
-    result: Any
-    candidates: Sequence[CandidateRow]
-
-
 def _dump(obj: Any) -> str | None:
     return None if obj is None else json.dumps(obj, separators=(",", ":"))
 
 
-def record_task(conn: sqlite3.Connection, run_id: int, row: TaskRow) -> None:
+def _candidate_rows(run_id: int, record: TaskRecord) -> Iterator[tuple[Any, ...]]:
+    for e in record.experts:
+        for it in e.iterations:
+            u = it.usage
+            yield (
+                run_id,
+                record.task_id,
+                e.expert,
+                it.iteration,
+                e.model,
+                e.prompt or None,
+                it.call_id,
+                it.code,
+                it.extraction_error,
+                _dump(it.train_outputs),
+                _dump(it.test_outputs),
+                it.feedback,
+                it.train_score,
+                int(it.passed),
+                u.cost_usd,
+                u.prompt_tokens,
+                u.cached_tokens,
+                u.completion_tokens,
+                u.reasoning_tokens,
+                u.latency_s,
+                int(it.replayed),
+            )
+
+
+def record_task(conn: sqlite3.Connection, run_id: int, record: TaskRecord) -> None:
     """Write a finished task and all its candidates in one transaction."""
+    u = record.usage
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DELETE FROM candidates WHERE task_id = ?", (row.task_id,))
+        conn.execute("DELETE FROM candidates WHERE task_id = ?", (record.task_id,))
         conn.executemany(
             "INSERT INTO candidates (run_id, task_id, expert, iteration, model, prompt, call_id,"
             " code, error, train_outputs, test_outputs, feedback, train_score, passed, cost_usd,"
-            " prompt_tokens, completion_tokens, latency_s, replayed)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    run_id,
-                    row.task_id,
-                    c.expert,
-                    c.iteration,
-                    c.model,
-                    c.prompt,
-                    c.call_id,
-                    c.code,
-                    c.error,
-                    _dump(c.train_outputs),
-                    _dump(c.test_outputs),
-                    c.feedback,
-                    c.train_score,
-                    int(c.passed),
-                    c.cost_usd,
-                    c.prompt_tokens,
-                    c.completion_tokens,
-                    c.latency_s,
-                    int(c.replayed),
-                )
-                for c in row.candidates
-            ],
+            " prompt_tokens, cached_tokens, completion_tokens, reasoning_tokens, latency_s,"
+            " replayed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            _candidate_rows(run_id, record),
         )
         conn.execute(
-            "INSERT OR REPLACE INTO task_results (task_id, run_id, attempts, correct, score,"
-            " cost_usd, prompt_tokens, completion_tokens, calls, replayed_calls, seconds, result)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO task_results (task_id, run_id, finished_utc, attempts,"
+            " correct, score, cost_usd, prompt_tokens, cached_tokens, completion_tokens,"
+            " reasoning_tokens, calls, replayed_calls, seconds, result)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                row.task_id,
+                record.task_id,
                 run_id,
-                _dump(row.attempts),
-                _dump(row.correct),
-                row.score,
-                row.cost_usd,
-                row.prompt_tokens,
-                row.completion_tokens,
-                row.calls,
-                row.replayed_calls,
-                row.seconds,
-                _dump(row.result),
+                record.finished_utc,
+                _dump(record.attempts),
+                _dump(record.correct),
+                record.score,
+                u.cost_usd,
+                u.prompt_tokens,
+                u.cached_tokens,
+                u.completion_tokens,
+                u.reasoning_tokens,
+                record.calls,
+                record.replayed_calls,
+                record.seconds,
+                record.to_json(),
             ),
         )
         conn.execute("COMMIT")
@@ -285,59 +277,48 @@ def record_task(conn: sqlite3.Connection, run_id: int, row: TaskRow) -> None:
         raise
 
 
-@dataclass(frozen=True, slots=True)
-class StoredTask:
-    """A finished task as read back from the journal."""
-
-    task_id: str
-    attempts: list[list[Any]]
-    correct: list[bool] | None
-    score: float | None
-    cost_usd: float
-    prompt_tokens: int
-    completion_tokens: int
-    calls: int
-    replayed_calls: int
-    seconds: float
-    finished_utc: str
-    result: dict[str, Any]
+def _has_calls(conn: sqlite3.Connection) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls'"
+    ).fetchone()
+    return found is not None
 
 
-def finished_tasks(conn: sqlite3.Connection) -> Iterator[StoredTask]:
-    """Every finished task, in the order they finished."""
-    for r in conn.execute("SELECT * FROM task_results ORDER BY finished_utc, rowid"):
-        yield StoredTask(
-            task_id=r["task_id"],
-            attempts=json.loads(r["attempts"]),
-            correct=None if r["correct"] is None else json.loads(r["correct"]),
-            score=r["score"],
-            cost_usd=r["cost_usd"],
-            prompt_tokens=r["prompt_tokens"],
-            completion_tokens=r["completion_tokens"],
-            calls=r["calls"],
-            replayed_calls=r["replayed_calls"],
-            seconds=r["seconds"],
-            finished_utc=r["finished_utc"],
-            result=json.loads(r["result"]),
-        )
+def _call_tokens(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
+    if not _has_calls(conn):
+        return {}
+    rows = conn.execute("SELECT id, cached_tokens, reasoning_tokens FROM calls")
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
-RESULT_FIELDS = (
-    "attempts",
-    "correct",
-    "score",
-    "cost_usd",
-    "prompt_tokens",
-    "completion_tokens",
-    "calls",
-    "replayed_calls",
-    "seconds",
-)
+def run_dir_of(conn: sqlite3.Connection) -> str:
+    """The run directory of a journal connection (for messages), or ``"journal"`` in memory."""
+    for row in conn.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return str(Path(row[2]).parent)
+    return "journal"
 
 
-def results_line(task: TaskRow | StoredTask) -> dict[str, Any]:
-    """A finished task's line in ``results.jsonl``."""
-    return {"id": task.task_id, **{key: getattr(task, key) for key in RESULT_FIELDS}}
+def finished_tasks(conn: sqlite3.Connection) -> Iterator[TaskRecord]:
+    """Every finished task, in the order they finished, as the current ``TaskRecord``.
+
+    Results stored by an older arcloop are upgraded as they are read (nothing is written).
+
+    Raises:
+        JournalError: a stored result is malformed, or from a newer arcloop; the message
+            names the run directory and the task.
+    """
+    where = run_dir_of(conn)
+    call_tokens = functools.cache(lambda: _call_tokens(conn))  # read once, if a row needs it
+    rows = conn.execute(
+        "SELECT finished_utc, result FROM task_results ORDER BY finished_utc, rowid"
+    )
+    for finished_utc, text in rows.fetchall():  # all first: the migration rewrites the rows
+
+        def v1(data: dict[str, Any], finished_utc: str = finished_utc) -> dict[str, Any]:
+            return record_v1.upgrade(data, finished_utc=finished_utc, calls=call_tokens())
+
+        yield parse_record(text, where=where, upgrades={1: v1})
 
 
 def candidates_of(conn: sqlite3.Connection, task_id: str) -> list[dict[str, Any]]:

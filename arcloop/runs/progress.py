@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from arcloop.llm.gateway import GatewayStats
+from arcloop.runs.record import TaskRecord
 
 
 @dataclass
@@ -39,17 +40,6 @@ class RunState:
         return per_task * (self.total - self.done)
 
 
-@dataclass(frozen=True)
-class TaskLine:
-    """One finished task, for the per-task line."""
-
-    task_id: str
-    score: float | None
-    cost_usd: float
-    calls: int
-    seconds: float
-
-
 class ProgressView(Protocol):
     def __enter__(self) -> ProgressView: ...
 
@@ -60,7 +50,9 @@ class ProgressView(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def task_finished(self, line: TaskLine) -> None: ...
+    def task_finished(self, task: TaskRecord) -> None:
+        """Hear of a finished task, already in the journal."""
+        ...
 
 
 class QuietView:
@@ -72,5 +64,5 @@ class QuietView:
     def __exit__(self, *exc: Any) -> None:
         return None
 
-    def task_finished(self, line: TaskLine) -> None:
+    def task_finished(self, task: TaskRecord) -> None:
         return None

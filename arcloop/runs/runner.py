@@ -32,7 +32,7 @@ from arcloop._io import write_json_atomic, write_text_atomic
 from arcloop._sqlite import connect
 from arcloop.arc.dataset import Dataset, load_dataset
 from arcloop.arc.grid import Grid
-from arcloop.arc.submission import build_submission, score_submission
+from arcloop.arc.submission import Score, build_submission, score_submission
 from arcloop.arc.task import Task
 from arcloop.errors import CostBudgetExceededError
 from arcloop.llm.gateway import LLMGateway
@@ -40,57 +40,19 @@ from arcloop.llm.journal import Journal
 from arcloop.llm.registry import Registry
 from arcloop.runs.config import RunConfig, expert_models
 from arcloop.runs.executor import Executor, ExecutorFactory, choose_executor
-from arcloop.runs.journal import (
-    StoredTask,
-    TaskRow,
-    finish_run,
-    finished_tasks,
-    migrate,
-    record_task,
-    results_line,
-    start_run,
-)
-from arcloop.runs.progress import ProgressView, QuietView, RunState, TaskLine
-from arcloop.runs.results import attempt_grids, task_row
+from arcloop.runs.journal import finish_run, finished_tasks, migrate, record_task, start_run
+from arcloop.runs.progress import ProgressView, QuietView, RunState
+from arcloop.runs.record import TaskRecord
+from arcloop.runs.results import attempt_grids, task_record
+from arcloop.runs.summary import RunSummary, summarize, write_summary
 from arcloop.solver.results import TaskResult
 
 logger = logging.getLogger(__name__)
 
 SUBMISSION = "submission.json"
 RESULTS = "results.jsonl"
-SUMMARY = "summary.json"
 CONFIG = "config.toml"
 JOURNAL = "journal.sqlite"
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What ``summary.json`` holds; ``status`` says how this leg of the run ended."""
-
-    dataset: str
-    dataset_hash: str
-    tasks: int
-    tasks_done: int
-    score_per_task: float | None
-    score_per_output: float | None
-    solved_outputs: int | None
-    outputs: int
-    cost_usd: float
-    calls: int
-    replayed_calls: int
-    requests: int
-    prompt_tokens: int
-    completion_tokens: int
-    rate_limited: int
-    errors: dict[str, int]
-    elapsed_s: float
-    stopped_by_budget: bool
-    provider_failed_tasks: int
-    status: str
-    run_dir: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 @dataclass
@@ -105,82 +67,29 @@ class _Outputs:
         sub = build_submission(self.dataset.tasks, self.attempts)
         write_json_atomic(self.run_dir / SUBMISSION, sub)
 
-    def rewrite_results(self, stored: list[StoredTask]) -> None:
-        lines = "".join(json.dumps(results_line(t)) + "\n" for t in stored)
+    def score(self) -> Score | None:
+        """Both ARC scores of the submission, when the dataset's test outputs are known."""
+        if not self.dataset.has_solutions:
+            return None
+        return score_submission(
+            self.dataset.tasks, build_submission(self.dataset.tasks, self.attempts)
+        )
+
+    def rewrite_results(self, stored: list[TaskRecord]) -> None:
+        lines = "".join(json.dumps(t.results_line()) + "\n" for t in stored)
         write_text_atomic(self.run_dir / RESULTS, lines)
 
-    def append_result(self, row: TaskRow) -> None:
+    def append_result(self, record: TaskRecord) -> None:
         with open(self.run_dir / RESULTS, "a", encoding="utf-8") as f:
-            f.write(json.dumps(results_line(row)) + "\n")
+            f.write(json.dumps(record.results_line()) + "\n")
 
 
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _as_grids(attempts: list[list[Any]]) -> list[list[Grid]]:
+def _as_grids(attempts: list[list[list[list[int]]]]) -> list[list[Grid]]:
     return [[tuple(tuple(r) for r in g) for g in per_input] for per_input in attempts]
-
-
-def _summary(
-    conn: Any,
-    *,
-    dataset: Dataset,
-    outputs: _Outputs,
-    gateway: LLMGateway,
-    elapsed_s: float,
-    stopped_by_budget: bool,
-    status: str,
-) -> RunSummary:
-    done: set[str] = set()
-    provider_failed = 0
-    for t in finished_tasks(conn):
-        if t.task_id not in dataset.by_id:
-            continue
-        done.add(t.task_id)
-        stops = [e.get("stop_reason") for e in t.result.get("experts", [])]
-        if stops and all(stop == "provider_error" for stop in stops):
-            provider_failed += 1
-    calls = conn.execute(
-        "SELECT count(response), coalesce(sum(cost_usd), 0), coalesce(sum(prompt_tokens), 0),"
-        " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0) FROM calls"
-    ).fetchone()
-    errors = {
-        r[0]: r[1]
-        for r in conn.execute(
-            "SELECT error_class, count(*) FROM calls WHERE error_class IS NOT NULL"
-            " GROUP BY error_class ORDER BY error_class"
-        )
-    }
-    stats = gateway.stats()
-    score = (
-        score_submission(dataset.tasks, build_submission(dataset.tasks, outputs.attempts))
-        if dataset.has_solutions
-        else None
-    )
-    return RunSummary(
-        dataset=dataset.name,
-        dataset_hash=dataset.hash,
-        tasks=len(dataset.tasks),
-        tasks_done=len(done),
-        score_per_task=score.score_per_task if score else None,
-        score_per_output=score.score_per_output if score else None,
-        solved_outputs=score.solved_outputs if score else None,
-        outputs=dataset.test_output_count,
-        cost_usd=round(float(calls[1]), 10),
-        calls=int(calls[0]),
-        replayed_calls=stats.replayed_calls,
-        requests=stats.requests,
-        prompt_tokens=int(calls[2]),
-        completion_tokens=int(calls[3]),
-        rate_limited=max(int(calls[4]), stats.rate_limited),
-        errors=errors,
-        elapsed_s=round(elapsed_s, 3),
-        stopped_by_budget=stopped_by_budget,
-        provider_failed_tasks=provider_failed,
-        status=status,
-        run_dir=str(outputs.run_dir),
-    )
 
 
 def _budget_left(gateway: LLMGateway) -> bool:
@@ -291,16 +200,18 @@ async def execute_run(
             finally:
                 if stopped_by_budget:
                     status = "stopped_by_budget"
-                summary = _summary(
+                summary = summarize(
                     conn,
                     dataset=dataset,
-                    outputs=outputs,
-                    gateway=gateway,
+                    tasks=finished_tasks(conn),
+                    score=outputs.score(),
+                    stats=gateway.stats(),
                     elapsed_s=clock() - started,
                     stopped_by_budget=stopped_by_budget,
                     status=status,
+                    run_dir=run_dir,
                 )
-                write_json_atomic(run_dir / SUMMARY, summary.to_json(), indent=2)
+                write_summary(run_dir, summary)
                 finish_run(conn, record.id, status=status, stopped_by_budget=stopped_by_budget)
         return summary
     finally:
@@ -318,16 +229,18 @@ def _finish_task(
     state: RunState,
     shown: ProgressView,
 ) -> None:
-    row = task_row(task, result, seconds=seconds, started_utc=started_utc)
-    record_task(conn, run_id, row)
+    record = task_record(
+        task, result, seconds=seconds, started_utc=started_utc, finished_utc=_utc_now()
+    )
+    record_task(conn, run_id, record)
     outputs.attempts[task.id] = attempt_grids(result)
     outputs.write_submission()
-    outputs.append_result(row)
+    outputs.append_result(record)
     state.done += 1
-    if row.correct is not None:
+    if record.correct is not None:
         state.scored += 1
-        state.solved += row.score or 0.0
-    shown.task_finished(TaskLine(task.id, row.score, row.cost_usd, row.calls, round(seconds, 3)))
+        state.solved += record.score or 0.0
+    shown.task_finished(record)
 
 
 async def _solve_all(

@@ -126,7 +126,7 @@ async def scored_iteration(
     if extraction_error is None:
         train, test = await run_program(sandbox, code, task)
         evaluation = evaluate(train, [p.output for p in task.train])
-        feedback, score, passed = evaluation.text(), evaluation.score, evaluation.passed_all
+        feedback, score, passed = evaluation.text(), evaluation.score, evaluation.passed
     else:
         train, test = (), ()
         feedback, score, passed = extraction_feedback(extraction_error), 0.0, False
@@ -143,7 +143,7 @@ async def scored_iteration(
         test_outcomes=test,
         feedback=feedback,
         train_score=score,
-        passed_all_train=passed,
+        passed=passed,
     )
     if completion is None:
         return iteration
@@ -230,7 +230,7 @@ async def run_llm_expert(
             iteration.train_score,
             f" ({extraction.error})" if extraction.error else "",
         )
-        if iteration.passed_all_train:
+        if iteration.passed:
             stop = "solved"
             break
     if error is not None:

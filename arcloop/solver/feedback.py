@@ -74,7 +74,7 @@ class Evaluation:
     score: float
 
     @property
-    def passed_all(self) -> bool:
+    def passed(self) -> bool:
         """True when every train pair is solved."""
         return all(p.solved for p in self.pairs)
 

@@ -44,7 +44,7 @@ class Iteration:
         test_outcomes: its outcome on each test input (empty if not run).
         feedback: the feedback text shown to later iterations.
         train_score: mean accuracy over the train pairs, 0..1.
-        passed_all_train: True when every train pair is solved.
+        passed: True when every train pair is solved.
         usage: what the model call consumed (nothing for the search; no cost when replayed).
         replayed: True when the answer came from the journal.
     """
@@ -61,7 +61,7 @@ class Iteration:
     test_outcomes: tuple[Outcome, ...]
     feedback: str
     train_score: float
-    passed_all_train: bool
+    passed: bool
     usage: Usage = field(default_factory=Usage)
     replayed: bool = False
 
@@ -112,9 +112,9 @@ class ExpertResult:
         return chosen.test_grids if chosen is not None else ()
 
     @property
-    def passed_all_train(self) -> bool:
+    def passed(self) -> bool:
         chosen = self.result
-        return chosen is not None and chosen.passed_all_train
+        return chosen is not None and chosen.passed
 
     @property
     def train_score(self) -> float:
@@ -134,13 +134,13 @@ class VoteGroup:
     Attributes:
         outputs: the shared outputs, one per test input (None where the programs failed).
         experts: the members' indices, best first (passing, then by train score, then index).
-        passing: True when at least one member's program passed every train pair.
+        passed: True when at least one member's program passed every train pair.
         best_score: the best train score among the members.
     """
 
     outputs: tuple[Grid | None, ...]
     experts: tuple[int, ...]
-    passing: bool
+    passed: bool
     best_score: float
 
     @property

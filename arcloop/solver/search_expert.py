@@ -125,7 +125,7 @@ class SearchExpert:
                 program_name=program.name,
             )
             iterations.append(iteration)
-            if iteration.passed_all_train:
+            if iteration.passed:
                 stop = "solved"
         logger.debug("%s on task %s: %d programs, %s", spec.name, task.id, len(iterations), stop)
         return ExpertResult(

@@ -73,7 +73,7 @@ def _canonical(outputs: Outputs) -> str:
 
 
 def _member_order(result: ExpertResult) -> tuple[bool, float, int]:
-    return (not result.passed_all_train, -result.train_score, result.index)
+    return (not result.passed, -result.train_score, result.index)
 
 
 def _group(outputs: Outputs, members: list[ExpertResult]) -> VoteGroup:
@@ -81,7 +81,7 @@ def _group(outputs: Outputs, members: list[ExpertResult]) -> VoteGroup:
     return VoteGroup(
         outputs=outputs,
         experts=tuple(m.index for m in members),
-        passing=any(m.passed_all_train for m in members),
+        passed=any(m.passed for m in members),
         best_score=max(m.train_score for m in members),
     )
 
@@ -98,7 +98,7 @@ def _offers(result: ExpertResult, n_tests: int) -> Outputs | None:
 def _runners_up(results: Sequence[ExpertResult]) -> list[Iteration]:
     """Every expert's iterations other than the chosen one, best first."""
     others = [(r.index, it) for r in results for it in r.iterations if it.number != r.chosen]
-    others.sort(key=lambda e: (not e[1].passed_all_train, -e[1].train_score, e[0], e[1].number))
+    others.sort(key=lambda e: (not e[1].passed, -e[1].train_score, e[0], e[1].number))
     return [it for _, it in others]
 
 
@@ -114,10 +114,10 @@ def vote(results: Sequence[ExpertResult], *, n_tests: int, backfill: bool = Fals
     failing: dict[Outputs, list[ExpertResult]] = {}
     offered = [(r, _offers(r, n_tests)) for r in results]
     for result, outputs in offered:
-        if outputs is not None and result.passed_all_train:
+        if outputs is not None and result.passed:
             passing.setdefault(outputs, []).append(result)
     for result, outputs in offered:
-        if outputs is None or result.passed_all_train:
+        if outputs is None or result.passed:
             continue
         target = passing if outputs in passing else failing
         target.setdefault(outputs, []).append(result)

@@ -9,8 +9,10 @@ from rich.console import Console
 
 from arcloop.cli.progress import LiveView, PlainView, make_view
 from arcloop.cli.session import default_run_dir
+from arcloop.llm.types import Usage
 from arcloop.runs.config import Overrides, resolve
-from arcloop.runs.progress import RunState, TaskLine
+from arcloop.runs.progress import RunState
+from arcloop.runs.record import TaskGrids, TaskRecord
 
 
 def test_default_run_dirs_are_named_after_the_dataset_and_never_reused(
@@ -27,6 +29,24 @@ def test_default_run_dirs_are_named_after_the_dataset_and_never_reused(
     assert default_run_dir(tasks, now=now).name == "my-tasks-20261125-120001"
 
 
+def _finished(task_id: str, score: float | None, cost: float, calls: int, s: float) -> TaskRecord:
+    return TaskRecord(
+        task_id=task_id,
+        task=TaskGrids(train=[], test=[]),
+        attempts=[],
+        correct=None if score is None else [score == 1.0],
+        score=score,
+        usage=Usage(cost_usd=cost),
+        calls=calls,
+        replayed_calls=0,
+        seconds=s,
+        started_utc="",
+        finished_utc="",
+        experts=[],
+        vote=[],
+    )
+
+
 def _state() -> RunState:
     ticks = iter([0.0, 30.0, 30.0, 30.0, 30.0])
     return RunState(total=4, budget_usd=2.0, started=0.0, clock=lambda: next(ticks, 30.0))
@@ -39,7 +59,7 @@ def test_plain_view_prints_a_line_per_finished_task() -> None:
     assert isinstance(view, PlainView)
     with view:
         state.done, state.scored, state.solved = 1, 1, 1.0
-        view.task_finished(TaskLine("abc", 1.0, 0.25, 3, 12.5))
+        view.task_finished(_finished("abc", 1.0, 0.25, 3, 12.5))
     assert (
         out.getvalue() == "[1/4] abc score 1.00 $0.2500 3 calls 12.5s | solved 1/1 spent $0.0000\n"
     )
@@ -61,5 +81,5 @@ def test_live_view_shows_spend_against_budget_and_eta() -> None:
 def test_quiet_shows_nothing() -> None:
     out = io.StringIO()
     with make_view(_state(), Console(file=out), quiet=True) as view:
-        view.task_finished(TaskLine("abc", None, 0.0, 0, 1.0))
+        view.task_finished(_finished("abc", None, 0.0, 0, 1.0))
     assert out.getvalue() == ""

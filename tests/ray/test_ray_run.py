@@ -37,7 +37,8 @@ from arcloop.runs.config import Overrides, RunConfig, resolve
 from arcloop.runs.ray.cluster import NAMESPACE, join_cluster, leave_cluster
 from arcloop.runs.ray.executor import RayExecutor
 from arcloop.runs.ray.gate import GateActor, RayGate
-from arcloop.runs.runner import RunSummary, execute_run
+from arcloop.runs.runner import execute_run
+from arcloop.runs.summary import RunSummary
 from tests.fakeprovider import FakeProvider
 from tests.ray.helpers import MIRROR, calls_expected, write_config, write_tasks
 

@@ -1,7 +1,7 @@
 """Synthetic run directories for the report's tests and its size measurement.
 
 A run is written the way the runner writes one: solver results (``Iteration``,
-``ExpertResult``, the real ``vote``) become a journal row through ``runs.results.task_row`` and
+``ExpertResult``, the real ``vote``) become a journal row through ``runs.results.task_record`` and
 ``runs.journal.record_task``; the feedback text is the solver's own. Only the experts are
 simulated: each has a seeded skill, its programs get closer to the expected outputs iteration by
 iteration, and one that passes every train pair stops early.
@@ -15,7 +15,6 @@ next (the worst case for compression), ``revised`` ones are edits of the previou
 from __future__ import annotations
 
 import functools
-import json
 import random
 import sqlite3
 import sys
@@ -30,7 +29,8 @@ from arcloop.arc.grid import Grid
 from arcloop.arc.task import Task
 from arcloop.llm.types import Usage
 from arcloop.runs.journal import finish_run, migrate, record_task, start_run
-from arcloop.runs.results import task_row
+from arcloop.runs.results import task_record
+from arcloop.runs.summary import RunSummary, write_summary
 from arcloop.sandbox.types import Failure, Outcome
 from arcloop.solver.feedback import evaluate
 from arcloop.solver.results import ExpertResult, Iteration, TaskResult
@@ -200,7 +200,7 @@ def _expert(
                 test_outcomes=test,
                 feedback=ev.text(),
                 train_score=ev.score,
-                passed_all_train=ev.passed_all,
+                passed=ev.passed,
                 usage=Usage(
                     prompt_tokens=prompt_tokens,
                     completion_tokens=completion_tokens,
@@ -209,10 +209,10 @@ def _expert(
                 ),
             )
         )
-        if ev.passed_all:
+        if ev.passed:
             stop = "solved"
             break
-    best = max(iterations, key=lambda it: (it.passed_all_train, it.train_score, -it.number))
+    best = max(iterations, key=lambda it: (it.passed, it.train_score, -it.number))
     return ExpertResult(
         index=index,
         seed=spec.seed + index,
@@ -258,7 +258,9 @@ def make_run(
     calls: list[tuple[int, str, str]] = []
     rows = []
     for i, task in enumerate(tasks):
-        row = task_row(task, solve(task, spec, calls), seconds=30.0 + i, started_utc="")
+        finished = f"2026-11-25T12:{i // 60 % 60:02d}:{i % 60:02d}.000Z"
+        result = solve(task, spec, calls)
+        row = task_record(task, result, seconds=30.0 + i, started_utc="", finished_utc=finished)
         record_task(conn, run.id, row)
         rows.append(row)
     finish_run(conn, run.id, status="finished", stopped_by_budget=False)
@@ -267,24 +269,31 @@ def make_run(
     conn.close()
     if spec.with_summary:
         scored = [r for r in rows if r.score is not None]
-        summary = {
-            "dataset": dataset,
-            "dataset_hash": "ab" * 32,
-            "tasks": len(rows),
-            "tasks_done": len(rows),
-            "score_per_task": sum(r.score or 0 for r in scored) / len(rows) if scored else None,
-            "score_per_output": None,
-            "cost_usd": sum(r.cost_usd for r in rows),
-            "calls": sum(r.calls for r in rows),
-            "replayed_calls": 0,
-            "prompt_tokens": sum(r.prompt_tokens for r in rows),
-            "completion_tokens": sum(r.completion_tokens for r in rows),
-            "rate_limited": 3,
-            "errors": {"RateLimitedError": 3, "RequestTimeoutError": 1},
-            "elapsed_s": 95.5,
-            "stopped_by_budget": False,
-        }
-        (run_dir / "summary.json").write_text(json.dumps(summary))
+        usage = Usage.total(r.usage for r in rows)
+        summary = RunSummary(
+            dataset=dataset,
+            dataset_hash="ab" * 32,
+            tasks=len(rows),
+            tasks_done=len(rows),
+            score_per_task=sum(r.score or 0 for r in scored) / len(rows) if scored else None,
+            score_per_output=None,
+            solved_outputs=None,
+            outputs=sum(len(t.test_inputs) for t in tasks),
+            cost_usd=usage.cost_usd,
+            calls=sum(r.calls for r in rows),
+            replayed_calls=0,
+            requests=sum(r.calls for r in rows) + 3,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            rate_limited=3,
+            errors={"RateLimitedError": 3, "RequestTimeoutError": 1},
+            elapsed_s=95.5,
+            stopped_by_budget=False,
+            provider_failed_tasks=0,
+            status="finished",
+            run_dir=str(run_dir),
+        )
+        write_summary(run_dir, summary)
     return run_dir
 
 
@@ -322,9 +331,7 @@ def main(argv: Sequence[str]) -> None:
     start = time.perf_counter()
     report = write_report(out)
     took = time.perf_counter() - start
-    iterations_made = sum(
-        len(x["iterations"]) for t in read_run(out).tasks for x in t.result["experts"]
-    )
+    iterations_made = sum(len(x.iterations) for t in read_run(out).tasks for x in t.experts)
     journal = (out / "journal.sqlite").stat().st_size
     print(
         f"{len(tasks)} tasks x {experts} experts x up to {iterations} iterations"

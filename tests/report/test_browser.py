@@ -98,7 +98,7 @@ def test_report_in_chromium(browser: Any, report: Path) -> None:
 
     # the first task is open and its grids are drawn in the ARC palette
     first = source.tasks[0]
-    corner = first.result["task"]["test"][0]["input"][0][0]
+    corner = first.task.test[0].input[0][0]
     rgb = page.evaluate(
         """() => {
             const c = document.querySelector('#task-view canvas');
@@ -109,7 +109,7 @@ def test_report_in_chromium(browser: Any, report: Path) -> None:
         }"""
     )
     assert "#" + "".join(f"{v:02X}" for v in rgb) == PALETTE[corner]
-    assert page.locator("#task-view canvas").count() >= 2 * len(first.result["task"]["train"])
+    assert page.locator("#task-view canvas").count() >= 2 * len(first.task.train)
 
     # filters: solved only, then not solved, then by id
     page.select_option("#filter-status", "solved")

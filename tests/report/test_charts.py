@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from arcloop.llm.types import Usage
 from arcloop.report.charts import cost_chart, nice_ticks, solved_chart
 from arcloop.report.content import Status, TaskLine
 
@@ -19,9 +20,7 @@ def _line(order: int, cost: float, status: Status, task_id: str = "") -> TaskLin
         status=status,
         score=score,
         tests=2,
-        cost_usd=cost,
-        prompt_tokens=0,
-        completion_tokens=0,
+        usage=Usage(cost_usd=cost),
         calls=0,
         replayed_calls=0,
         seconds=1.0,

@@ -10,7 +10,6 @@ import pytest
 MODULES = [
     "arcloop.report.charts",
     "arcloop.report.content",
-    "arcloop.report.fields",
     "arcloop.report.fmt",
     "arcloop.report.highlight",
     "arcloop.report.page",

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+import sqlite3
 from html import escape
 from pathlib import Path
 
@@ -16,12 +17,12 @@ from arcloop.arc.dataset import load_dataset
 from arcloop.arc.task import Task
 from arcloop.errors import JournalError
 from arcloop.report import REPORT, build_report, write_report
-from arcloop.report.content import grid_code, task_details, task_line, without_unchosen_colouring
+from arcloop.report.content import grid_code, task_line, without_unchosen_colouring
 from arcloop.report.fmt import money
-from arcloop.report.page import pack, script_json, unpack
+from arcloop.report.page import script_json
 from arcloop.report.source import read_run
 from arcloop.report.summary import model_stats
-from arcloop.runs.journal import StoredTask, candidates_of, finished_tasks
+from arcloop.runs.journal import candidates_of, finished_tasks
 from tests.report.parse import read_report, segments_text
 from tests.report.synthetic import RunSpec, make_run, renamed
 
@@ -47,21 +48,20 @@ def test_report_shows_every_finished_task_as_the_journal_has_it(run_dir: Path) -
     stored = list(finished_tasks(conn))
     assert [t["id"] for t in page.run["tasks"]] == [t.task_id for t in stored]
     for line, detail, task in zip(page.run["tasks"], page.details, stored, strict=True):
-        result = task.result
         assert detail["id"] == task.task_id
         assert [p["input"] for p in detail["train"]] == [
-            grid_code(p["input"]) for p in result["task"]["train"]
+            grid_code(p.input) for p in task.task.train
         ]
         assert [t["expected"] for t in detail["test"]] == [
-            grid_code(p["output"]) for p in result["task"]["test"]
+            grid_code(p.output) for p in task.task.test
         ]
         assert [t["attempts"] for t in detail["test"]] == [
             [grid_code(g) for g in per_input] for per_input in task.attempts
         ]
         assert [t["correct"] for t in detail["test"]] == task.correct
-        # the vote: ranks from 1 whatever the stored numbering, sizes as stored
-        assert [g["rank"] for g in detail["vote"]] == list(range(1, len(result["vote"]) + 1))
-        assert [g["size"] for g in detail["vote"]] == [g["size"] for g in result["vote"]]
+        # the vote: ranks from 1, sizes as stored
+        assert [g["rank"] for g in detail["vote"]] == list(range(1, len(task.vote) + 1))
+        assert [g["size"] for g in detail["vote"]] == [g.size for g in task.vote]
         # every candidate is shown, with its program intact
         candidates = candidates_of(conn, task.task_id)
         shown = [it for x in detail["experts"] for it in x["iterations"]]
@@ -69,13 +69,13 @@ def test_report_shows_every_finished_task_as_the_journal_has_it(run_dir: Path) -
         assert [segments_text(it["code"]) for it in shown] == [c["code"] for c in candidates]
         assert [it["feedback"] for it in shown] == [c["feedback"] for c in candidates]
         # the winning program is the first member of the first vote group
-        expert, iteration = result["vote"][0]["members"][0]
+        expert, iteration = task.vote[0].members[0]
         winner = next(c for c in candidates if (c["expert"], c["iteration"]) == (expert, iteration))
         assert segments_text(detail["programs"][0]["code"]) == winner["code"]
         # a response is quoted for each expert's chosen iteration (the calls table exists)
         for x in detail["experts"]:
             for it in x["iterations"]:
-                if it["iteration"] == x["best"]:
+                if it["iteration"] == x["chosen"]:
                     assert (
                         it["response"] is not None and segments_text(it["code"]) in it["response"]
                     )
@@ -89,9 +89,9 @@ def test_table_lines_agree_with_the_journal(run_dir: Path) -> None:
         assert task.correct is not None
         expected = "solved" if all(task.correct) else "partial" if any(task.correct) else "failed"
         assert line.status == expected
-        assert line.agreeing == task.result["vote"][0]["size"]
+        assert line.agreeing == task.vote[0].size
         assert line.experts == 3
-        assert line.cost_usd == task.cost_usd
+        assert line.usage == task.usage
 
 
 def test_the_journal_is_read_never_written(run_dir: Path) -> None:
@@ -155,7 +155,7 @@ def test_a_run_without_summary_or_calls_table(tmp_path: Path, tasks: tuple[Task,
     assert all(
         it["response"] is None for d in page.details for x in d["experts"] for it in x["iterations"]
     )
-    total = sum(t.cost_usd for t in read_run(run_dir).tasks)
+    total = sum(t.usage.cost_usd for t in read_run(run_dir).tasks)
     assert f'<div class="value">{money(total)}</div>' in html
     assert "3 / 3" in html  # tasks finished, counted from the journal
     assert re.search(r"started \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
@@ -207,7 +207,7 @@ def test_a_big_report_leaves_out_grids_then_programs_of_unchosen_iterations(
         for xa, xb in zip(a["experts"], b["experts"], strict=True):
             for ia, ib in zip(xa["iterations"], xb["iterations"], strict=True):
                 assert ia["feedback"] == ib["feedback"]
-                if ia["iteration"] == xa["best"]:
+                if ia["iteration"] == xa["chosen"]:
                     assert ib == ia
                 else:
                     assert ib["train"] == ib["test"] == [] and ib["grids_left_out"] is True
@@ -243,38 +243,56 @@ def test_the_policy_allows_exactly_the_page_script(run_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "result",
+    ("change", "says"),
     [
-        {},
-        {"task": {"train": [{"input": [[1]]}], "test": [{}]}, "experts": [{}], "vote": [{}]},
-        {
-            "task": {"train": "nope", "test": [{"input": [[1, 2], [3]]}]},
-            "attempts": [[[[10]]], None],
-            "experts": [{"expert": "x", "iterations": [{"code": 5, "train_outputs": [[[True]]]}]}],
-            "vote": [{"members": [[0], [1, 2, 3], "a"], "outputs": [None], "size": "2"}],
-        },
+        ("update task_results set result = 'nope'", "is not JSON"),
+        ("update task_results set result = '[1]'", "is not a JSON object"),
+        (
+            "update task_results set result = json_set(result, '$.vote[0].rank', 'first')",
+            "does not match schema version 2: vote.0.rank: Input should be a valid integer",
+        ),
+        (
+            "update task_results set result = json_remove(result, '$.experts[0].chosen')",
+            "does not match schema version 2: experts.0.chosen: Field required",
+        ),
+        (
+            "update task_results set result = json_set(result, '$.version', 3)",
+            "version 3 is newer than this arcloop reads (2); upgrade arcloop",
+        ),
+        (
+            "update task_results set result = json_remove(result, '$.version', '$.experts')",
+            "stored result version 1 is malformed (KeyError('experts'))",
+        ),
     ],
+    ids=["not-json", "not-object", "wrong-type", "missing-field", "newer", "broken-v1"],
 )
-def test_odd_stored_results_never_stop_the_report(result: dict[str, object]) -> None:
-    task = StoredTask(
-        task_id="odd",
-        attempts=[],
-        correct=None,
-        score=None,
-        cost_usd=0.0,
-        prompt_tokens=0,
-        completion_tokens=0,
-        calls=0,
-        replayed_calls=0,
-        seconds=0.0,
-        finished_utc="",
-        result=result,
-    )
-    line = task_line(1, task)
-    assert line.status == "unscored"
-    details = unpack(pack(task_details(task, {})))
-    assert details["id"] == "odd"
-    assert all(g is None for t in details["test"] for g in [t["input"], *t["attempts"]])
+def test_a_stored_result_off_the_schema_is_an_error_naming_the_run(
+    tmp_path: Path, tasks: tuple[Task, ...], change: str, says: str
+) -> None:
+    run_dir = make_run(tmp_path / "odd", tasks[:1], RunSpec(experts=1, iterations=1))
+    with sqlite3.connect(run_dir / "journal.sqlite") as conn:
+        conn.execute(change)
+    with pytest.raises(JournalError) as raised:
+        write_report(run_dir)
+    assert str(raised.value).startswith(f"{run_dir}: ")
+    assert says in str(raised.value)
+    assert not (run_dir / REPORT).exists()
+
+
+def test_a_summary_off_the_schema_is_an_error_naming_the_run(
+    tmp_path: Path, tasks: tuple[Task, ...]
+) -> None:
+    run_dir = make_run(tmp_path / "odd", tasks[:1], RunSpec(experts=1, iterations=1))
+    summary = json.loads((run_dir / "summary.json").read_text())
+    summary["tasks"] = "one"
+    (run_dir / "summary.json").write_text(json.dumps(summary))
+    with pytest.raises(JournalError, match=r"summary\.json does not match schema version 2: tasks"):
+        write_report(run_dir)
+    (run_dir / "summary.json").write_text("{")
+    with pytest.raises(
+        JournalError, match=rf"^{re.escape(str(run_dir))}: summary\.json is unreadable"
+    ):
+        write_report(run_dir)
 
 
 def test_model_stats_add_up_to_the_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
@@ -283,13 +301,13 @@ def test_model_stats_add_up_to_the_run(tmp_path: Path, tasks: tuple[Task, ...]) 
     (stats,) = model_stats(source.tasks)
     assert stats.model == "openai/fake-model"
     assert stats.experts == 3 * 4
-    assert stats.cost_usd == pytest.approx(sum(t.cost_usd for t in source.tasks))
+    assert stats.usage.cost_usd == pytest.approx(sum(t.usage.cost_usd for t in source.tasks))
     assert stats.iterations == sum(task_line(1, t).iterations for t in source.tasks)
-    assert stats.won == sum(t.result["vote"][0]["size"] for t in source.tasks)
+    assert stats.won == sum(t.vote[0].size for t in source.tasks)
     right = 0
     for t in source.tasks:
-        expected = [p["output"] for p in t.result["task"]["test"]]
-        right += sum(g["size"] for g in t.result["vote"] if g["outputs"] == expected)
+        expected = [p.output for p in t.task.test]
+        right += sum(g.size for g in t.vote if g.outputs == expected)
     assert stats.right == right
     html = build_report(run_dir)
     assert "Offered the right outputs" in html and "openai/fake-model" in html

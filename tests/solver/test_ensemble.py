@@ -97,7 +97,7 @@ def test_the_vote_picks_the_majority_passing_output() -> None:
     result = solve(config, models)
     assert result.attempts[0].attempt_1 == FLIPPED_TEST
     assert result.attempts[0].attempt_2 == ((5, 3, 2), (0, 0, 4))
-    assert [(g.experts, g.passing) for g in result.groups] == [((1, 2), True), ((0,), True)]
+    assert [(g.experts, g.passed) for g in result.groups] == [((1, 2), True), ((0,), True)]
     assert result.calls == 4
     assert result.usage.cost_usd == pytest.approx(0.04)
     assert result.usage.prompt_tokens == 400

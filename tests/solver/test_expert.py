@@ -53,7 +53,7 @@ def test_right_on_iteration_3_stops_at_3() -> None:
     assert result.stop == "solved"
     assert [it.number for it in result.iterations] == [1, 2, 3]
     assert result.chosen == 3
-    assert result.passed_all_train
+    assert result.passed
     assert result.test_outputs == (((0, 3, 2), (0, 0, 4)),)
     assert result.calls == 3
     assert result.usage.cost_usd == pytest.approx(0.03)
@@ -165,7 +165,7 @@ def _iteration(number: int, score: float, *, with_outputs: bool = True) -> Itera
         test_outcomes=(Outcome(grid=((1,),)),) if with_outputs else (),
         feedback="",
         train_score=score,
-        passed_all_train=False,
+        passed=False,
     )
 
 

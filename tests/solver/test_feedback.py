@@ -65,12 +65,12 @@ def test_every_kind_of_pair_on_exact_text() -> None:
     ]
     assert [p.accuracy for p in evaluation.pairs] == [1.0, 0.75, 0.0, 0.0, 0.0, 0.0]
     assert evaluation.score == pytest.approx(1.75 / 6)
-    assert not evaluation.passed_all
+    assert not evaluation.passed
 
 
 def test_all_solved_scores_one() -> None:
     evaluation = evaluate([Outcome(grid=EXPECTED)] * 2, [EXPECTED] * 2)
-    assert evaluation.passed_all
+    assert evaluation.passed
     assert evaluation.score == 1.0
     assert evaluation.text() == (
         "Example 1: solved.\nExample 2: solved.\n"

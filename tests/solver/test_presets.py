@@ -82,14 +82,14 @@ def test_poetiq_runs_against_a_chance_model(name: str, p_right: float) -> None:
     assert result.calls == len(model.calls) == sum(calls)
     assert result.usage.cost_usd == pytest.approx(0.1 * sum(calls))
     solved = [e.stop == "solved" for e in result.experts]
-    assert solved == [e.iterations[-1].passed_all_train for e in result.experts]
+    assert solved == [e.iterations[-1].passed for e in result.experts]
     assert sum(solved) == sum(
         random.Random(f"task={task.id}/expert={i}/seed={i}/iteration={c}").random() < p_right
         for i, c in enumerate(calls)
     )
     if any(solved):
         assert result.attempts[0].attempt_1 == FLIPPED_TEST
-        assert result.groups[0].passing
+        assert result.groups[0].passed
         assert set(result.groups[0].experts) == {i for i, s in enumerate(solved) if s}
     else:
         assert result.attempts[0].attempt_1 == IDENTITY_TEST

@@ -36,7 +36,7 @@ def expert(
         test_outcomes=outcomes,
         feedback="",
         train_score=1.0 if passed else score,
-        passed_all_train=passed,
+        passed=passed,
     )
     return ExpertResult(
         index=index,
@@ -67,7 +67,7 @@ WORKED = [
 
 def test_the_worked_example_of_the_docstring() -> None:
     result = vote(WORKED, n_tests=1)
-    assert [(g.outputs, g.experts, g.passing) for g in result.groups] == [
+    assert [(g.outputs, g.experts, g.passed) for g in result.groups] == [
         ((A,), (0, 2, 3), True),
         ((C,), (4, 5), False),
         ((B,), (1,), False),

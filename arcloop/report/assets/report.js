@@ -163,7 +163,7 @@
     svg.setAttribute("width", String(iterations.length * w));
     svg.setAttribute("height", String(h));
     iterations.forEach((it, i) => {
-      for (const [cls, value] of [["base", 1], [it.passed ? "full" : "", it.score || 0]]) {
+      for (const [cls, value] of [["base", 1], [it.passed ? "full" : "", it.train_score || 0]]) {
         const bar = document.createElementNS(ns, "rect");
         const bh = cls === "base" ? 1 : Math.max(1, value * (h - 2));
         bar.setAttribute("x", String(i * w));
@@ -175,7 +175,7 @@
       }
     });
     const title = document.createElementNS(ns, "title");
-    title.textContent = "train score by iteration: " + iterations.map((it) => score(it.score)).join(", ");
+    title.textContent = "train score by iteration: " + iterations.map((it) => score(it.train_score)).join(", ");
     svg.append(title);
     return svg;
   }
@@ -209,11 +209,11 @@
       el("td", { class: "mono", title: g.members.map(([e, i]) => `expert ${e}, iteration ${i}`).join("; ") },
         g.members.map(([e, i]) => `e${e}·i${i}`).join(" ")),
       el("td", {}, g.passed ? el("span", { class: "chip ok" }, "passes train") : el("span", { class: "chip" }, "fails train")),
-      el("td", {}, score(g.score)),
+      el("td", {}, score(g.best_score)),
       el("td", {}, el("div", { class: "row" }, g.outputs.map((o, k) => gridFigure(o, d.test.length > 1 ? `test ${k + 1}` : "", { max: 64, expected: expected[k] })))),
       el("td", {}, verdict(g.correct))));
     return el("table", { class: "vote" },
-      el("thead", {}, el("tr", {}, ["rank", "size", "members (expert·iteration)", "train", "score", "outputs", ""].map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, ["rank", "size", "members (expert·iteration)", "train", "best score", "outputs", ""].map((h) => el("th", {}, h)))),
       el("tbody", {}, body));
   }
 
@@ -245,7 +245,7 @@
 
   function iterationBody(it, d) {
     const parts = [];
-    if (it.error) parts.push(el("div", {}, el("div", { class: "label" }, "Error"), textBlock(it.error, "error")));
+    if (it.extraction_error) parts.push(el("div", {}, el("div", { class: "label" }, "Error"), textBlock(it.extraction_error, "error")));
     const outputs = el("div", { class: "outputs" });
     if (it.train.some((g) => g !== null)) {
       outputs.append(el("div", {}, el("div", { class: "label" }, "Train outputs (wrong cells crossed)"),
@@ -269,19 +269,19 @@
     return parts;
   }
 
-  function iterationBlock(it, d, best) {
+  function iterationBlock(it, d, chosen) {
     const summary = [
       el("span", { class: "sum-title" }, `Iteration ${it.iteration}`),
-      meter(it.score, it.passed),
-      el("span", { class: "stat" }, score(it.score)),
+      meter(it.train_score, it.passed),
+      el("span", { class: "stat" }, score(it.train_score)),
       it.passed ? el("span", { class: "chip ok" }, "passes train") : null,
-      it.iteration === best ? el("span", { class: "chip" }, "chosen") : null,
-      it.error ? el("span", { class: "chip bad", title: it.error }, "error") : null,
-      it.name ? el("span", { class: "mono" }, it.name) : null,
-      ...(it.prompt_tokens + it.completion_tokens || it.cost ? [
-        el("span", { class: "stat" }, `${count(it.prompt_tokens)} → ${count(it.completion_tokens)} tokens`),
-        el("span", { class: "stat" }, money(it.cost)),
-        el("span", { class: "stat" }, seconds(it.latency)),
+      it.iteration === chosen ? el("span", { class: "chip" }, "chosen") : null,
+      it.extraction_error ? el("span", { class: "chip bad", title: it.extraction_error }, "error") : null,
+      it.program_name ? el("span", { class: "mono" }, it.program_name) : null,
+      ...(it.usage.prompt_tokens + it.usage.completion_tokens || it.usage.cost_usd ? [
+        el("span", { class: "stat" }, `${count(it.usage.prompt_tokens)} → ${count(it.usage.completion_tokens)} tokens`),
+        el("span", { class: "stat" }, money(it.usage.cost_usd)),
+        el("span", { class: "stat" }, seconds(it.usage.latency_s)),
       ] : []),
       it.replayed ? el("span", { class: "chip" }, "replayed") : null,
     ];
@@ -289,25 +289,25 @@
   }
 
   function expertBlock(x, d) {
-    const chosen = x.iterations.find((it) => it.iteration === x.best);
+    const chosen = x.iterations.find((it) => it.iteration === x.chosen);
     const summary = [
       el("span", { class: "sum-title" }, `Expert ${x.expert}`),
       el("span", { class: "mono" }, x.model),
       x.prompt ? el("span", { class: "chip" }, x.prompt) : null,
       sparkline(x.iterations),
-      el("span", { class: "stat" }, chosen ? `best ${score(chosen.score)} at iteration ${chosen.iteration}` : "no program chosen"),
+      el("span", { class: "stat" }, chosen ? `chosen ${score(chosen.train_score)} at iteration ${chosen.iteration}` : "no program chosen"),
       el("span", { class: "chip" + (x.stop === "solved" ? " ok" : x.error ? " bad" : ""), title: "why the expert stopped" }, STOPS[x.stop] || x.stop || "?"),
       el("span", { class: "stat" }, plural(x.iterations.length, "iteration")),
     ];
-    if (x.prompt_tokens + x.completion_tokens || x.cost) {  // the offline search spends nothing
+    if (x.usage.prompt_tokens + x.usage.completion_tokens || x.usage.cost_usd) {  // the offline search spends nothing
       summary.push(
-        el("span", { class: "stat" }, `${count(x.prompt_tokens + x.completion_tokens)} tokens`),
-        el("span", { class: "stat" }, money(x.cost)),
-        el("span", { class: "stat" }, seconds(x.latency)));
+        el("span", { class: "stat" }, `${count(x.usage.prompt_tokens + x.usage.completion_tokens)} tokens`),
+        el("span", { class: "stat" }, money(x.usage.cost_usd)),
+        el("span", { class: "stat" }, seconds(x.usage.latency_s)));
     }
     return lazyDetails("expert", summary, () => [
       x.error ? textBlock(x.error, "error") : null,
-      ...x.iterations.map((it) => iterationBlock(it, d, x.best)),
+      ...x.iterations.map((it) => iterationBlock(it, d, x.chosen)),
     ].filter(Boolean));
   }
 

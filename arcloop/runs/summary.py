@@ -1,0 +1,159 @@
+"""``summary.json``: what a run (or its last leg) came to, in one typed, versioned schema.
+
+The runner writes a ``RunSummary`` at the end of every leg (``summarize``); the CLI prints it
+and the report reads it back with ``read_summary``, through the same class. Version 2 adds a
+``version`` key to version 1 (arcloop up to commit e52a204, no ``version``), whose keys it
+keeps as they were, flat, for the scripts that read them::
+
+    {"version": 2, "dataset": str, "dataset_hash": str, "tasks": int, "tasks_done": int,
+     "score_per_task": float | null, "score_per_output": float | null,
+     "solved_outputs": int | null, "outputs": int, "cost_usd": float, "calls": int,
+     "replayed_calls": int, "requests": int, "prompt_tokens": int, "completion_tokens": int,
+     "rate_limited": int,
+     "errors": {error class: count}, "elapsed_s": float, "stopped_by_budget": bool,
+     "provider_failed_tasks": int, "status": str, "run_dir": str}
+
+Not here: the per-task results (``record``), printing the summary (the CLI).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from arcloop._io import write_json_atomic
+from arcloop.arc.dataset import Dataset
+from arcloop.arc.submission import Score
+from arcloop.errors import JournalError
+from arcloop.llm.gateway import GatewayStats
+from arcloop.runs.record import TaskRecord, mismatch
+
+SUMMARY = "summary.json"
+SUMMARY_VERSION = 2
+
+
+class RunSummary(BaseModel):
+    """What ``summary.json`` holds; ``status`` says how this leg of the run ended."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    version: Literal[2] = 2
+    dataset: str
+    dataset_hash: str
+    tasks: int
+    tasks_done: int
+    score_per_task: float | None
+    score_per_output: float | None
+    solved_outputs: int | None
+    outputs: int
+    cost_usd: float
+    calls: int
+    replayed_calls: int
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    rate_limited: int
+    errors: dict[str, int]
+    elapsed_s: float
+    stopped_by_budget: bool
+    provider_failed_tasks: int
+    status: str
+    run_dir: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as ``summary.json`` holds it."""
+        return self.model_dump(mode="json")
+
+
+def summarize(
+    conn: sqlite3.Connection,
+    *,
+    dataset: Dataset,
+    tasks: Iterable[TaskRecord],
+    score: Score | None,
+    stats: GatewayStats,
+    elapsed_s: float,
+    stopped_by_budget: bool,
+    status: str,
+    run_dir: Path,
+) -> RunSummary:
+    """The summary of a run from its journal (calls, finished ``tasks``) and live counters."""
+    done = [t for t in tasks if t.task_id in dataset.by_id]
+    provider_failed = sum(
+        1 for t in done if t.experts and all(e.stop == "provider_error" for e in t.experts)
+    )
+    calls = conn.execute(
+        "SELECT count(response), coalesce(sum(cost_usd), 0), coalesce(sum(prompt_tokens), 0),"
+        " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0) FROM calls"
+    ).fetchone()
+    errors = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT error_class, count(*) FROM calls WHERE error_class IS NOT NULL"
+            " GROUP BY error_class ORDER BY error_class"
+        )
+    }
+    return RunSummary(
+        dataset=dataset.name,
+        dataset_hash=dataset.hash,
+        tasks=len(dataset.tasks),
+        tasks_done=len({t.task_id for t in done}),
+        score_per_task=score.score_per_task if score else None,
+        score_per_output=score.score_per_output if score else None,
+        solved_outputs=score.solved_outputs if score else None,
+        outputs=dataset.test_output_count,
+        cost_usd=round(float(calls[1]), 10),
+        calls=int(calls[0]),
+        replayed_calls=stats.replayed_calls,
+        requests=stats.requests,
+        prompt_tokens=int(calls[2]),
+        completion_tokens=int(calls[3]),
+        rate_limited=max(int(calls[4]), stats.rate_limited),
+        errors=errors,
+        elapsed_s=round(elapsed_s, 3),
+        stopped_by_budget=stopped_by_budget,
+        provider_failed_tasks=provider_failed,
+        status=status,
+        run_dir=str(run_dir),
+    )
+
+
+def write_summary(run_dir: Path, summary: RunSummary) -> None:
+    """Replace ``run_dir/summary.json`` atomically."""
+    write_json_atomic(run_dir / SUMMARY, summary.to_json(), indent=2)
+
+
+def read_summary(run_dir: Path) -> RunSummary | None:
+    """``run_dir/summary.json``, or None when the run has not written one (yet).
+
+    Raises:
+        JournalError: the file is unreadable, from a newer arcloop, or does not match the
+            schema; the message names the run directory.
+    """
+    path = Path(run_dir) / SUMMARY
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise JournalError(f"{run_dir}: {SUMMARY} is unreadable: {e}") from e
+    if isinstance(data, dict):
+        version = data.setdefault("version", 1)
+        if isinstance(version, int) and version > SUMMARY_VERSION:
+            raise JournalError(
+                f"{run_dir}: {SUMMARY} is version {version}, newer than this arcloop reads"
+                f" ({SUMMARY_VERSION}); upgrade arcloop"
+            )
+        if version == 1:  # version 2 only adds the key
+            data["version"] = 2
+    try:
+        return RunSummary.model_validate_json(json.dumps(data))
+    except ValidationError as e:
+        raise JournalError(
+            f"{run_dir}: {SUMMARY} does not match schema version {SUMMARY_VERSION}: {mismatch(e)}"
+        ) from e
