@@ -6,7 +6,7 @@ imported only when the first request is sent (``arcloop.llm.transport``).
 
 from arcloop.llm.budget import CallerBudget, CostLedger, RetryPolicy
 from arcloop.llm.gate import Gate, LocalGate
-from arcloop.llm.gateway import GatewayClient, GatewayStats, LLMGateway
+from arcloop.llm.gateway import GatewayClient, LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.registry import (
     BUILTIN_MODELS,
@@ -18,6 +18,7 @@ from arcloop.llm.registry import (
     model_rows,
     parse_models_table,
 )
+from arcloop.llm.stats import GatewayStats
 from arcloop.llm.types import Completion, Message, ModelClient
 
 __all__ = [

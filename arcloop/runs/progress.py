@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol
 
-from arcloop.llm.gateway import GatewayStats
+from arcloop.llm.stats import GatewayStats
 from arcloop.runs.record import TaskRecord
 
 

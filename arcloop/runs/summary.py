@@ -30,7 +30,7 @@ from arcloop._io import write_json_atomic
 from arcloop.arc.dataset import Dataset
 from arcloop.arc.submission import Score
 from arcloop.errors import JournalError
-from arcloop.llm.gateway import GatewayStats
+from arcloop.llm.stats import GatewayStats
 from arcloop.runs.record import TaskRecord, mismatch
 
 SUMMARY = "summary.json"

@@ -45,8 +45,9 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from arcloop.arc.task import Task
 from arcloop.errors import ArcloopError, ConfigError
-from arcloop.llm.gateway import GatewayStats, LLMGateway, combine_stats
+from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
+from arcloop.llm.stats import GatewayStats, combine_stats
 from arcloop.runs.config import RunConfig, expert_models
 from arcloop.runs.ray.cluster import (
     NAMESPACE,

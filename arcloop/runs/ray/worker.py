@@ -30,8 +30,9 @@ from arcloop.arc.grid import Grid
 from arcloop.arc.task import Task
 from arcloop.errors import AuthenticationError, ConfigError
 from arcloop.llm.budget import RetryPolicy
-from arcloop.llm.gateway import GatewayStats, LLMGateway
+from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.registry import ModelSpec, Registry
+from arcloop.llm.stats import GatewayStats
 from arcloop.runs.clients import client_factory
 from arcloop.runs.config import RunConfig, expert_models, resolve
 from arcloop.runs.ray.gate import RayGate
