@@ -1,7 +1,6 @@
-"""Build a run's report and write it next to the run: ``write_report(run_dir)``.
+"""Build a run's report and write it next to the run: ``write_report(run_dir)``::
 
->>> write_report(Path("runs/eval-1"))                       # doctest: +SKIP
-PosixPath('runs/eval-1/report.html')
+    write_report(Path("runs/eval-1"))   # -> Path("runs/eval-1/report.html")
 
 The run directory is only read: the journal is opened but never written, and the report is
 written atomically (a reader sees the old report or the new one, never half of one), so it can
