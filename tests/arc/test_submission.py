@@ -8,7 +8,7 @@ import pytest
 
 from arcloop._io import write_json_atomic
 from arcloop.arc.dataset import load_dataset
-from arcloop.arc.grid import PLACEHOLDER
+from arcloop.arc.grid import PLACEHOLDER, Grid
 from arcloop.arc.submission import (
     build_submission,
     score_submission,
@@ -20,7 +20,7 @@ from arcloop.errors import SubmissionError
 EVAL = load_dataset("arc-agi-1/evaluation")
 
 
-def _truth(tasks: object = EVAL.tasks) -> dict[str, list[list[object]]]:
+def _truth(tasks: object = EVAL.tasks) -> dict[str, list[list[Grid]]]:
     return {t.id: [[g] for g in t.test_outputs or ()] for t in tasks}  # type: ignore[attr-defined]
 
 

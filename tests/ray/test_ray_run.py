@@ -206,7 +206,7 @@ def test_a_ray_client_address_is_a_config_error(home: Path, tmp_path: Path) -> N
 
 
 def test_a_pause_holds_back_callers_of_other_workers_and_cancels_cleanly(home: Path) -> None:
-    actor = ray.remote(GateActor).remote(rate=1000.0, burst=10, max_in_flight=4)
+    actor: Any = ray.remote(GateActor).remote(rate=1000.0, burst=10, max_in_flight=4)
 
     async def scenario() -> None:
         first, second = RayGate(actor, holder="a"), RayGate(actor, holder="b")

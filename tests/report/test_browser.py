@@ -88,7 +88,12 @@ def test_report_in_chromium(browser: Any, report: Path) -> None:
     dialogs: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(report.as_uri())
     page.wait_for_selector("#task-view canvas")
 

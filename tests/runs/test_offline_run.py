@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -13,10 +14,10 @@ from tests.fakeprovider import FakeProvider
 TASKS = "0c786b71,00576224,3194b014,12eac192"
 
 
-def _run(*args: str) -> dict[str, object]:
+def _run(*args: str) -> dict[str, Any]:
     result = CliRunner().invoke(main, ["run", *args, "--json"])
     assert result.exit_code == 0, result.stderr
-    summary: dict[str, object] = json.loads(result.stdout)
+    summary: dict[str, Any] = json.loads(result.stdout)
     return summary
 
 

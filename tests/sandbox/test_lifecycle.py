@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from arcloop.arc.grid import Grid
 from arcloop.errors import SandboxError, UnsafeSandboxError
 from arcloop.sandbox import Failure, ProcessSandbox, SandboxConfig, doctor_report, process
 from arcloop.sandbox.doctor import report_from_probe
@@ -28,7 +29,7 @@ LOOP = "def transform(grid):\n    while True:\n        pass\n"
 
 
 def test_run_from_asyncio_does_not_block_the_event_loop(sandbox: ProcessSandbox) -> None:
-    async def main() -> tuple[int, list[tuple[int, ...]]]:
+    async def main() -> tuple[int, list[Grid | None]]:
         ticks = 0
         done = asyncio.Event()
 
@@ -103,7 +104,7 @@ def test_close_kills_and_reaps_everything_and_leaves_nothing_on_disk(
 
 
 def test_async_context_manager() -> None:
-    async def main() -> tuple[int, ...] | None:
+    async def main() -> Grid | None:
         async with ProcessSandbox(SandboxConfig(timeout_s=2, warm_processes=1)) as box:
             outcomes = await box.run(ROTATE, [GRID])
         return outcomes[0].grid
