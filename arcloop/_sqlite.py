@@ -30,6 +30,14 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file a connection has open, or None for an in-memory database."""
+    for row in conn.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    return None
+
+
 def apply_migrations(
     conn: sqlite3.Connection, namespace: str, migrations: Sequence[Migration]
 ) -> list[str]:

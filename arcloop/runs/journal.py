@@ -33,10 +33,9 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from arcloop._sqlite import Migration, apply_migrations
+from arcloop._sqlite import Migration, apply_migrations, database_file
 from arcloop.errors import ConfigError
 from arcloop.runs import record_v1
 from arcloop.runs.record import TaskRecord, parse_record
@@ -291,12 +290,10 @@ def _call_tokens(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-def run_dir_of(conn: sqlite3.Connection) -> str:
+def _run_dir(conn: sqlite3.Connection) -> str:
     """The run directory of a journal connection (for messages), or ``"journal"`` in memory."""
-    for row in conn.execute("PRAGMA database_list"):
-        if row[1] == "main" and row[2]:
-            return str(Path(row[2]).parent)
-    return "journal"
+    path = database_file(conn)
+    return "journal" if path is None else str(path.parent)
 
 
 def finished_tasks(conn: sqlite3.Connection) -> Iterator[TaskRecord]:
@@ -308,7 +305,7 @@ def finished_tasks(conn: sqlite3.Connection) -> Iterator[TaskRecord]:
         JournalError: a stored result is malformed, or from a newer arcloop; the message
             names the run directory and the task.
     """
-    where = run_dir_of(conn)
+    where = _run_dir(conn)
     call_tokens = functools.cache(lambda: _call_tokens(conn))  # read once, if a row needs it
     rows = conn.execute(
         "SELECT finished_utc, result FROM task_results ORDER BY finished_utc, rowid"

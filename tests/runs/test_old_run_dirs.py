@@ -69,6 +69,8 @@ def test_the_report_of_an_old_run_shows_what_it_showed(tmp_path: Path, name: str
     run_dir = _copy(tmp_path, name)
     (run_dir / "report.html").unlink()
     _arcloop("report", str(run_dir))
+    journal = (run_dir / "journal.sqlite").read_bytes()
+    assert journal == (FIXTURES / name / "journal.sqlite").read_bytes()  # upgraded in memory only
     new = read_report((run_dir / "report.html").read_text(encoding="utf-8"))
     old = read_report((FIXTURES / name / "report.html").read_text(encoding="utf-8"))
     assert new.run == old.run  # the task table

@@ -43,6 +43,7 @@ import ray
 from ray.exceptions import RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
+from arcloop._sqlite import database_file
 from arcloop.arc.task import Task
 from arcloop.errors import ArcloopError, ConfigError
 from arcloop.llm.gateway import LLMGateway
@@ -95,10 +96,10 @@ def journal_path(gateway: LLMGateway) -> str:
     journal = gateway.journal
     if not isinstance(journal, Journal):
         raise ConfigError("the ray executor needs the run's journal file")
-    for row in journal.connection.execute("PRAGMA database_list"):
-        if row[1] == "main" and row[2]:
-            return str(row[2])
-    raise ConfigError("the ray executor needs a journal on disk, not in memory")
+    path = database_file(journal.connection)
+    if path is None:
+        raise ConfigError("the ray executor needs a journal on disk, not in memory")
+    return str(path)
 
 
 class RayExecutor:
