@@ -3,7 +3,7 @@ back, not even through a lazy import inside a function or ``importlib.import_mod
 
 ::
 
-    cli ──> report, display ──> runs ──> solver ──> llm, sandbox, prompts, search
+    cli ──> report ──> runs ──> solver ──> llm, sandbox, prompts, search
         ──> arc, presets ──> _aio, _io, _sqlite, arcloop (the version) ──> errors
 
 A package may import its own modules and those of any lower layer; the four packages the
@@ -36,7 +36,6 @@ LAYER = {
     "solver": 4,
     "runs": 5,
     "report": 6,
-    "display": 6,
     "cli": 7,
 }
 ONLY = {"llm": {"arcloop", "_aio", "_io", "_sqlite", "errors"}}

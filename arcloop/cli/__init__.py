@@ -1,10 +1,11 @@
 """The ``arcloop`` command line: parse, call the library, print. No logic lives here.
 
-One module per group of commands: ``data`` (datasets, show, score), ``run`` (run; what it shows
-and its exit codes are in ``session`` and ``progress``), ``results`` (report, export) and
-``setup`` (models, presets, doctor). Expected errors (``ArcloopError``) become one line on
-stderr and the error's exit code (``output``); ``ARCLOOP_DEBUG=1`` shows the traceback instead.
-Commands import the library inside their bodies, so ``arcloop --help`` starts fast.
+One module per group of commands: ``data`` (datasets, show, score; ``display`` draws grids),
+``run`` (run; what it shows and its exit codes are in ``session`` and ``progress``), ``results``
+(report, export) and ``setup`` (models, presets, doctor). Expected errors (``ArcloopError``)
+become one line on stderr and the error's exit code (``output``); ``ARCLOOP_DEBUG=1`` shows the
+traceback instead. Commands import the library inside their bodies, so ``arcloop --help``
+starts fast.
 """
 
 from __future__ import annotations

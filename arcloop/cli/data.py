@@ -47,7 +47,7 @@ def datasets(as_json: bool) -> None:
 @handle_errors
 def show(task_id: str, dataset: str | None, hide_solutions: bool) -> None:
     """Show a task's grids in colour."""
-    from arcloop.display import task_view
+    from arcloop.cli.display import task_view
 
     task = load_dataset(dataset).task(task_id) if dataset else find_task(task_id)
     console().print(task_view(task, with_solutions=not hide_solutions))

@@ -1,6 +1,6 @@
 """Terminal rendering of ARC grids and tasks with rich, in the official ARC palette.
 
-Used by the CLI only; the library never prints.
+Used by ``arcloop show``; the library never prints.
 """
 
 from __future__ import annotations
