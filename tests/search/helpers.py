@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,8 @@ def run_source(source: str, grid: Grid) -> Grid | None:
     return tuple(tuple(int(v) for v in row) for row in out.tolist())
 
 
-def make_task(pairs: list[tuple[Grid, Grid]], tests: list[Grid], task_id: str = "t") -> Task:
+def make_task(
+    pairs: Sequence[tuple[Grid, Grid]], tests: Sequence[Grid], task_id: str = "t"
+) -> Task:
     """A task from literal grids."""
     return Task(id=task_id, train=tuple(Pair(a, b) for a, b in pairs), test_inputs=tuple(tests))
