@@ -41,10 +41,11 @@ import numpy as np
 
 from arcloop.arc.task import Task
 from arcloop.search.cache import memoise_objects
-from arcloop.search.catalogue import Step, task_steps
+from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.combine import Combination, Piece, combine
 from arcloop.search.finish import LEARNED, rule_finishes, table_finish
 from arcloop.search.grids import Array, is_valid, to_array
+from arcloop.search.lib_moves import scale_to
 from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY, View
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,10 @@ EXTRA_AFTER_FIT = 600
 """Applications still spent after the first fitting program, looking for a distinct second."""
 
 RULE_STATES = 3
-"""States per view (the most promising depth-1 ones) that learned rules also finish."""
+"""Depth-1 states (the most promising) that learned object rules also finish."""
+
+LOCAL_RULE_STATES = 8
+"""Depth-1 states (the most promising) that learned neighbourhood rules also finish."""
 
 DEPTH3_STATES = 12
 """Right-shaped depth-2 states (the most accurate) extended to depth 3."""
@@ -127,6 +131,7 @@ class _Search:
     pieces: list[Piece] = field(default_factory=list)
     fit_at: float | None = None
     fit_keys: set[bytes] = field(default_factory=set)
+    scale: Step | None = None
 
     @property
     def n_train(self) -> int:
@@ -208,6 +213,13 @@ class _Frame:
             )
             if finish is not None:
                 self.finish_with((finish,), steps, made, test, depth)
+        if s.scale is not None and not self.right_shape(made):
+            # every train output has one size: blow a state that divides it up to it
+            h, w = s.scale.kwargs[0][1], s.scale.kwargs[1][1]
+            if all(h % g.shape[0] == 0 and w % g.shape[1] == 0 for g in grids):
+                scaled = s.apply(s.scale, grids)
+                if scaled is not None:
+                    self.consider((*steps, s.scale), scaled, depth + 1)
         return True
 
     def finish_with(
@@ -228,13 +240,16 @@ class _Frame:
                 depth + (1 if f.reads_input else 0),
             )
 
-    def finish_with_rules(self, steps: tuple[Step, ...], grids: list[Array]) -> None:
-        """Try learned object and neighbourhood rules after ``steps``."""
+    def finish_with_rules(
+        self, steps: tuple[Step, ...], grids: list[Array], *, objects: bool = True
+    ) -> None:
+        """Try learned neighbourhood rules (and object rules) after ``steps``."""
         s = self.search
         made, test = grids[: s.n_train], grids[s.n_train :]
         if LEARNED in s.off or self.view is not IDENTITY or not self.right_shape(made):
-            return  # (in the colour view, object rules would mostly repeat the task's own)
-        self.finish_with(rule_finishes(made, self.wanted, test), steps, made, test, len(steps))
+            return  # (in the colour view, these rules would mostly repeat the task's own)
+        finishes = rule_finishes(made, self.wanted, test, objects=objects)
+        self.finish_with(finishes, steps, made, test, len(steps))
 
     def check(
         self, steps: tuple[Step, ...], made: list[Array], test: list[Array], depth: int
@@ -245,9 +260,9 @@ class _Frame:
         score = 0.0
         for a, b in zip(made, self.wanted, strict=True):
             if a.shape == b.shape:
-                same = np.count_nonzero(a == b)
+                same = int(np.count_nonzero(a == b))
                 score += same / a.size
-                correct += same == a.size
+                correct += int(same == a.size)
         if score == 0 or (self.view is not IDENTITY and correct < s.n_train):
             return  # a view's partial fits add little to the task's own
         program = (*self.view.forward, *steps, *self.view.inverse)
@@ -290,8 +305,8 @@ def _depth1(frame: _Frame, steps: list[Step]) -> None:
         if frame.consider((st,), grids, 1):
             frame.level1.append((st, grids))
     frame.level1.sort(key=lambda item: frame.promise(item[1][: s.n_train]))
-    for first, grids in frame.level1[:RULE_STATES]:
-        frame.finish_with_rules((first,), grids)
+    for k, (first, grids) in enumerate(frame.level1[:LOCAL_RULE_STATES]):
+        frame.finish_with_rules((first,), grids, objects=k < RULE_STATES)
 
 
 def _depth2(frame: _Frame, chain: list[Step]) -> None:
@@ -351,6 +366,10 @@ def run_search(
     train_in, train_out = [a for a, _ in train], [b for _, b in train]
     s = _Search(train_in, train_out, test_in, budget, clock() + time_limit_s, clock, want, off)
     steps = [st for st in task_steps(train, test_in) if st.kind not in off]
+    out_shapes = {b.shape for b in train_out}
+    if len(out_shapes) == 1 and "moves" not in off:
+        ((h, w),) = out_shapes
+        s.scale = step(scale_to, h=h, w=w)
     chain = [st for st in steps if st.chain]
     views = [IDENTITY]
     if "views" not in off:

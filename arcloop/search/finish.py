@@ -16,11 +16,13 @@ from collections.abc import Sequence
 
 from arcloop.search import lib_objects
 from arcloop.search import lib_paint as paint
+from arcloop.search import lib_rules as rules
 from arcloop.search.catalogue import Primitive, Step
 from arcloop.search.grids import Array
 from arcloop.search.learn import (
     learn_colour_map,
     learn_local_rule,
+    learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
 )
@@ -68,11 +70,12 @@ def table_finish(
 
 
 def rule_finishes(
-    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
+    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array], *, objects: bool
 ) -> list[Step]:
-    """Learned object rules, then neighbourhood rules, that fit ``made`` to ``wanted``."""
+    """Learned object rules (when ``objects``), then neighbourhood rules, that fit ``made`` to
+    ``wanted``. Object rules cost the most: the engine asks for them on fewer states."""
     finishes: list[Step] = []
-    for diagonal in (False, True):
+    for diagonal in (False, True) if objects else ():
         for multicolour in (False, True):
             for feature in OBJECT_FEATURES:
                 table = learn_object_rule(
@@ -96,5 +99,8 @@ def rule_finishes(
     for shape in LOCAL_SHAPES:
         rule = learn_local_rule(made, wanted, shape=shape, apply_to=test)
         if rule is not None:
-            finishes.append(_learned(paint.apply_local_rule, shape=shape, table=rule))
+            finishes.append(_learned(rules.apply_local_rule, shape=shape, table=rule))
+    implications = learn_neighbour_rule(made, wanted, apply_to=test)
+    if implications is not None:
+        finishes.append(_learned(rules.apply_neighbour_rule, table=implications))
     return finishes

@@ -17,7 +17,7 @@ import numpy as np
 from arcloop.search import lib_objects
 from arcloop.search.grids import Array
 from arcloop.search.lib_objects import object_feature
-from arcloop.search.lib_paint import local_key
+from arcloop.search.lib_rules import apply_neighbour_rule, local_key
 
 
 def learn_colour_map(
@@ -52,6 +52,9 @@ def learn_colour_map(
     return changes or None
 
 
+MAX_IMPLICATIONS = 8
+"""Most implications a learned neighbour rule may hold."""
+
 _SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
 _CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
 
@@ -71,6 +74,7 @@ def neighbourhood_codes(g: Array, shape: str) -> Array:
         return lines
     p = np.pad(g, 1, constant_values=-1).astype(np.int64) + 1
     if shape in ("split_set", "counts"):
+        p = np.pad(g, 1).astype(np.int64) + 1  # off the grid counts as 0 for these
         sides = [p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in _SIDES]
         corners = [p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] for dy, dx in _CORNERS]
         if shape == "counts":
@@ -214,3 +218,59 @@ def learn_pair_map(
                 return None
     changes = {k: v for k, v in sorted(table.items()) if v != k[0]}
     return changes or None
+
+
+def learn_neighbour_rule(
+    made: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> dict[tuple[int, str, int], int] | None:
+    """The single-neighbour implications that turn every ``made`` grid into its ``wanted`` one.
+
+    An implication (colour, side or corner, neighbour colour) -> new colour is kept when every
+    train cell of that colour with such a neighbour becomes ``new`` (and ``new`` differs from
+    the colour). None when the kept implications do not reproduce every train pair exactly,
+    when there are more than ``MAX_IMPLICATIONS`` (a table that large memorises the pairs),
+    when an ``apply_to`` grid has a colour the train grids lack or a cell told two colours, or
+    when nothing changes.
+
+    >>> import numpy as np
+    >>> learn_neighbour_rule([np.array([[0, 2, 0]])], [np.array([[4, 2, 4]])], apply_to=[])
+    {(0, 'side', 2): 4}
+    """
+    if any(a.shape != b.shape for a, b in zip(made, wanted, strict=True)):
+        return None
+    codes, after = [], []
+    for a, b in zip(made, wanted, strict=True):
+        h, w = a.shape
+        padded = np.pad(a, 1, constant_values=-1)
+        for where, offsets in enumerate((_SIDES, _CORNERS)):
+            for dy, dx in offsets:
+                nb = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+                inside = nb >= 0
+                codes.append(((a * 2 + where) * 10 + nb)[inside])
+                after.append(b[inside])
+    code = np.concatenate(codes)
+    new = np.concatenate(after)
+    keys, inverse = np.unique(code, return_inverse=True)
+    low = np.full(len(keys), 10)
+    high = np.full(len(keys), -1)
+    np.minimum.at(low, inverse, new)
+    np.maximum.at(high, inverse, new)
+    table: dict[tuple[int, str, int], int] = {}
+    for k in np.flatnonzero((low == high) & (low != keys // 20)).tolist():
+        colour, rest = divmod(int(keys[k]), 20)
+        where, neighbour = divmod(rest, 10)
+        table[(colour, ("side", "corner")[where], neighbour)] = int(low[k])
+    if not table or len(table) > MAX_IMPLICATIONS:
+        return None
+    known = np.unique(np.concatenate([a.ravel() for a in made]))
+    if any(not np.all(np.isin(g, known)) for g in apply_to):
+        return None  # a colour the train pairs never showed: the rule would be guessing
+    try:
+        for a, b in zip(made, wanted, strict=True):
+            if not np.array_equal(apply_neighbour_rule(a, table), b):
+                return None
+        for g in apply_to:
+            apply_neighbour_rule(g, table)
+    except ValueError:
+        return None
+    return table

@@ -69,11 +69,14 @@ def move_to_contact(g: Array, colour: int) -> Array:
 
 
 def tile_to(g: Array, h: int, w: int) -> Array:
-    """Repeat the grid across and down, cut to ``h`` x ``w``."""
-    reps = (-(-h // g.shape[0]), -(-w // g.shape[1]))
-    if reps == (1, 1):
-        raise ValueError("already that large")
-    return np.tile(g, reps)[:h, :w]
+    """Continue the grid's pattern to ``h`` x ``w``: repeat its smallest repeating tile (the
+    whole grid when it does not repeat) across and down from the top-left corner."""
+    if (h, w) == g.shape:
+        raise ValueError("already that size")
+    rows, cols = g.shape
+    py = next(p for p in range(1, rows + 1) if np.array_equal(g[p:], g[: rows - p]))
+    px = next(p for p in range(1, cols + 1) if np.array_equal(g[:, p:], g[:, : cols - p]))
+    return np.tile(g[:py, :px], (-(-h // py), -(-w // px)))[:h, :w]
 
 
 def scale_to(g: Array, h: int, w: int) -> Array:

@@ -1,13 +1,13 @@
 """Painting: colour maps, colour filters, fills, outlines, rays, gravity, symmetry repair.
 
-These keep the grid's shape and change cell colours. ``recolour`` and ``apply_local_rule`` take
-tables the search learned from the train pairs; everything else has small enumerable
-parameters.
+These keep the grid's shape and change cell colours. ``recolour`` takes a table the search
+learned from the train pairs; everything else has small enumerable parameters.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
 
-Not here: learning the tables (``learn.py``), moving whole objects.
+Not here: learning the tables (``learn.py``), rules by neighbourhood (``lib_rules.py``),
+moving whole objects (``lib_moves.py``).
 """
 
 from __future__ import annotations
@@ -252,57 +252,6 @@ def symmetry_patch(g: Array, mask_colour: int) -> Array:
     """What lies under the ``mask_colour`` rectangle once the symmetry is repaired."""
     top, left, bottom, right = bbox(g == mask_colour)
     return symmetry_fill(g, mask_colour)[top:bottom, left:right]
-
-
-def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
-    """What a local rule sees of a cell: its colour first, then its surroundings.
-
-    ``shape``: ``"cross"`` (the colours of the 4 neighbours in order up, down, left, right;
-    -1 off the grid), ``"square"`` (the 8 neighbours, row by row), ``"cross_set"`` /
-    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"split_set"``
-    (the colours among the 4 side neighbours, then a 10, then among the 4 corner ones),
-    ``"counts"`` (how many side, then corner, neighbours are non-zero), ``"lines"`` (which
-    non-zero colours occur in the cell's row, then a -1, then in its column).
-    """
-    h, w = g.shape
-    centre = int(g[y, x])
-    if shape == "lines":
-        row = sorted({int(v) for v in g[y] if v != 0})
-        col = sorted({int(v) for v in g[:, x] if v != 0})
-        return (centre, *row, -1, *col)
-    sides = [(-1, 0), (1, 0), (0, -1), (0, 1)]
-    corners = [(-1, -1), (-1, 1), (1, -1), (1, 1)]
-
-    def colours(offsets: list[tuple[int, int]]) -> list[int]:
-        return [
-            int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
-            for dy, dx in offsets
-        ]
-
-    if shape == "split_set":
-        return (centre, *sorted(set(colours(sides))), 10, *sorted(set(colours(corners))))
-    if shape == "counts":
-        return (centre, sum(c > 0 for c in colours(sides)), sum(c > 0 for c in colours(corners)))
-    if shape.startswith("cross"):
-        offsets = sides
-    else:
-        offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
-    around = colours(offsets)
-    if shape.endswith("_set"):
-        around = sorted(set(around))
-    return (centre, *around)
-
-
-def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) -> Array:
-    """Recolour each cell by its neighbourhood, looked up in a learned table (else unchanged)."""
-    out = g.copy()
-    h, w = g.shape
-    for y in range(h):
-        for x in range(w):
-            key = local_key(g, y, x, shape)
-            if key in table:
-                out[y, x] = table[key]
-    return out
 
 
 def periodic_fill(g: Array, mask_colour: int) -> Array:

@@ -12,14 +12,21 @@ from arcloop.search.emit import _closure, _library, emit_source
 from arcloop.search.grids import Array, to_array, to_grid
 from arcloop.search.learn import learn_local_rule, learn_object_rule
 from arcloop.search.lib_objects import recolour_objects
-from arcloop.search.lib_paint import apply_local_rule, recolour, recolour_with_input
+from arcloop.search.lib_paint import recolour, recolour_with_input
+from arcloop.search.lib_rules import apply_local_rule, apply_neighbour_rule
 from tests.search.helpers import arc1_task, run_source
 
 # Tasks whose grids exercise separators, objects, masks, symmetry and repeats.
 TASKS = ["1190e5a7", "3631a71a", "0b148d64"]
 
 
-LEARNED_STEP_NAMES = ("recolour", "recolour_objects", "apply_local_rule", "recolour_with_input")
+LEARNED_STEP_NAMES = (
+    "recolour",
+    "recolour_objects",
+    "apply_local_rule",
+    "apply_neighbour_rule",
+    "recolour_with_input",
+)
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
 
@@ -76,6 +83,7 @@ def test_learned_tables_emit_equivalent_source() -> None:
     ]
     if rule is not None:
         steps.append(Step(apply_local_rule, (("shape", "cross_set"), ("table", rule))))
+    steps.append(Step(apply_neighbour_rule, (("table", {(0, "side", 1): 7, (0, "corner", 5): 4}),)))
     stack = Step(recolour_with_input, (("table", {(1, 1): 4, (0, 5): 6}),), reads_input=True)
     for s in steps:
         check_same((s,), made)

@@ -8,11 +8,12 @@ import pytest
 from arcloop.search.learn import (
     learn_colour_map,
     learn_local_rule,
+    learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
     neighbourhood_codes,
 )
-from arcloop.search.lib_paint import local_key
+from arcloop.search.lib_rules import local_key
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -88,3 +89,14 @@ def test_neighbourhood_codes_match_local_keys(shape: str) -> None:
 def test_colour_map_refuses_single_cell_answers() -> None:
     made = [a([[1]]), a([[2]])]
     assert learn_colour_map(made, [a([[3]]), a([[4]])], apply_to=[]) is None
+
+
+def test_neighbour_rule_decides_cells_with_two_kinds_of_neighbour() -> None:
+    # Train shows a red cell's corners turning 4 and a blue cell's sides turning 7, apart.
+    made = [a([[0, 0, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0]])]
+    wanted = [a([[4, 0, 4, 0, 0], [0, 2, 0, 0, 7], [4, 0, 4, 7, 1], [0, 0, 0, 0, 7]])]
+    table = learn_neighbour_rule(made, wanted, apply_to=[])
+    assert table == {(0, "corner", 2): 4, (0, "side", 1): 7}
+    # A test cell beside a blue side and a red corner is told two colours: refused.
+    clash = a([[2, 0, 0], [0, 0, 1], [0, 0, 0]])
+    assert learn_neighbour_rule(made, wanted, apply_to=[clash]) is None

@@ -1,0 +1,97 @@
+"""Rules learned from the train pairs, applied cell by cell: what a cell becomes depends on
+what it sees around it.
+
+``apply_local_rule`` looks a cell's whole neighbourhood (in one of several shapes) up in a
+table; ``apply_neighbour_rule`` lets each neighbour's colour imply a new colour on its own, so
+a rule learned from a red cell's corners and from a blue cell's sides also decides a cell that
+has both. The tables are learned in ``learn.py`` and written into the program as literals.
+
+Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
+no module-level names but other primitives, ``ValueError`` when they do not apply.
+
+Not here: learning the tables (``learn.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.grids import Array
+
+
+def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
+    """What a local rule sees of a cell: its colour first, then its surroundings.
+
+    ``shape``: ``"cross"`` (the colours of the 4 neighbours in order up, down, left, right;
+    -1 off the grid), ``"square"`` (the 8 neighbours, row by row), ``"cross_set"`` /
+    ``"square_set"`` (only which colours occur among those neighbours, sorted), ``"split_set"``
+    (the colours among the 4 side neighbours, then a 10, then among the 4 corner ones; off the
+    grid counts as 0),
+    ``"counts"`` (how many side, then corner, neighbours are non-zero), ``"lines"`` (which
+    non-zero colours occur in the cell's row, then a -1, then in its column).
+    """
+    h, w = g.shape
+    centre = int(g[y, x])
+    if shape == "lines":
+        row = sorted({int(v) for v in g[y] if v != 0})
+        col = sorted({int(v) for v in g[:, x] if v != 0})
+        return (centre, *row, -1, *col)
+    sides = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    corners = [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+
+    def colours(offsets: list[tuple[int, int]]) -> list[int]:
+        return [
+            int(g[y + dy, x + dx]) if 0 <= y + dy < h and 0 <= x + dx < w else -1
+            for dy, dx in offsets
+        ]
+
+    if shape == "split_set":  # the edge of the grid counts as background here
+        side_set = {max(c, 0) for c in colours(sides)}
+        corner_set = {max(c, 0) for c in colours(corners)}
+        return (centre, *sorted(side_set), 10, *sorted(corner_set))
+    if shape == "counts":
+        return (centre, sum(c > 0 for c in colours(sides)), sum(c > 0 for c in colours(corners)))
+    if shape.startswith("cross"):
+        offsets = sides
+    else:
+        offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    around = colours(offsets)
+    if shape.endswith("_set"):
+        around = sorted(set(around))
+    return (centre, *around)
+
+
+def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) -> Array:
+    """Recolour each cell by its neighbourhood, looked up in a learned table (else unchanged)."""
+    out = g.copy()
+    h, w = g.shape
+    for y in range(h):
+        for x in range(w):
+            key = local_key(g, y, x, shape)
+            if key in table:
+                out[y, x] = table[key]
+    return out
+
+
+def apply_neighbour_rule(g: Array, table: dict[tuple[int, str, int], int]) -> Array:
+    """Recolour cells by single neighbours: ``table[(colour, where, neighbour)] = new`` paints
+    a cell of ``colour`` with a ``neighbour``-coloured cell at its side (``where="side"``) or
+    corner (``"corner"``) in ``new``. Other cells stay; a cell told two colours raises.
+    """
+    h, w = g.shape
+    padded = np.pad(g, 1, constant_values=-1)
+    offsets = {
+        "side": [(-1, 0), (1, 0), (0, -1), (0, 1)],
+        "corner": [(-1, -1), (-1, 1), (1, -1), (1, 1)],
+    }
+    new = np.full((h, w), -1)
+    for (colour, where, neighbour), value in table.items():
+        hit = np.zeros((h, w), dtype=bool)
+        for dy, dx in offsets[where]:
+            hit |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] == neighbour
+        hit &= g == colour
+        if np.any(hit & (new >= 0) & (new != value)):
+            raise ValueError("a cell is told two colours")
+        new[hit] = value
+    out: Array = np.where(new >= 0, new, g)
+    return out
