@@ -8,7 +8,8 @@ A view maps every input grid by its ``forward`` steps and every train output by 
   rule about "the most common colour" or a learned colour table holds across pairs that use
   different colours; the output is mapped back with the inverse of that input's renumbering.
 - the seven non-trivial dihedral transforms (turns, mirrors, transposes), so a rule written
-  for one direction (fall down, crop the top object) serves the other seven.
+  for one direction (fall down, crop the top object) serves the other seven. The engine leaves
+  them off (``engine.DIHEDRAL_VIEWS``) while the catalogue holds every orientation itself.
 
 Both are bijections of each grid, so a program right in the view is right in the task.
 

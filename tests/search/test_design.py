@@ -9,6 +9,7 @@ from arcloop.search.combine import FROM_INPUT, Piece, combine
 from arcloop.search.lib_frames import combine_layers, normalise_colours, restore_colours
 from arcloop.search.lib_moves import fall_objects, move_to_contact
 from arcloop.search.lib_paint import extend_rays
+from arcloop.search.views import COLOURS, DIHEDRAL
 from tests.search.helpers import make_task, run_source
 
 
@@ -99,3 +100,13 @@ def test_diagonal_rays_stop_at_the_first_filled_cell() -> None:
         [0, 0, 0, 0],
     ]
     assert extend_rays(g, 3, "4", False)[3, 3] == 3
+
+
+def test_every_view_is_undone_by_its_inverse() -> None:
+    rng = np.random.default_rng(5)
+    grids = [rng.integers(0, 10, size=(3, 5)), rng.integers(0, 4, size=(4, 4))]
+    for view in (COLOURS, *DIHEDRAL):
+        seen = view.inputs(grids)
+        assert [g.tolist() for g in view.back(seen, grids)] == [g.tolist() for g in grids]
+        # the target of an output equal to its input is the input as the view sees it
+        assert [view.target(g, g).tolist() for g in grids] == [g.tolist() for g in seen]
