@@ -65,8 +65,18 @@ def _library() -> dict[str, Callable[..., Any]]:
 
 
 @functools.cache
+def _sources() -> dict[str, str]:
+    """Every primitive's text, read once: a later edit or upgrade of the files on disk must not
+    reach a process that already evaluated the primitives it loaded (``inspect`` reads the
+    file again on each call, so a lazy read could emit a mismatched text)."""
+    return {name: inspect.getsource(fn) for name, fn in _library().items()}
+
+
 def _source(name: str) -> str:
-    return inspect.getsource(_library()[name])
+    return _sources()[name]
+
+
+_sources()
 
 
 @functools.cache
