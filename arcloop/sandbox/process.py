@@ -293,10 +293,11 @@ class ProcessSandbox:
         else:
             self._next_server = (self._next_server + 1) % len(servers)
             server = servers[self._next_server]
+        # asyncio.timeout, not wait_for: on Python 3.11, wait_for can swallow a cancellation
+        # that arrives as its inner await completes (here and below).
         try:
-            child = await asyncio.wait_for(
-                server.ready.get(), timeout=max(self.config.timeout_s + 5, _CHILD_WAIT_S)
-            )
+            async with asyncio.timeout(max(self.config.timeout_s + 5, _CHILD_WAIT_S)):
+                child = await server.ready.get()
         except TimeoutError:
             raise SandboxError("a sandbox warm process handed out no child in time") from None
         server.want()
@@ -309,7 +310,8 @@ class ProcessSandbox:
         finally:  # also on cancellation: the child is dead by now, release what it held
             if self.mode == "fresh":  # our own child: reap it before its temp dir goes
                 with contextlib.suppress(TimeoutError, WarmServerDied):
-                    await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
+                    async with asyncio.timeout(_STATUS_WAIT_S):
+                        await asyncio.shield(child.status)
             child.release()
 
     async def _collect(self, child: Child, job: bytes, n: int) -> list[Outcome] | None:
@@ -346,7 +348,8 @@ class ProcessSandbox:
             return None
         else:
             try:
-                status = await asyncio.wait_for(asyncio.shield(child.status), _STATUS_WAIT_S)
+                async with asyncio.timeout(_STATUS_WAIT_S):
+                    status = await asyncio.shield(child.status)
             except TimeoutError:
                 status = None
             except WarmServerDied:
