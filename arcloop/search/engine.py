@@ -26,27 +26,25 @@ is only a safety stop.
 Ranking: programs fitting every train pair first (shallowest, fewest steps, then found first),
 one per distinct set of test outputs; then a combination that fits; then the best partial fits.
 
-Not here: the catalogue (``catalogue.py``), the source text (``emit.py``). The test outputs
-are never read.
+Not here: the catalogue (``catalogue.py``), the bookkeeping of states and budget
+(``state.py``), the source text (``emit.py``). The test outputs are never read.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-
-import numpy as np
+from collections.abc import Callable
 
 from arcloop.arc.task import Task
 from arcloop.search.cache import memoise_objects
 from arcloop.search.catalogue import Step, step, task_steps
-from arcloop.search.combine import Combination, Piece, combine
-from arcloop.search.finish import LEARNED, rule_finishes, table_finish
-from arcloop.search.grids import Array, is_valid, to_array
+from arcloop.search.combine import combine
+from arcloop.search.finish import LEARNED
+from arcloop.search.grids import to_array
 from arcloop.search.lib_moves import scale_to
-from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY, View
+from arcloop.search.state import Found, Frame, Search, state_key
+from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +54,6 @@ memoise_objects()
 DEFAULT_BUDGET = 8000
 """Work units per task: one per step application (on every train and test input) for tasks
 of up to ``CELLS_PER_UNIT`` cells, more for larger ones."""
-
-CELLS_PER_UNIT = 500
-"""Cells (summed over train and test inputs) one budget unit pays for, per application."""
-
-EXTRA_AFTER_FIT = 600
-"""Applications still spent after the first fitting program, looking for a distinct second."""
 
 RULE_STATES = 3
 """Depth-1 states (the most promising) that learned object rules also finish."""
@@ -96,200 +88,7 @@ FAMILIES = (
 """Primitive families the benchmark's ablation removes one at a time."""
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A candidate program with its outputs on the train and test inputs (task frame).
-
-    ``steps`` is the program, unless ``combination`` is set (then ``steps`` is empty).
-    """
-
-    steps: tuple[Step, ...]
-    train_outputs: tuple[Array, ...]
-    test_outputs: tuple[Array, ...]
-    train_correct: int
-    score: float
-    depth: int
-    order: int
-    combination: Combination | None = None
-
-
-@dataclass
-class _Search:
-    train_in: list[Array]
-    train_out: list[Array]
-    test_in: list[Array]
-    budget: int
-    deadline: float
-    clock: Callable[[], float]
-    want: int
-    off: frozenset[str]
-    used: float = 0.0
-    cap: float = 0.0
-    seen: set[bytes] = field(default_factory=set)
-    fits: list[Found] = field(default_factory=list)
-    partial: list[Found] = field(default_factory=list)
-    pieces: list[Piece] = field(default_factory=list)
-    fit_at: float | None = None
-    fit_keys: set[bytes] = field(default_factory=set)
-    scale: Step | None = None
-
-    @property
-    def n_train(self) -> int:
-        return len(self.train_in)
-
-    def exhausted(self) -> bool:
-        if self.used >= min(self.cap, self.budget) or self.clock() > self.deadline:
-            return True
-        if self.fit_at is not None and self.used - self.fit_at >= EXTRA_AFTER_FIT:
-            return True
-        return len(self.fit_keys) >= self.want
-
-    def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
-        """The step on every grid, or None when it fails or gives an invalid grid anywhere.
-
-        Charges one unit per application, more for large grids (the square root of their
-        cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
-        """
-        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
-        out = []
-        for g in grids:
-            try:
-                r = np.asarray(s(g))
-            except Exception:  # a primitive that does not apply raises; any error means no
-                return None
-            if not is_valid(r):
-                return None
-            out.append(r)
-        return out
-
-
-@dataclass
-class _Frame:
-    """The search inside one view: its inputs and targets, and the states it has seen."""
-
-    search: _Search
-    view: View
-    inputs: list[Array]
-    wanted: list[Array]
-    keeps_shape: dict[Step, bool] = field(default_factory=dict)
-    level1: list[tuple[Step, list[Array]]] = field(default_factory=list)
-    level2: list[tuple[float, int, tuple[Step, ...], list[Array]]] = field(default_factory=list)
-
-    def right_shape(self, grids: Sequence[Array]) -> bool:
-        return all(a.shape == b.shape for a, b in zip(grids, self.wanted, strict=False))
-
-    def accuracy(self, grids: Sequence[Array]) -> float:
-        """Mean share of right cells over the train pairs; -1 when a shape is wrong."""
-        if not self.right_shape(grids):
-            return -1.0
-        return float(np.mean([np.mean(a == b) for a, b in zip(grids, self.wanted, strict=False)]))
-
-    def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
-        """Sort key for states to extend: right-shaped near misses first."""
-        accuracy = self.accuracy(grids)
-        if accuracy < 0:
-            return (1, 0.0)
-        return (0 if accuracy >= 0.5 else 2, -accuracy)
-
-    def consider(self, steps: tuple[Step, ...], grids: list[Array], depth: int) -> bool:
-        """Record a new distinct state; False when it was seen before in this view."""
-        s = self.search
-        key = self.view.name.encode() + _key(grids)
-        if key in s.seen:
-            return False
-        s.seen.add(key)
-        made, test = grids[: s.n_train], grids[s.n_train :]
-        self.check(steps, made, test, depth)
-        if LEARNED not in s.off:
-            # the (made, input) map needs the task's own frame, and after the identity it
-            # is only a colour map
-            stack = self.view is IDENTITY and bool(steps)
-            finish = table_finish(
-                made,
-                self.wanted,
-                test,
-                inputs=s.train_in if stack else None,
-                test_inputs=s.test_in if stack else None,
-            )
-            if finish is not None:
-                self.finish_with((finish,), steps, made, test, depth)
-        if s.scale is not None and not self.right_shape(made):
-            # every train output has one size: blow a state that divides it up to it
-            h, w = s.scale.kwargs[0][1], s.scale.kwargs[1][1]
-            if all(h % g.shape[0] == 0 and w % g.shape[1] == 0 for g in grids):
-                scaled = s.apply(s.scale, grids)
-                if scaled is not None:
-                    self.consider((*steps, s.scale), scaled, depth + 1)
-        return True
-
-    def finish_with(
-        self,
-        finishes: Iterable[Step],
-        steps: tuple[Step, ...],
-        made: list[Array],
-        test: list[Array],
-        depth: int,
-    ) -> None:
-        s = self.search
-        for f in finishes:
-            s.used += 1
-            self.check(
-                (*steps, f),
-                [f(g, x) for g, x in zip(made, s.train_in, strict=True)],
-                [f(g, x) for g, x in zip(test, s.test_in, strict=True)],
-                depth + (1 if f.reads_input else 0),
-            )
-
-    def finish_with_rules(
-        self, steps: tuple[Step, ...], grids: list[Array], *, objects: bool = True
-    ) -> None:
-        """Try learned neighbourhood rules (and object rules) after ``steps``."""
-        s = self.search
-        made, test = grids[: s.n_train], grids[s.n_train :]
-        if LEARNED in s.off or self.view is not IDENTITY or not self.right_shape(made):
-            return  # (in the colour view, these rules would mostly repeat the task's own)
-        finishes = rule_finishes(made, self.wanted, test, objects=objects)
-        self.finish_with(finishes, steps, made, test, len(steps))
-
-    def check(
-        self, steps: tuple[Step, ...], made: list[Array], test: list[Array], depth: int
-    ) -> None:
-        """Score a candidate against the train outputs and record it."""
-        s = self.search
-        correct = 0
-        score = 0.0
-        for a, b in zip(made, self.wanted, strict=True):
-            if a.shape == b.shape:
-                same = int(np.count_nonzero(a == b))
-                score += same / a.size
-                correct += int(same == a.size)
-        if score == 0 or (self.view is not IDENTITY and correct < s.n_train):
-            return  # a view's partial fits add little to the task's own
-        program = (*self.view.forward, *steps, *self.view.inverse)
-        if self.view is not IDENTITY:
-            made = self.view.back(made, s.train_in)
-            test = self.view.back(test, s.test_in)
-        elif correct < s.n_train and self.right_shape(made):
-            s.pieces.append(Piece(program, tuple(made), tuple(test)))
-        order = len(s.fits) + len(s.partial)
-        found = Found(program, tuple(made), tuple(test), correct, score / s.n_train, depth, order)
-        if correct == s.n_train:
-            if s.fit_at is None:
-                s.fit_at = s.used
-            s.fits.append(found)
-            s.fit_keys.add(_key(found.test_outputs))
-        else:
-            s.partial.append(found)
-            if len(s.partial) > 64:
-                s.partial.sort(key=lambda f: (-f.train_correct, -f.score, f.order))
-                del s.partial[16:]
-
-
-def _key(grids: Sequence[Array]) -> bytes:
-    return b"|".join(bytes(str(g.shape), "ascii") + g.astype(np.int8).tobytes() for g in grids)
-
-
-def _depth1(frame: _Frame, steps: list[Step]) -> None:
+def _depth1(frame: Frame, steps: list[Step]) -> None:
     """The inputs as they are, and every catalogue step applied to them."""
     s = frame.search
     frame.consider((), frame.inputs, 0)
@@ -309,7 +108,7 @@ def _depth1(frame: _Frame, steps: list[Step]) -> None:
         frame.finish_with_rules((first,), grids, objects=k < RULE_STATES)
 
 
-def _depth2(frame: _Frame, chain: list[Step]) -> None:
+def _depth2(frame: Frame, chain: list[Step]) -> None:
     """Every chainable step after each depth-1 state, the most promising states first."""
     s = frame.search
     for first, grids in frame.level1:
@@ -328,7 +127,7 @@ def _depth2(frame: _Frame, chain: list[Step]) -> None:
                     frame.level2.append((-accuracy, len(frame.level2), (first, second), out))
 
 
-def _depth3(frame: _Frame, chain: list[Step]) -> None:
+def _depth3(frame: Frame, chain: list[Step]) -> None:
     """Shape-keeping steps after the most accurate right-shaped depth-2 states."""
     s = frame.search
     frame.level2.sort(key=lambda item: item[:2])
@@ -364,7 +163,7 @@ def run_search(
     train = [(to_array(p.input), to_array(p.output)) for p in task.train]
     test_in = [to_array(g) for g in task.test_inputs]
     train_in, train_out = [a for a, _ in train], [b for _, b in train]
-    s = _Search(train_in, train_out, test_in, budget, clock() + time_limit_s, clock, want, off)
+    s = Search(train_in, train_out, test_in, budget, clock() + time_limit_s, clock, want, off)
     steps = [st for st in task_steps(train, test_in) if st.kind not in off]
     out_shapes = {b.shape for b in train_out}
     if len(out_shapes) == 1 and "moves" not in off:
@@ -377,8 +176,7 @@ def run_search(
         if DIHEDRAL_VIEWS:
             views += DIHEDRAL
     frames = [
-        _Frame(s, v, v.inputs(train_in + test_in), [v.target(x, y) for x, y in train])
-        for v in views
+        Frame(s, v, v.inputs(train_in + test_in), [v.target(x, y) for x, y in train]) for v in views
     ]
     # Cheaper programs first in every view, then deeper ones: depth 1 everywhere, depth 2 in
     # the task's own view, then in the others, then depth 3 in the task's own view.
@@ -408,7 +206,7 @@ def _rank(fits: list[Found], combined: list[Found], partial: list[Found], want: 
     fits = sorted(fits, key=lambda f: (f.depth, len(f.steps), f.order))
     partial = sorted(partial, key=lambda f: (-f.train_correct, -f.score, f.depth, f.order))
     for f in [*fits, *combined, *partial]:
-        k = _key(f.test_outputs)
+        k = state_key(f.test_outputs)
         if k not in keys:
             keys.add(k)
             ranked.append(f)

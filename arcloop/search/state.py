@@ -1,0 +1,222 @@
+"""The search's bookkeeping: its budget and results (``Search``) and one view of it (``Frame``).
+
+``Frame.consider`` is where a new state is met: it is skipped when its grids were seen before
+in the view (a content hash), else scored against the train outputs (``check``), finished with
+a learned colour table, and scaled up to the output size when that is one size for all pairs.
+Applications are charged to the budget in ``Search.apply``.
+
+Not here: which states are expanded, and in what order (``engine.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from arcloop.search.catalogue import Step
+from arcloop.search.combine import Combination, Piece
+from arcloop.search.finish import LEARNED, rule_finishes, table_finish
+from arcloop.search.grids import Array, is_valid
+from arcloop.search.views import IDENTITY, View
+
+CELLS_PER_UNIT = 500
+"""Cells (summed over train and test inputs) one budget unit pays for, per application."""
+
+EXTRA_AFTER_FIT = 600
+"""Applications still spent after the first fitting program, looking for a distinct second."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A candidate program with its outputs on the train and test inputs (task frame).
+
+    ``steps`` is the program, unless ``combination`` is set (then ``steps`` is empty).
+    """
+
+    steps: tuple[Step, ...]
+    train_outputs: tuple[Array, ...]
+    test_outputs: tuple[Array, ...]
+    train_correct: int
+    score: float
+    depth: int
+    order: int
+    combination: Combination | None = None
+
+
+@dataclass
+class Search:
+    train_in: list[Array]
+    train_out: list[Array]
+    test_in: list[Array]
+    budget: int
+    deadline: float
+    clock: Callable[[], float]
+    want: int
+    off: frozenset[str]
+    used: float = 0.0
+    cap: float = 0.0
+    seen: set[bytes] = field(default_factory=set)
+    fits: list[Found] = field(default_factory=list)
+    partial: list[Found] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)
+    fit_at: float | None = None
+    fit_keys: set[bytes] = field(default_factory=set)
+    scale: Step | None = None
+
+    @property
+    def n_train(self) -> int:
+        return len(self.train_in)
+
+    def exhausted(self) -> bool:
+        if self.used >= min(self.cap, self.budget) or self.clock() > self.deadline:
+            return True
+        if self.fit_at is not None and self.used - self.fit_at >= EXTRA_AFTER_FIT:
+            return True
+        return len(self.fit_keys) >= self.want
+
+    def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
+        """The step on every grid, or None when it fails or gives an invalid grid anywhere.
+
+        Charges one unit per application, more for large grids (the square root of their
+        cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
+        """
+        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
+        out = []
+        for g in grids:
+            try:
+                r = np.asarray(s(g))
+            except Exception:  # a primitive that does not apply raises; any error means no
+                return None
+            if not is_valid(r):
+                return None
+            out.append(r)
+        return out
+
+
+@dataclass
+class Frame:
+    """The search inside one view: its inputs and targets, and the states it has seen."""
+
+    search: Search
+    view: View
+    inputs: list[Array]
+    wanted: list[Array]
+    keeps_shape: dict[Step, bool] = field(default_factory=dict)
+    level1: list[tuple[Step, list[Array]]] = field(default_factory=list)
+    level2: list[tuple[float, int, tuple[Step, ...], list[Array]]] = field(default_factory=list)
+
+    def right_shape(self, grids: Sequence[Array]) -> bool:
+        return all(a.shape == b.shape for a, b in zip(grids, self.wanted, strict=False))
+
+    def accuracy(self, grids: Sequence[Array]) -> float:
+        """Mean share of right cells over the train pairs; -1 when a shape is wrong."""
+        if not self.right_shape(grids):
+            return -1.0
+        return float(np.mean([np.mean(a == b) for a, b in zip(grids, self.wanted, strict=False)]))
+
+    def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
+        """Sort key for states to extend: right-shaped near misses first."""
+        accuracy = self.accuracy(grids)
+        if accuracy < 0:
+            return (1, 0.0)
+        return (0 if accuracy >= 0.5 else 2, -accuracy)
+
+    def consider(self, steps: tuple[Step, ...], grids: list[Array], depth: int) -> bool:
+        """Record a new distinct state; False when it was seen before in this view."""
+        s = self.search
+        key = self.view.name.encode() + state_key(grids)
+        if key in s.seen:
+            return False
+        s.seen.add(key)
+        made, test = grids[: s.n_train], grids[s.n_train :]
+        self.check(steps, made, test, depth)
+        if LEARNED not in s.off:
+            # the (made, input) map needs the task's own frame, and after the identity it
+            # is only a colour map
+            stack = self.view is IDENTITY and bool(steps)
+            finish = table_finish(
+                made,
+                self.wanted,
+                test,
+                inputs=s.train_in if stack else None,
+                test_inputs=s.test_in if stack else None,
+            )
+            if finish is not None:
+                self.finish_with((finish,), steps, made, test, depth)
+        if s.scale is not None and not self.right_shape(made):
+            # every train output has one size: blow a state that divides it up to it
+            h, w = s.scale.kwargs[0][1], s.scale.kwargs[1][1]
+            if all(h % g.shape[0] == 0 and w % g.shape[1] == 0 for g in grids):
+                scaled = s.apply(s.scale, grids)
+                if scaled is not None:
+                    self.consider((*steps, s.scale), scaled, depth + 1)
+        return True
+
+    def finish_with(
+        self,
+        finishes: Iterable[Step],
+        steps: tuple[Step, ...],
+        made: list[Array],
+        test: list[Array],
+        depth: int,
+    ) -> None:
+        s = self.search
+        for f in finishes:
+            s.used += 1
+            self.check(
+                (*steps, f),
+                [f(g, x) for g, x in zip(made, s.train_in, strict=True)],
+                [f(g, x) for g, x in zip(test, s.test_in, strict=True)],
+                depth + (1 if f.reads_input else 0),
+            )
+
+    def finish_with_rules(
+        self, steps: tuple[Step, ...], grids: list[Array], *, objects: bool = True
+    ) -> None:
+        """Try learned neighbourhood rules (and object rules) after ``steps``."""
+        s = self.search
+        made, test = grids[: s.n_train], grids[s.n_train :]
+        if LEARNED in s.off or self.view is not IDENTITY or not self.right_shape(made):
+            return  # (in the colour view, these rules would mostly repeat the task's own)
+        finishes = rule_finishes(made, self.wanted, test, objects=objects)
+        self.finish_with(finishes, steps, made, test, len(steps))
+
+    def check(
+        self, steps: tuple[Step, ...], made: list[Array], test: list[Array], depth: int
+    ) -> None:
+        """Score a candidate against the train outputs and record it."""
+        s = self.search
+        correct = 0
+        score = 0.0
+        for a, b in zip(made, self.wanted, strict=True):
+            if a.shape == b.shape:
+                same = int(np.count_nonzero(a == b))
+                score += same / a.size
+                correct += int(same == a.size)
+        if score == 0 or (self.view is not IDENTITY and correct < s.n_train):
+            return  # a view's partial fits add little to the task's own
+        program = (*self.view.forward, *steps, *self.view.inverse)
+        if self.view is not IDENTITY:
+            made = self.view.back(made, s.train_in)
+            test = self.view.back(test, s.test_in)
+        elif correct < s.n_train and self.right_shape(made):
+            s.pieces.append(Piece(program, tuple(made), tuple(test)))
+        order = len(s.fits) + len(s.partial)
+        found = Found(program, tuple(made), tuple(test), correct, score / s.n_train, depth, order)
+        if correct == s.n_train:
+            if s.fit_at is None:
+                s.fit_at = s.used
+            s.fits.append(found)
+            s.fit_keys.add(state_key(found.test_outputs))
+        else:
+            s.partial.append(found)
+            if len(s.partial) > 64:
+                s.partial.sort(key=lambda f: (-f.train_correct, -f.score, f.order))
+                del s.partial[16:]
+
+
+def state_key(grids: Sequence[Array]) -> bytes:
+    """The content hash of a state: shapes and cells of all its grids, as bytes."""
+    return b"|".join(bytes(str(g.shape), "ascii") + g.astype(np.int8).tobytes() for g in grids)
