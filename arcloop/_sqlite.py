@@ -7,8 +7,9 @@ arcloop is upgraded in place and one from a newer arcloop is refused.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from arcloop.errors import JournalError
@@ -67,8 +68,7 @@ def apply_migrations(
     for name, step in migrations:
         if name in done:
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             if isinstance(step, str):
                 for statement in step.split(";"):
                     if statement.strip():
@@ -78,9 +78,28 @@ def apply_migrations(
             conn.execute(
                 "INSERT INTO _migrations (namespace, name) VALUES (?, ?)", (namespace, name)
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         applied.append(name)
     return applied
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed when the block ends, rolled back when it raises.
+
+    The rollback never hides the error that caused it: SQLite may already have ended the
+    transaction itself (a full disk does), and then there is nothing to roll back. A
+    failure of SQLite itself (a full disk, a read-only or corrupt file) becomes a
+    ``JournalError`` naming the file.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+        conn.execute("COMMIT")
+    except BaseException as error:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.OperationalError | sqlite3.DatabaseError):
+            where = database_file(conn) or "journal"
+            raise JournalError(f"{where}: cannot write the journal: {error}") from error
+        raise

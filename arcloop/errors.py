@@ -12,7 +12,9 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
     │   │   └── TaskValidationError   a grid or task breaks ARC's rules (names file, task, place)
     │   ├── SubmissionError           a submission is malformed or does not fit its dataset
     │   ├── PriceMissingError         a paid model has no known price, so its cost can't be known
-    │   └── UnsafeSandboxError        as root, the sandbox would fall back to containing nothing
+    │   ├── UnsafeSandboxError        as root, the sandbox would fall back to containing nothing
+    │   ├── RunDirectoryError         a run directory is not a folder, not writable, or not a run
+    │   └── JournalError              the journal is corrupt, emptied, newer, or the disk is full
     ├── ProviderError                 a model provider failed a call (after our own retries)
     │   ├── RateLimitedError          429/503/529: retryable after a pause; not a failed attempt
     │   ├── TransientProviderError    timeout, connection error, 5xx: retryable with backoff
@@ -24,8 +26,7 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
     │   ├── CostBudgetExceededError   the dollar cap (per task or per run) is reached
     │   ├── TimeBudgetExceededError   the caller's total time budget is spent
     │   └── TimeoutBudgetExceededError  the caller hit its maximum number of timeouts
-    ├── SandboxError                  the sandbox itself failed (not the program it ran)
-    └── JournalError                  the run journal is unreadable or from a newer arcloop
+    └── SandboxError                  the sandbox itself failed (not the program it ran)
 
 A program that fails inside the sandbox is *not* an exception: it is an ``Outcome`` with a
 failure, because failing programs are ordinary data for the solver.
@@ -156,5 +157,11 @@ class SandboxError(ArcloopError):
     """The sandbox machinery failed (not the program it was running)."""
 
 
-class JournalError(ArcloopError):
-    """The run journal cannot be used (corrupt, or written by a newer arcloop)."""
+class RunDirectoryError(UserError):
+    """A run directory cannot be used: not a folder, not creatable, not writable, or holding
+    something that is not an arcloop run (arcloop never writes over the user's files)."""
+
+
+class JournalError(UserError):
+    """The run journal cannot be used: corrupt, emptied, missing a table, written by a newer
+    arcloop, or not writable (a full disk)."""

@@ -16,7 +16,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,14 +28,24 @@ from arcloop.arc.dataset import BUNDLED
 from arcloop.cli.progress import make_view, summary_table
 from arcloop.errors import AuthenticationError
 from arcloop.report import write_report
+from arcloop.runs import rundir
 from arcloop.runs.config import Overrides, RunConfig, resolve
-from arcloop.runs.runner import CONFIG, execute_run
+from arcloop.runs.runner import execute_run
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_PROVIDER = 3
 EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A run ready to start: its config, its directory, and whether it is a resume."""
+
+    config: RunConfig
+    run_dir: Path
+    resuming: bool
 
 
 @dataclass(frozen=True)
@@ -67,25 +77,36 @@ def default_run_dir(config: RunConfig, *, now: datetime | None = None) -> Path:
     return candidate
 
 
-def prepare(request: RunRequest) -> tuple[RunConfig, Path, bool]:
-    """Resolve the config and the run directory; True when resuming.
+def prepare(request: RunRequest, notice: Callable[[str], None] = lambda text: None) -> Prepared:
+    """Resolve the config and the run directory.
+
+    A run directory that holds a run is resumed with the settings its journal recorded
+    (``config.toml`` is only their readable copy); one that holds anything else is refused.
 
     Raises:
         ConfigError: invalid options or files.
-        ResumeConflictError: an option contradicts the stored config of the run.
+        ResumeConflictError: an option, or an edited ``config.toml``, contradicts the run.
+        RunDirectoryError, JournalError: the directory is not a run of arcloop's.
     """
-    stored_path = request.run_dir / CONFIG if request.run_dir is not None else None
-    if stored_path is not None and stored_path.is_file():
+    stored = rundir.inspect(request.run_dir) if request.run_dir is not None else None
+    if stored is not None:
+        assert request.run_dir is not None
+        if (request.run_dir / rundir.CONFIG).exists():
+            rundir.check_config_copy(request.run_dir, stored)
+        else:
+            notice(
+                f"{request.run_dir / rundir.CONFIG} is missing; resuming with the settings"
+                " recorded in the journal"
+            )
         config = resolve(
             preset=request.preset,
             files=request.files,
             overrides=request.overrides,
-            stored=stored_path.read_text(encoding="utf-8"),
+            stored=stored.config_toml,
         )
-        assert request.run_dir is not None
-        return config, request.run_dir, True
+        return Prepared(config, request.run_dir, resuming=True)
     config = resolve(preset=request.preset, files=request.files, overrides=request.overrides)
-    return config, request.run_dir or default_run_dir(config), False
+    return Prepared(config, request.run_dir or default_run_dir(config), resuming=False)
 
 
 def _write_report(run_dir: Path) -> Path | None:
@@ -110,7 +131,8 @@ def run_from_cli(
     """
     out = Console(file=stdout or sys.stdout, highlight=False)
     err = Console(file=stderr or sys.stderr, highlight=False)
-    config, run_dir, resuming = prepare(request)
+    prepared = prepare(request, lambda text: err.print(text, markup=False, soft_wrap=True))
+    config, run_dir, resuming = prepared.config, prepared.run_dir, prepared.resuming
     if resuming and not request.quiet:
         err.print(f"resuming the run in {run_dir}", markup=False, soft_wrap=True)
     try:

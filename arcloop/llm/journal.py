@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from arcloop._sqlite import Migration, apply_migrations, connect
+from arcloop._sqlite import Migration, apply_migrations, connect, transaction
 from arcloop.llm.types import Message, Usage
 
 MIGRATIONS: Sequence[Migration] = (
@@ -190,7 +190,7 @@ class Journal:
             messages=call.messages,
             sample_key=call.sample_key,
         )
-        with self._lock:
+        with self._lock, transaction(self._conn):
             cursor = self._conn.execute(
                 "INSERT INTO calls (datetime_utc, model, settings, messages, sample_key,"
                 " cache_key, response, prompt_tokens, cached_tokens, completion_tokens,"

@@ -23,12 +23,11 @@ from arcloop._sqlite import connect
 from arcloop.errors import JournalError
 from arcloop.runs.journal import RunRecord, finished_tasks, load_run
 from arcloop.runs.record import TaskRecord
+from arcloop.runs.rundir import CONFIG, JOURNAL
 from arcloop.runs.summary import RunSummary, read_summary
 
 log = logging.getLogger(__name__)
 
-JOURNAL = "journal.sqlite"
-CONFIG = "config.toml"
 MAX_RESPONSE_CHARS = 60_000
 """A quoted model response longer than this is cut (the report says so)."""
 

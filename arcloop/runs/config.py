@@ -280,11 +280,16 @@ def resolve(
     return config
 
 
-def _diff_keys(a: Any, b: Any, prefix: str = "") -> list[str]:
+def diff_keys(a: Any, b: Any, prefix: str = "") -> list[str]:
+    """The dotted key paths where two config documents differ.
+
+    >>> diff_keys({"run": {"limit": 1, "dataset": "a"}}, {"run": {"limit": 2, "dataset": "a"}})
+    ['run.limit']
+    """
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         keys: list[str] = []
         for k in sorted(set(a) | set(b)):
-            keys += _diff_keys(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else str(k))
+            keys += diff_keys(a.get(k), b.get(k), f"{prefix}.{k}" if prefix else str(k))
         return keys
     return [] if a == b else [prefix or "config"]
 
@@ -294,7 +299,7 @@ def _check_unchanged(stored: dict[str, Any], new: dict[str, Any], preset: str | 
         raise ResumeConflictError(
             "--preset applies to a new run; this run directory already has its config"
         )
-    changed = [k for k in _diff_keys(stored, new) if k not in RESUMABLE_CHANGES]
+    changed = [k for k in diff_keys(stored, new) if k not in RESUMABLE_CHANGES]
     if changed:
         raise ResumeConflictError(
             f"this run was started with a different config ({', '.join(changed[:5])} would"

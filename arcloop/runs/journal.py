@@ -32,10 +32,10 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from arcloop._sqlite import Migration, apply_migrations, database_file
+from arcloop._sqlite import Migration, apply_migrations, database_file, transaction
 from arcloop.errors import ConfigError
 from arcloop.runs import record_v1
 from arcloop.runs.record import TaskRecord, parse_record
@@ -176,12 +176,13 @@ def start_run(
                 f"this run was made on {existing.dataset} (sha256 {existing.dataset_hash[:16]});"
                 f" the data now loaded has sha256 {dataset_hash[:16]}: start a new run directory"
             )
+        # The journal holds the settings of the latest leg (a resume may change how it runs).
         conn.execute(
-            "UPDATE runs SET status = 'running', updated_utc = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
-            " WHERE id = ?",
-            (existing.id,),
+            "UPDATE runs SET status = 'running', config_toml = ?,"
+            " updated_utc = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+            (config_toml, existing.id),
         )
-        return existing
+        return replace(existing, config_toml=config_toml)
     cur = conn.execute(
         "INSERT INTO runs (arcloop_version, dataset, dataset_hash, config_toml) VALUES (?,?,?,?)",
         (version, dataset, dataset_hash, config_toml),
@@ -194,11 +195,12 @@ def finish_run(
     conn: sqlite3.Connection, run_id: int, *, status: str, stopped_by_budget: bool
 ) -> None:
     """Record how the run (or this leg of it) ended: finished, interrupted, stopped, failed."""
-    conn.execute(
-        "UPDATE runs SET status = ?, stopped_by_budget = ?,"
-        " updated_utc = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
-        (status, int(stopped_by_budget), run_id),
-    )
+    with transaction(conn):
+        conn.execute(
+            "UPDATE runs SET status = ?, stopped_by_budget = ?,"
+            " updated_utc = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?",
+            (status, int(stopped_by_budget), run_id),
+        )
 
 
 def _dump(obj: Any) -> str | None:
@@ -237,8 +239,7 @@ def _candidate_rows(run_id: int, record: TaskRecord) -> Iterator[tuple[Any, ...]
 def record_task(conn: sqlite3.Connection, run_id: int, record: TaskRecord) -> None:
     """Write a finished task and all its candidates in one transaction."""
     u = record.usage
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.execute("DELETE FROM candidates WHERE task_id = ?", (record.task_id,))
         conn.executemany(
             "INSERT INTO candidates (run_id, task_id, expert, iteration, model, prompt, call_id,"
@@ -270,10 +271,6 @@ def record_task(conn: sqlite3.Connection, run_id: int, record: TaskRecord) -> No
                 record.to_json(),
             ),
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _has_calls(conn: sqlite3.Connection) -> bool:

@@ -9,11 +9,15 @@ Not here: choosing an executor (``executor``), or solving on other machines (``r
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from arcloop._process import die_with_parent
 from arcloop.arc.task import Task
 from arcloop.llm.gateway import LLMGateway
 from arcloop.runs.clients import client_factory
@@ -22,19 +26,27 @@ from arcloop.sandbox.types import Sandbox
 from arcloop.solver.ensemble import solve_task
 from arcloop.solver.results import TaskResult
 
+_POLL_S = 0.1
+"""How often a thread waiting on a search checks that the run still wants it."""
+
 
 class PooledSearch:
     """The offline search run in a pool of processes, so that it uses every core.
 
     The search is pure Python and numpy: in threads it would hold the GIL and run on one core.
-    Called from ``asyncio.to_thread`` (as the search expert does), it blocks only its thread.
+    Called from ``asyncio.to_thread`` (as the search expert does), it blocks only its thread,
+    and only until ``close``: a run that stops does not wait for searches in flight.
+    Workers die with the process that started the pool, even on SIGKILL.
     """
 
     def __init__(self, workers: int) -> None:
         # forkserver: this process has threads (the sandbox's loop), which fork must not copy.
         self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=die_with_parent,
         )
+        self._closed = threading.Event()
 
     def __call__(self, task: Task, *, time_limit_s: float = 1.0, max_programs: int = 2) -> Any:
         from arcloop.search import search
@@ -42,10 +54,22 @@ class PooledSearch:
         future = self._pool.submit(
             search, task, time_limit_s=time_limit_s, max_programs=max_programs
         )
-        return future.result()
+        while not self._closed.is_set():
+            try:
+                return future.result(timeout=_POLL_S)
+            except FutureTimeout:
+                continue
+        future.cancel()
+        raise CancelledError("the run stopped while this search was in flight")
 
     def close(self) -> None:
+        """Stop every search now: pending ones are cancelled, running ones killed."""
+        self._closed.set()
+        workers = list(getattr(self._pool, "_processes", {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.kill()
 
 
 def _uses_search(config: RunConfig) -> bool:

@@ -34,25 +34,22 @@ from arcloop.arc.dataset import Dataset, load_dataset
 from arcloop.arc.grid import Grid
 from arcloop.arc.submission import Score, build_submission, score_submission
 from arcloop.arc.task import Task
-from arcloop.errors import CostBudgetExceededError
+from arcloop.errors import CostBudgetExceededError, JournalError, RunDirectoryError
 from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.registry import Registry
+from arcloop.runs import rundir
 from arcloop.runs.config import RunConfig, expert_models
 from arcloop.runs.executor import Executor, ExecutorFactory, choose_executor
 from arcloop.runs.journal import finish_run, finished_tasks, migrate, record_task, start_run
 from arcloop.runs.progress import ProgressView, QuietView, RunState
 from arcloop.runs.record import TaskRecord
 from arcloop.runs.results import attempt_grids, task_record
-from arcloop.runs.summary import RunSummary, summarize, write_summary
+from arcloop.runs.rundir import CONFIG, JOURNAL, RESULTS, SUBMISSION
+from arcloop.runs.summary import SUMMARY, RunSummary, summarize, write_summary
 from arcloop.solver.results import TaskResult
 
 logger = logging.getLogger(__name__)
-
-SUBMISSION = "submission.json"
-RESULTS = "results.jsonl"
-CONFIG = "config.toml"
-JOURNAL = "journal.sqlite"
 
 
 @dataclass
@@ -65,7 +62,8 @@ class _Outputs:
 
     def write_submission(self) -> None:
         sub = build_submission(self.dataset.tasks, self.attempts)
-        write_json_atomic(self.run_dir / SUBMISSION, sub)
+        with rundir.writing(self.run_dir, SUBMISSION):
+            write_json_atomic(self.run_dir / SUBMISSION, sub)
 
     def score(self) -> Score | None:
         """Both ARC scores of the submission, when the dataset's test outputs are known."""
@@ -77,10 +75,14 @@ class _Outputs:
 
     def rewrite_results(self, stored: list[TaskRecord]) -> None:
         lines = "".join(json.dumps(t.results_line()) + "\n" for t in stored)
-        write_text_atomic(self.run_dir / RESULTS, lines)
+        with rundir.writing(self.run_dir, RESULTS):
+            write_text_atomic(self.run_dir / RESULTS, lines)
 
     def append_result(self, record: TaskRecord) -> None:
-        with open(self.run_dir / RESULTS, "a", encoding="utf-8") as f:
+        with (
+            rundir.writing(self.run_dir, RESULTS),
+            open(self.run_dir / RESULTS, "a", encoding="utf-8") as f,
+        ):
             f.write(json.dumps(record.results_line()) + "\n")
 
 
@@ -136,8 +138,9 @@ async def execute_run(
         ConfigError, DatasetError: invalid configuration or data (before any work).
     """
     started = clock()
-    run_dir.mkdir(parents=True, exist_ok=True)
+    rundir.inspect(run_dir)  # never write into a folder that is not new, empty or ours
     dataset = load_run_dataset(config)
+    rundir.create(run_dir)
     conn = connect(run_dir / JOURNAL)
     try:
         journal = Journal(conn)
@@ -150,7 +153,8 @@ async def execute_run(
             config_toml=config.to_toml(),
         )
         # Rewritten on every leg: a resume may change how it runs (executor, budget, ...).
-        write_text_atomic(run_dir / CONFIG, config.to_toml())
+        with rundir.writing(run_dir, CONFIG):
+            write_text_atomic(run_dir / CONFIG, config.to_toml())
         if gateway is None:
             gateway = LLMGateway(
                 registry=Registry(overrides=[config.models]),
@@ -211,8 +215,15 @@ async def execute_run(
                     status=status,
                     run_dir=run_dir,
                 )
-                write_summary(run_dir, summary)
-                finish_run(conn, record.id, status=status, stopped_by_budget=stopped_by_budget)
+                try:
+                    with rundir.writing(run_dir, SUMMARY):
+                        write_summary(run_dir, summary)
+                    finish_run(conn, record.id, status=status, stopped_by_budget=stopped_by_budget)
+                except (RunDirectoryError, JournalError) as e:
+                    if status == "finished":
+                        raise
+                    # Another error is on its way out: it is the one to report.
+                    logger.warning("could not record how this leg ended: %s", e)
         return summary
     finally:
         conn.close()
