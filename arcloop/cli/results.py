@@ -31,10 +31,15 @@ def report(run_dir: Path, out: Path | None) -> None:
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="benchmarking", show_default=True, help="Export format.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Export into a folder holding other files (only files arcloop wrote are replaced).",
+)
 @handle_errors
-def export(run_dir: Path, fmt: str, out: Path) -> None:
+def export(run_dir: Path, fmt: str, out: Path, force: bool) -> None:
     """Export a run's results to another tool's format."""
     from arcloop.runs.export import export_run
 
-    count = export_run(run_dir, fmt=fmt, out=out)
+    count = export_run(run_dir, fmt=fmt, out=out, force=force)
     click.echo(f"wrote {count} task files to {out}")

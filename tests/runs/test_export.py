@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 from click.testing import CliRunner
 
@@ -20,7 +21,8 @@ def test_export_to_the_benchmarking_layout(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"wrote 3 task files to {out}\n"
-    assert sorted(p.name for p in out.iterdir()) == [f"{i}.json" for i in sorted(ids.split(","))]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".arcloop-export.json", *(f"{i}.json" for i in sorted(ids.split(",")))]
     lines = {
         x["id"]: x for x in map(json.loads, (run_dir / "results.jsonl").read_text().splitlines())
     }
@@ -50,3 +52,60 @@ def test_export_errors_are_one_line(tmp_path: Path) -> None:
         main, ["export", str(tmp_path), "--format", "csv", "--out", str(tmp_path / "o")]
     )
     assert result.exit_code == 2 and "unknown export format 'csv'" in result.stderr
+
+
+def _task(task_id: str) -> dict[str, object]:
+    return {"train": [{"input": [[1]], "output": [[1]]}], "test": [{"input": [[1]]}]}
+
+
+def test_hostile_task_ids_stay_inside_out(tmp_path: Path) -> None:
+    ids = ["../../escape", "/abs/escape", "nul\x00id", "x" * 300, "..", "ok-id"]
+    challenges = tmp_path / "x_challenges.json"
+    challenges.write_text(json.dumps({i: _task(i) for i in ids}))
+    run_dir = tmp_path / "run"
+    result = CliRunner().invoke(
+        main, ["run", "--dataset", str(challenges), "--run-dir", str(run_dir), "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "deep" / "out"
+    result = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in out.iterdir())
+    assert len(written) == len(ids) + 1  # one file per task, and the manifest
+    assert all(len(name.encode()) <= 255 and "/" not in name for name in written)
+    assert {unquote(n[: -len(".json")]) for n in written if "%" in n} >= {
+        "../../escape",
+        "/abs/escape",
+        "nul\x00id",
+    }
+    assert not (tmp_path / "escape.json").exists() and not Path("/abs/escape.json").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "run", "x_challenges.json"]
+
+
+def test_export_refuses_a_folder_of_other_files_unless_forced(tmp_path: Path) -> None:
+    challenges = tmp_path / "x_challenges.json"
+    challenges.write_text(json.dumps({"a": _task("a"), "b": _task("b")}))
+    run_dir = tmp_path / "run"
+    assert (
+        CliRunner()
+        .invoke(main, ["run", "-d", str(challenges), "--run-dir", str(run_dir), "-q"])
+        .exit_code
+        == 0
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.md").write_text("mine")
+    refused = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out)])
+    assert refused.exit_code == 2
+    assert "holds files arcloop did not write (notes.md)" in refused.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["notes.md"]
+    forced = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (out / "notes.md").read_text() == "mine"
+    assert {"a.json", "b.json"} <= {p.name for p in out.iterdir()}
+    again = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out), "--force"])
+    assert again.exit_code == 0  # arcloop's own files are replaced, the user's kept
+    assert (out / "notes.md").read_text() == "mine"
+    fresh = tmp_path / "fresh"
+    assert CliRunner().invoke(main, ["export", str(run_dir), "--out", str(fresh)]).exit_code == 0
+    assert CliRunner().invoke(main, ["export", str(run_dir), "--out", str(fresh)]).exit_code == 0
