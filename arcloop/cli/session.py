@@ -3,7 +3,7 @@
 It decides what the user sees (progress on stderr, the summary table or JSON on stdout) and the
 exit code: 0 finished (a budget stop included), 2 usage/config/input error (raised as
 ``UserError`` for the CLI to print), 3 refused credentials or every task failed on a fatal
-provider error, 130 interrupted.
+provider error, 130 interrupted (Ctrl-C), 143 and 129 stopped by SIGTERM and SIGHUP.
 
 Not here: the options (``arcloop.cli.run``), drawing (``progress``), the run itself
 (``arcloop.runs.runner.execute_run``).
@@ -15,12 +15,13 @@ import asyncio
 import json
 import logging
 import re
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 from rich.console import Console
 
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_PROVIDER = 3
 EXIT_INTERRUPTED = 130
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,35 @@ def prepare(request: RunRequest, notice: Callable[[str], None] = lambda text: No
     return Prepared(config, request.run_dir or default_run_dir(config), resuming=False)
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Handled like Ctrl-C: the run stops cleanly and exits with 128 + the signal (143, 129)."""
+
+
+async def _stopped_by_signals(work: Coroutine[Any, Any, T], received: list[int]) -> T:
+    """Await ``work``; SIGTERM or SIGHUP cancel it as Ctrl-C does (the journal stays
+    consistent, the sandbox and search pool are closed), and are noted in ``received``."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def stop(sig: int) -> None:
+        received.append(sig)
+        task.cancel()
+
+    installed = []
+    for sig in STOP_SIGNALS:
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            continue
+    try:
+        return await work
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
 def _write_report(run_dir: Path) -> Path | None:
     try:
         return write_report(run_dir)
@@ -135,22 +166,27 @@ def run_from_cli(
     config, run_dir, resuming = prepared.config, prepared.run_dir, prepared.resuming
     if resuming and not request.quiet:
         err.print(f"resuming the run in {run_dir}", markup=False, soft_wrap=True)
+    received: list[int] = []
     try:
         summary = asyncio.run(
-            execute_run(
-                config,
-                run_dir,
-                view=lambda state: make_view(state, err, quiet=request.quiet),
+            _stopped_by_signals(
+                execute_run(
+                    config,
+                    run_dir,
+                    view=lambda state: make_view(state, err, quiet=request.quiet),
+                ),
+                received,
             )
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        how = f"stopped by {signal.Signals(received[0]).name}" if received else "interrupted"
         err.print(
-            f"interrupted; the journal and submission are consistent."
+            f"{how}; the journal and submission are consistent."
             f" Resume with: arcloop run --run-dir {run_dir}",
             markup=False,
             soft_wrap=True,
         )
-        return EXIT_INTERRUPTED
+        return 128 + received[0] if received else EXIT_INTERRUPTED
     except AuthenticationError as e:
         err.print(f"arcloop: error: {e}", markup=False, soft_wrap=True)
         err.print(

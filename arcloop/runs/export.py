@@ -179,9 +179,7 @@ def benchmarking_entries(task: TaskRecord) -> list[dict[str, Any]]:
     return entries
 
 
-def export_run(
-    run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = False
-) -> int:
+def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = False) -> int:
     """Write the finished tasks of the run in ``run_dir`` to ``out`` in format ``fmt``.
 
     Returns:

@@ -41,10 +41,10 @@ class PooledSearch:
 
     def __init__(self, workers: int) -> None:
         # forkserver: this process has threads (the sandbox's loop), which fork must not copy.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["arcloop._forkserver_preload"])
         self._pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=die_with_parent,
+            max_workers=workers, mp_context=context, initializer=die_with_parent
         )
         self._closed = threading.Event()
 
