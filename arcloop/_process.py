@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
+import subprocess
 import sys
 
 _PR_SET_PDEATHSIG = 1
@@ -21,3 +23,85 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+_REAPER = r"""
+import os, select, signal, sys
+parent, pipe = int(sys.argv[1]), int(sys.argv[2])
+seen = {}
+
+def table():
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append((int(name), fields[19]))
+    return children
+
+def remember():
+    children, frontier = table(), [parent]
+    while frontier:
+        for child, started in children.get(frontier.pop(), []):
+            if child != os.getpid() and seen.get(child) != started:
+                seen[child] = started
+                frontier.append(child)
+
+while True:
+    ready, _, _ = select.select([pipe], [], [], 0.5)
+    if ready:
+        if os.read(pipe, 1) == b"q":
+            sys.exit(0)
+        break
+    remember()
+children = table()
+alive = {pid: started for kids in children.values() for pid, started in kids}
+for pid, started in seen.items():
+    if alive.get(pid) == started:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+"""
+
+
+class Reaper:
+    """A small watchdog process for what arcloop starts but cannot tie to itself.
+
+    It notes every descendant of this process twice a second; when this process dies (its
+    pipe closes without a word, as on SIGKILL) it kills each of them that still runs, the
+    ones that were orphaned included. ``release()`` ends it without killing anything.
+    Use it for processes that start their own daemons (a local Ray), where a parent-death
+    signal on the direct child is not enough.
+    """
+
+    def __init__(self) -> None:
+        read_end, self._write_end = os.pipe()
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-c", _REAPER, str(os.getpid()), str(read_end)],
+                pass_fds=(read_end,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # Ctrl-C to the terminal's group must not reach it
+            )
+        finally:
+            os.close(read_end)
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
+    def release(self) -> None:
+        """Stop watching: the processes it noted are left alone."""
+        if self._write_end < 0:
+            return
+        with contextlib.suppress(OSError):
+            os.write(self._write_end, b"q")
+        os.close(self._write_end)
+        self._write_end = -1
+        self._proc.wait()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import descendants, still_alive
+
 
 def _start(run_dir: Path, *, limit: int) -> subprocess.Popen[str]:
     command = ["run", "--limit", str(limit), "--quiet", "--run-dir", str(run_dir)]
@@ -34,33 +36,6 @@ def _wait_for_tasks(run_dir: Path, proc: subprocess.Popen[str], count: int) -> N
     raise AssertionError(f"no {count} finished tasks in time (exit {proc.poll()})")
 
 
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int(
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
-                )
-            except OSError:
-                continue
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _gone_within(pids: set[int], seconds: float) -> list[int]:
-    deadline = time.monotonic() + seconds
-    alive = sorted(pids)
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.1)
-        alive = [p for p in alive if Path(f"/proc/{p}").exists()]
-    return alive
-
-
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_sigterm_and_sighup_stop_the_run_cleanly(
     tmp_path: Path, sig: signal.Signals, code: int
@@ -68,13 +43,13 @@ def test_sigterm_and_sighup_stop_the_run_cleanly(
     run_dir = tmp_path / "run"
     proc = _start(run_dir, limit=8)
     _wait_for_tasks(run_dir, proc, 1)
-    started = _descendants(proc.pid)
+    started = descendants(proc.pid)
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr
     assert f"stopped by {sig.name}; the journal and submission are consistent" in stderr
     assert "Traceback" not in stderr
-    assert _gone_within(started, 5) == []
+    assert still_alive(started, within=5) == []
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["status"] == "interrupted"
     with sqlite3.connect(run_dir / "journal.sqlite") as conn:
@@ -95,9 +70,9 @@ def test_sigkill_takes_every_process_of_the_run_down(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     proc = _start(run_dir, limit=30)
     _wait_for_tasks(run_dir, proc, 1)
-    started = _descendants(proc.pid)
+    started = descendants(proc.pid)
     assert len(started) >= 4  # sandbox servers and their children, the search pool
     proc.kill()
     proc.wait()
-    assert _gone_within(started, 10) == []
+    assert still_alive(started, within=10) == []
     proc.communicate()  # every holder of its output pipes is gone: this returns at once

