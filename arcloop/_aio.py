@@ -13,9 +13,10 @@ async def gather_or_fail(coroutines: Sequence[Coroutine[Any, Any, T]]) -> list[T
     """Await all; on the first exception cancel the rest and raise it (never a group).
 
     When several fail at once, the first in ``coroutines`` order is raised, unless an
-    ``AuthenticationError`` is among them: refused credentials must win, since they stop a run.
+    ``AuthenticationError`` or a ``ProviderOutageError`` is among them: they stop a run, so
+    they win.
     """
-    from arcloop.errors import AuthenticationError
+    from arcloop.errors import AuthenticationError, ProviderOutageError
 
     tasks = [asyncio.ensure_future(c) for c in coroutines]
     try:
@@ -27,6 +28,6 @@ async def gather_or_fail(coroutines: Sequence[Coroutine[Any, Any, T]]) -> list[T
         await asyncio.gather(*tasks, return_exceptions=True)
     errors = [e for t in tasks if not t.cancelled() and (e := t.exception()) is not None]
     if errors:
-        auth = [e for e in errors if isinstance(e, AuthenticationError)]
+        auth = [e for e in errors if isinstance(e, AuthenticationError | ProviderOutageError)]
         raise (auth or errors)[0]
     return [t.result() for t in tasks]

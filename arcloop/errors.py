@@ -18,7 +18,9 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
     ├── ProviderError                 a model provider failed a call (after our own retries)
     │   ├── RateLimitedError          429/503/529: retryable after a pause; not a failed attempt
     │   ├── TransientProviderError    timeout, connection error, 5xx: retryable with backoff
-    │   │   └── RequestTimeoutError   the request (or its hard deadline) timed out
+    │   │   ├── RequestTimeoutError   the request (or its hard deadline) timed out
+    │   │   └── UnreachableError      no connection to the endpoint: waited for, up to a limit
+    │   ├── ProviderOutageError       an endpoint stayed unreachable past the limit; exit 3
     │   ├── FatalProviderError        400-class, 404, unsupported parameters: never retried
     │   │   └── ContextWindowError    the prompt does not fit the model's context window
     │   └── AuthenticationError       401/403: the key is missing, wrong or not allowed; exit 3
@@ -121,6 +123,18 @@ class TransientProviderError(ProviderError):
 
 class RequestTimeoutError(TransientProviderError):
     """The request, or the hard deadline around it, timed out."""
+
+
+class UnreachableError(TransientProviderError):
+    """The endpoint could not be reached (connection refused or reset, no route, no name):
+    waited for, across callers, up to the run's outage limit."""
+
+
+class ProviderOutageError(ProviderError):
+    """An endpoint stayed unreachable past the outage limit: the run stops (exit code 3),
+    its finished tasks kept, the rest pending for a resume."""
+
+    exit_code = 3
 
 
 class FatalProviderError(ProviderError):

@@ -11,8 +11,10 @@ starts fast.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
+from dotenv import load_dotenv
 
 from arcloop import __version__
 from arcloop.cli.data import datasets, score, show
@@ -26,6 +28,7 @@ from arcloop.cli.setup import doctor, models, presets
 @click.option("--verbose", "-v", count=True, help="Log more (-v: info, -vv: debug).")
 def main(verbose: int) -> None:
     """Solve ARC-AGI tasks with model-written programs, sandboxed feedback and expert voting."""
+    load_dotenv(Path.cwd() / ".env", override=False)  # API keys; the environment wins
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("arcloop").setLevel(level)

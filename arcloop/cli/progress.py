@@ -9,6 +9,7 @@ Not here: the counters themselves (``arcloop.runs.progress.RunState``).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.console import Console, Group
@@ -47,6 +48,14 @@ class PlainView(QuietView):
             markup=False,
         )
 
+    def task_failed(self, task_id: str, cause: str) -> None:
+        self.console.print(
+            f"[{self.state.done}/{self.state.total}] {task_id} provider error: {cause}"
+            " (kept for a resume)",
+            highlight=False,
+            markup=False,
+        )
+
 
 class LiveView(QuietView):
     """A live panel: tasks, solved, spend against budget, calls in flight and waiting, ETA."""
@@ -54,7 +63,7 @@ class LiveView(QuietView):
     def __init__(self, state: RunState, console: Console) -> None:
         self.state = state
         self.console = console
-        self._recent: list[TaskRecord] = []
+        self._recent: list[str] = []
         self._live = Live(
             get_renderable=self.render, console=console, refresh_per_second=4, transient=False
         )
@@ -81,14 +90,18 @@ class LiveView(QuietView):
             Text(""),
         )
         lines = [
-            Text(
-                f"  {t.task_id} score {'?' if t.score is None else f'{t.score:.2f}'}"
-                f" ${t.usage.cost_usd:.4f} {t.seconds:.1f}s",
-                style="dim",
-            )
-            for t in self._recent[-5:]
+            Text(line, style="dim" if "provider error" not in line else "red")
+            for line in self._recent[-5:]
         ]
-        return Group(table, *lines)
+        outages = [
+            Text(
+                f"{down.endpoint} unreachable since"
+                f" {time.strftime('%H:%M:%S', time.localtime(down.since_wall))}, retrying",
+                style="bold red",
+            )
+            for down in s.down()
+        ]
+        return Group(table, *outages, *lines)
 
     def __enter__(self) -> LiveView:
         self._live.__enter__()
@@ -98,7 +111,14 @@ class LiveView(QuietView):
         self._live.__exit__(*exc)
 
     def task_finished(self, task: TaskRecord) -> None:
-        self._recent.append(task)
+        score = "?" if task.score is None else f"{task.score:.2f}"
+        self._recent.append(
+            f"  {task.task_id} score {score} ${task.usage.cost_usd:.4f} {task.seconds:.1f}s"
+        )
+        self._live.refresh()
+
+    def task_failed(self, task_id: str, cause: str) -> None:
+        self._recent.append(f"  {task_id} provider error: {cause}")
         self._live.refresh()
 
 
@@ -140,7 +160,14 @@ def summary_table(summary: RunSummary) -> Table:
     t.add_row("rate limited", str(summary.rate_limited))
     errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
     t.add_row("errors", errors)
-    t.add_row("time", f"{summary.elapsed_s:.1f} s")
+    t.add_row(
+        "time",
+        f"{summary.elapsed_s:.1f} s" + (f" over {summary.legs} legs" if summary.legs > 1 else ""),
+    )
+    for failure in summary.provider_failures[:5]:
+        t.add_row("provider error", f"{failure.task_id}: {failure.cause}")
+    if summary.provider_failures:
+        t.add_row("", f"{len(summary.provider_failures)} task(s) kept for a resume")
     if summary.stopped_by_budget:
         t.add_row("stopped", "the dollar budget was reached; resume with a larger --budget-usd")
     t.add_row("run dir", summary.run_dir)

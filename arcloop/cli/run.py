@@ -13,6 +13,24 @@ import click
 from arcloop.cli.output import handle_errors
 
 
+def _price(value: str | None) -> tuple[float, float, float | None] | None:
+    """``INPUT,OUTPUT[,CACHED]`` in USD per 1M tokens."""
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in (2, 3) or any(n < 0 for n in numbers):
+        raise click.BadParameter(
+            f"{value!r}: give INPUT,OUTPUT or INPUT,OUTPUT,CACHED in USD per 1M tokens,"
+            " e.g. 1.25,10 or 1.25,10,0.125",
+            param_hint="--price",
+        )
+    return numbers[0], numbers[1], numbers[2] if len(numbers) == 3 else None
+
+
 def _split_ids(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -29,6 +47,11 @@ def _split_ids(value: str | None) -> list[str] | None:
 @click.option("--limit", type=click.IntRange(min=1), help="Run only the first N tasks.")
 @click.option("--model", "-m", help="Model for every expert (a LiteLLM string, or local/search).")
 @click.option("--api-base", help="Server URL for that model (vLLM, Ollama, a proxy...).")
+@click.option(
+    "--price",
+    metavar="INPUT,OUTPUT[,CACHED]",
+    help="That model's price in USD per 1M tokens (input, output, cached input).",
+)
 @click.option("--preset", help="A shipped configuration (see `arcloop presets`).")
 @click.option(
     "--config",
@@ -59,6 +82,16 @@ def _split_ids(value: str | None) -> list[str] | None:
     help="As root, run programs even where the sandbox can only fall back to a fresh"
     " interpreter, which does not contain them (see `arcloop doctor`).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check everything, print the plan (experts, prices, most calls and cost), run nothing.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Before starting, send each model one tiny request to see that its key works.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Show no progress.")
 @handle_errors
@@ -69,6 +102,7 @@ def run(
     limit: int | None,
     model: str | None,
     api_base: str | None,
+    price: str | None,
     preset: str | None,
     configs: tuple[Path, ...],
     experts: int | None,
@@ -80,6 +114,8 @@ def run(
     ray_workers: int | None,
     run_dir: Path | None,
     unsafe_sandbox: bool | None,
+    dry_run: bool,
+    check: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -94,6 +130,7 @@ def run(
         limit=limit,
         model=model,
         api_base=api_base,
+        price=_price(price),
         experts=experts,
         iterations=iterations,
         concurrency=concurrency,
@@ -104,7 +141,13 @@ def run(
         unsafe_sandbox=unsafe_sandbox,
     )
     request = RunRequest(
-        preset=preset, files=configs, overrides=overrides, run_dir=run_dir, quiet=quiet
+        preset=preset,
+        files=configs,
+        overrides=overrides,
+        run_dir=run_dir,
+        quiet=quiet,
+        dry_run=dry_run,
+        check=check,
     )
     code = run_from_cli(request, as_json=as_json)
     sys.exit(code)

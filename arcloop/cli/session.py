@@ -27,10 +27,11 @@ from rich.console import Console
 
 from arcloop.arc.dataset import BUNDLED
 from arcloop.cli.progress import make_view, summary_table
-from arcloop.errors import AuthenticationError
+from arcloop.errors import AuthenticationError, ProviderOutageError
 from arcloop.report import write_report
-from arcloop.runs import rundir
+from arcloop.runs import preflight, rundir
 from arcloop.runs.config import Overrides, RunConfig, resolve
+from arcloop.runs.endpoints import check_endpoints
 from arcloop.runs.runner import execute_run
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class RunRequest:
     overrides: Overrides = field(default_factory=Overrides)
     run_dir: Path | None = None
     quiet: bool = False
+    dry_run: bool = False
+    check: bool = False
 
 
 def default_run_dir(config: RunConfig, *, now: datetime | None = None) -> Path:
@@ -162,8 +165,22 @@ def run_from_cli(
     """
     out = Console(file=stdout or sys.stdout, highlight=False)
     err = Console(file=stderr or sys.stderr, highlight=False)
-    prepared = prepare(request, lambda text: err.print(text, markup=False, soft_wrap=True))
+
+    def say(text: str) -> None:
+        err.print(text, markup=False, soft_wrap=True)
+
+    prepared = prepare(request, say)
     config, run_dir, resuming = prepared.config, prepared.run_dir, prepared.resuming
+    checked = preflight.check(config, run_dir)  # before anything is created or sent
+    for text in checked.notices:
+        say(text)
+    if request.check:
+        for line in asyncio.run(check_endpoints(config)):
+            say(line)
+    if request.dry_run:
+        for line in preflight.plan(config, checked.dataset).lines():
+            out.print(line, markup=False, soft_wrap=True)
+        return EXIT_OK
     if resuming and not request.quiet:
         err.print(f"resuming the run in {run_dir}", markup=False, soft_wrap=True)
     received: list[int] = []
@@ -187,7 +204,7 @@ def run_from_cli(
             soft_wrap=True,
         )
         return 128 + received[0] if received else EXIT_INTERRUPTED
-    except AuthenticationError as e:
+    except (AuthenticationError, ProviderOutageError) as e:
         err.print(f"arcloop: error: {e}", markup=False, soft_wrap=True)
         err.print(
             f"finished tasks are kept; resume with: arcloop run --run-dir {run_dir}",
@@ -202,6 +219,13 @@ def run_from_cli(
         out.print(summary_table(summary))
         if report is not None:
             out.print(f"report: {report}", markup=False)
-    if summary.provider_failed_tasks and summary.provider_failed_tasks == summary.tasks_done:
+    if summary.provider_failed_tasks and not summary.leg_tasks_finished:
+        err.print(
+            f"arcloop: every task of this leg failed on a provider error"
+            f" ({summary.provider_failures[0].cause}); they are kept: resume with"
+            f" arcloop run --run-dir {run_dir}",
+            markup=False,
+            soft_wrap=True,
+        )
         return EXIT_PROVIDER
     return EXIT_OK

@@ -29,11 +29,13 @@ from arcloop.errors import (
     RateLimitedError,
     RequestTimeoutError,
     TimeBudgetExceededError,
+    UnreachableError,
 )
 from arcloop.llm.budget import CallerBudget, CostLedger, RetryPolicy
 from arcloop.llm.classify import classify, key_env_var
 from arcloop.llm.gate import Clock, Gate, Sleep
 from arcloop.llm.journal import CallRecord
+from arcloop.llm.outage import Outages, endpoint_of
 from arcloop.llm.registry import ModelSpec
 from arcloop.llm.stats import Traffic
 from arcloop.llm.transport import ProviderReply, ProviderRequest, Transport
@@ -73,6 +75,7 @@ class CallContext:
     wall_clock: Callable[[], float]
     sleep: Sleep
     rng: random.Random
+    outages: Outages
 
 
 @dataclass(slots=True)
@@ -90,6 +93,7 @@ class Call:
     api_key: str | None
     attempts: int = 0
     rate_limited: int = 0
+    unreachable: int = 0
     started: float = 0.0
 
     async def run(self) -> Completion:
@@ -111,6 +115,7 @@ class Call:
                 ctx.refused.remember(e, self.model)
             raise
         assert self.spec.price is not None
+        ctx.outages.answered(self._endpoint)
         tokens = reply.usage
         cost = self.spec.price.cost(
             prompt_tokens=tokens.prompt_tokens,
@@ -130,6 +135,10 @@ class Call:
             replayed=False,
             call_id=call_id,
         )
+
+    @property
+    def _endpoint(self) -> str:
+        return endpoint_of(self.model, self.spec.api_base)
 
     def _journal(
         self, response: str | None, usage: Usage, *, error: Exception | None = None
@@ -219,6 +228,17 @@ class Call:
             return
         if isinstance(error, (AuthenticationError, FatalProviderError)):
             raise error
+        if isinstance(error, UnreachableError):  # wait for the endpoint; not an attempt
+            self.attempts -= 1
+            self.unreachable += 1
+            self.budget.check()
+            wait = ctx.outages.unreachable(self._endpoint, error, self.unreachable)
+            remaining = self.budget.remaining_time()
+            if remaining is not None and wait >= remaining:
+                raise error
+            logger.info("%s unreachable; trying again in %.1f s", self._endpoint, wait)
+            await ctx.sleep(wait)
+            return
         if isinstance(error, RequestTimeoutError):
             self.budget.timeouts += 1
         if self.attempts >= policy.max_attempts:

@@ -7,7 +7,8 @@ Classification looks at the exception's class and its ``status_code``, never at 
     ContextWindowError   LiteLLM ContextWindowExceededError
     RequestTimeoutError  LiteLLM Timeout, 408, our own deadline
     FatalProviderError   other 4xx, UnsupportedParamsError, unknown failures
-    TransientProviderError  connection errors, other 5xx, 409
+    UnreachableError     LiteLLM APIConnectionError, ConnectionError: no connection at all
+    TransientProviderError  other 5xx, 409
 
 Also here: reading Retry-After (seconds or an HTTP date) from an exception's headers, and
 naming the environment variable that holds a provider's key. LiteLLM's classes are looked up by
@@ -28,6 +29,7 @@ from arcloop.errors import (
     RateLimitedError,
     RequestTimeoutError,
     TransientProviderError,
+    UnreachableError,
 )
 
 RATE_LIMIT_STATUSES = frozenset({429, 503, 529})
@@ -152,10 +154,10 @@ def classify(
         return RequestTimeoutError(message, model=model, status_code=status)
     if "UnsupportedParamsError" in names:
         return FatalProviderError(message, model=model, status_code=status)
-    if names & {"APIConnectionError", "InternalServerError", "BadGatewayError"}:
+    if "APIConnectionError" in names or isinstance(exc, ConnectionError):
+        return UnreachableError(message, model=model, status_code=status)
+    if names & {"InternalServerError", "BadGatewayError"}:
         return TransientProviderError(message, model=model, status_code=status)
     if status is not None and (status >= 500 or status == 409):
-        return TransientProviderError(message, model=model, status_code=status)
-    if isinstance(exc, ConnectionError):
         return TransientProviderError(message, model=model, status_code=status)
     return FatalProviderError(message, model=model, status_code=status)

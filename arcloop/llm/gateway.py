@@ -35,6 +35,7 @@ from arcloop.llm.call import Call, CallContext, RefusedKeys
 from arcloop.llm.classify import KEY_ENV_BY_PROVIDER, key_env_var
 from arcloop.llm.gate import Clock, Gate, LocalGate, Sleep
 from arcloop.llm.journal import CallRecord, CallStore, cache_key
+from arcloop.llm.outage import Down, Outages
 from arcloop.llm.registry import ModelSpec, Registry
 from arcloop.llm.stats import GatewayStats, Traffic, combine_stats
 from arcloop.llm.transport import Transport, litellm_transport
@@ -44,6 +45,28 @@ GateFactory = Callable[[str, ModelSpec], Gate]
 """Builds the gate of one model (name, spec); the default builds a ``LocalGate``."""
 
 LOCAL_SERVER_KEY = "sk-local"
+
+
+def api_key(model: str, spec: ModelSpec, environ: Mapping[str, str]) -> str | None:
+    """The key a call to ``model`` sends: its provider's variable (``GEMINI_API_KEY``...),
+    a placeholder for a server of one's own (``api_base`` set), or None for a provider that
+    takes none.
+
+    Raises:
+        AuthenticationError: the model needs a key and its variable is not set (naming it).
+    """
+    var = key_env_var(model, override=spec.api_key_env)
+    key = environ.get(var)
+    if key:
+        return key
+    if spec.api_base is not None:
+        return LOCAL_SERVER_KEY
+    provider = model.split("/", 1)[0]
+    if spec.api_key_env is not None or provider in KEY_ENV_BY_PROVIDER:
+        raise AuthenticationError(f"{model}: no API key; set {var}", model=model)
+    return None
+
+
 """Key sent to an ``api_base`` server when no key variable is set (local servers ignore it)."""
 
 
@@ -64,6 +87,7 @@ class LLMGateway:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         environ: Mapping[str, str] | None = None,
+        outages: Outages | None = None,
     ) -> None:
         """Create the gateway of one run.
 
@@ -79,6 +103,8 @@ class LLMGateway:
             sleep: sleeps between retries (and in default gates).
             rng: jitter source.
             environ: where API keys are read (``os.environ`` by default).
+            outages: how long an unreachable endpoint is waited for (``Outages`` defaults on
+                this gateway's clocks when None).
         """
         self.registry = registry
         self.journal = journal
@@ -107,6 +133,7 @@ class LLMGateway:
             wall_clock=wall_clock,
             sleep=sleep,
             rng=rng or random.Random(),
+            outages=outages or Outages(clock=clock, wall_clock=wall_clock),
         )
         self._warmed = False
         self._stats_sources: list[Callable[[], GatewayStats]] = []
@@ -119,6 +146,15 @@ class LLMGateway:
             clock=self._clock,
             sleep=self._sleep,
         )
+
+    def down(self) -> list[Down]:
+        """The endpoints that do not answer now (for a live view)."""
+        return self._context.outages.snapshot()
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """Where the gateway reads API keys."""
+        return self._environ
 
     def spec(self, model: str) -> ModelSpec:
         """Return the spec of ``model``, priced (resolved once per run)."""
@@ -133,16 +169,7 @@ class LLMGateway:
         return self._gates[model]
 
     def _api_key(self, model: str, spec: ModelSpec) -> str | None:
-        var = key_env_var(model, override=spec.api_key_env)
-        key = self._environ.get(var)
-        if key:
-            return key
-        if spec.api_base is not None:
-            return LOCAL_SERVER_KEY
-        provider = model.split("/", 1)[0]
-        if spec.api_key_env is not None or provider in KEY_ENV_BY_PROVIDER:
-            raise AuthenticationError(f"{model}: no API key; set {var}", model=model)
-        return None
+        return api_key(model, spec, self._environ)
 
     def preflight(self, models: Iterable[str]) -> None:
         """Check, without any request, that each model has a price and a key.

@@ -20,9 +20,11 @@ knowledge of what the models are used for.
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -250,6 +252,36 @@ def parse_models_table(table: Mapping[str, Any], *, source: str = "config") -> d
     return parsed
 
 
+def is_local(api_base: str) -> bool:
+    """True when an ``api_base`` is this machine or a private network (no DNS lookup).
+
+    >>> is_local("http://127.0.0.1:8000/v1"), is_local("http://192.168.1.9/v1")
+    (True, True)
+    >>> is_local("http://localhost:11434"), is_local("https://api.openai.com/v1")
+    (True, False)
+    """
+    host = urlsplit(api_base if "://" in api_base else f"//{api_base}").hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def price_missing_message(name: str) -> str:
+    """Why ``name`` cannot run, with the two ways to give its price (a valid TOML snippet)."""
+    return (
+        f"model {name!r} has no known price, so its cost cannot be counted. Give it with"
+        " --price INPUT,OUTPUT[,CACHED] (USD per 1M tokens), or in a config file:\n\n"
+        f'[models."{name}"]\n'
+        "price = { input = 1.25, cached_input = 0.125, output = 10.0 }  # USD per 1M tokens\n\n"
+        "(0 declares a free model; a model whose api_base is on this machine or a private"
+        " network is free without it)"
+    )
+
+
 def _is_glob(name: str) -> bool:
     return any(ch in name for ch in "*?[")
 
@@ -303,17 +335,24 @@ class Registry:
     def require(self, name: str) -> ModelSpec:
         """Return the spec for ``name``, refusing a model whose price is unknown.
 
+        A model with no price whose ``api_base`` is on this machine or a private network (a
+        vLLM, Ollama or LM Studio server) costs nothing: it is priced at 0 (``free_local``
+        says so, for a notice).
+
         Raises:
             PriceMissingError: no built-in or configured price (0 is a valid declaration).
         """
         spec = self.resolve(name)
         if spec.price is None:
-            raise PriceMissingError(
-                f"model {name!r} has no known price; declare it in the config, e.g."
-                f' [models."{name}"] price = {{ input = 1.0, cached_input = 0.1, output = 4.0 }}'
-                " (USD per million tokens; 0 for a local server)"
-            )
+            if self.free_local(name):
+                return spec.model_copy(update={"price": Price(input=0.0, output=0.0)})
+            raise PriceMissingError(price_missing_message(name))
         return spec
+
+    def free_local(self, name: str) -> bool:
+        """True when ``name`` has no price and its ``api_base`` is a local or private address."""
+        spec = self.resolve(name)
+        return spec.price is None and spec.api_base is not None and is_local(spec.api_base)
 
     def names(self) -> list[str]:
         """Return built-in names and exact configured names, sorted."""

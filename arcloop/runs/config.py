@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from arcloop._io import read_text
 from arcloop.arc.dataset import BUNDLED, DEFAULT_DATASET
 from arcloop.errors import ConfigError, ResumeConflictError
+from arcloop.llm.outage import FIRST_CONTACT_LIMIT_S, OUTAGE_LIMIT_S
 from arcloop.llm.registry import ModelSpec, parse_models_table
 from arcloop.presets import load_preset
 from arcloop.prompts.catalog import is_path
@@ -54,11 +55,13 @@ class RunSettings(BaseModel):
     executor: Literal["local", "ray"] = "local"
     ray_address: str | None = None
     ray_workers: int | None = Field(default=None, ge=1)
+    outage_limit_s: float = Field(default=OUTAGE_LIMIT_S, gt=0)
+    unreachable_limit_s: float = Field(default=FIRST_CONTACT_LIMIT_S, gt=0)
 
 
 DEFAULTS: dict[str, Any] = {
     "run": {"dataset": DEFAULT_DATASET},
-    "experts": [{"model": SEARCH_MODEL, "iterations": 2}],
+    "experts": [{"model": SEARCH_MODEL}],
 }
 
 
@@ -86,6 +89,7 @@ class Overrides:
     limit: int | None = None
     model: str | None = None
     api_base: str | None = None
+    price: tuple[float, float, float | None] | None = None
     experts: int | None = None
     iterations: int | None = None
     concurrency: int | None = None
@@ -104,6 +108,8 @@ RESUMABLE_CHANGES = frozenset(
         "run.concurrency",
         "run.budget_usd",
         "sandbox.allow_unsafe",
+        "run.outage_limit_s",
+        "run.unreachable_limit_s",
     }
 )
 """Keys a resumed run may change: where and how fast it runs, how much it may spend, and
@@ -165,12 +171,20 @@ def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
             experts.append({})
         for entry in experts:
             entry["model"] = o.model
-    if o.api_base is not None:
+    for flag, key, value in (("--api-base", "api_base", o.api_base), ("--price", "price", o.price)):
+        if value is None:
+            continue
         models = {e.get("model") for e in experts}
         if len(models) != 1 or None in models:
-            raise ConfigError("--api-base needs exactly one model: give --model too")
+            raise ConfigError(f"{flag} needs exactly one model: give --model too")
         name = str(next(iter(models)))
-        doc.setdefault("models", {}).setdefault(name, {})["api_base"] = o.api_base
+        if isinstance(value, tuple):
+            price: dict[str, float] = {"input": value[0], "output": value[1]}
+            if value[2] is not None:
+                price["cached_input"] = value[2]
+            doc.setdefault("models", {}).setdefault(name, {})[key] = price
+        else:
+            doc.setdefault("models", {}).setdefault(name, {})[key] = value
     if o.experts is not None:
         if len(experts) != 1:
             raise ConfigError(
@@ -299,12 +313,36 @@ def _check_unchanged(stored: dict[str, Any], new: dict[str, Any], preset: str | 
         raise ResumeConflictError(
             "--preset applies to a new run; this run directory already has its config"
         )
-    changed = [k for k in diff_keys(stored, new) if k not in RESUMABLE_CHANGES]
+    changed = [
+        k
+        for k in diff_keys(stored, new)
+        if k not in RESUMABLE_CHANGES and not _extends(k, stored, new)
+    ]
     if changed:
         raise ResumeConflictError(
             f"this run was started with a different config ({', '.join(changed[:5])} would"
             " change); resume it without those options, or start a new --run-dir"
         )
+
+
+def _extends(key: str, stored: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when a resume only adds tasks: a larger ``limit``, or ``tasks`` holding every task
+    of the stored list (finished tasks are kept, none is bought again).
+
+    >>> _extends("run.limit", {"run": {"limit": 20}}, {"run": {"limit": 40}})
+    True
+    >>> _extends("run.limit", {"run": {}}, {"run": {"limit": 40}})
+    False
+    >>> _extends("run.tasks", {"run": {"tasks": ["a"]}}, {"run": {"tasks": ["b", "a"]}})
+    True
+    """
+    old = stored.get("run", {}).get(key.removeprefix("run."))
+    now = new.get("run", {}).get(key.removeprefix("run."))
+    if key == "run.limit":
+        return old is not None and (now is None or now >= old)
+    if key == "run.tasks":
+        return old is not None and (now is None or set(old) <= set(now))
+    return False
 
 
 def expert_models(config: RunConfig) -> list[str]:

@@ -19,7 +19,8 @@ an iteration's ``extraction_error``). JSON columns (``attempts``, ``correct``, `
 either finished with all its candidates or not finished at all.
 
 Migrations: ``0001`` created the tables; ``0002`` adds the cached and reasoning token columns
-(filled from the journaled calls) and rewrites every stored result of version 1 as version 2.
+(filled from the journaled calls) and rewrites every stored result of version 1 as version 2;
+``0003`` adds ``legs`` and ``provider_failures`` (``arcloop.runs.legs``).
 A journal that was never migrated (an older run opened by the report) is upgraded in memory
 as it is read, never written.
 
@@ -124,6 +125,30 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     ("0002_usage_columns_result_v2", _usage_columns_result_v2),
+    (
+        "0003_legs_provider_failures",
+        """
+        CREATE TABLE legs (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            started_utc TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            ended_utc TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            seconds REAL NOT NULL DEFAULT 0,
+            tasks_finished INTEGER NOT NULL DEFAULT 0,
+            config_toml TEXT NOT NULL
+        );
+        CREATE TABLE provider_failures (
+            task_id TEXT PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            leg_id INTEGER REFERENCES legs(id),
+            failed_utc TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            cause TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            result TEXT NOT NULL
+        )
+        """,
+    ),
 ]
 
 
@@ -241,6 +266,7 @@ def record_task(conn: sqlite3.Connection, run_id: int, record: TaskRecord) -> No
     u = record.usage
     with transaction(conn):
         conn.execute("DELETE FROM candidates WHERE task_id = ?", (record.task_id,))
+        conn.execute("DELETE FROM provider_failures WHERE task_id = ?", (record.task_id,))
         conn.executemany(
             "INSERT INTO candidates (run_id, task_id, expert, iteration, model, prompt, call_id,"
             " code, error, train_outputs, test_outputs, feedback, train_score, passed, cost_usd,"

@@ -1,7 +1,8 @@
 """What a run tells whoever shows it: a ``RunState`` of counters, and a ``ProgressView`` that
 hears of every finished task.
 
-The runner owns the state and calls ``task_finished``; ``QuietView`` shows nothing (the default
+The runner owns the state and calls ``task_finished`` (or ``task_failed`` for a task a
+provider failed); ``QuietView`` shows nothing (the default
 of a library call). Not here: drawing anything (the CLI's ``arcloop.cli.progress``).
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol
 
+from arcloop.llm.outage import Down
 from arcloop.llm.stats import GatewayStats
 from arcloop.runs.record import TaskRecord
 
@@ -28,7 +30,9 @@ class RunState:
     budget_usd: float | None = None
     started: float = field(default_factory=time.monotonic)
     done_at_start: int = 0
+    provider_failed: int = 0
     stats: Callable[[], GatewayStats] = GatewayStats
+    down: Callable[[], list[Down]] = list
     clock: Callable[[], float] = time.monotonic
 
     def eta_s(self) -> float | None:
@@ -54,6 +58,10 @@ class ProgressView(Protocol):
         """Hear of a finished task, already in the journal."""
         ...
 
+    def task_failed(self, task_id: str, cause: str) -> None:
+        """Hear of a task a provider failed (kept for the next leg)."""
+        ...
+
 
 class QuietView:
     """Shows nothing."""
@@ -65,4 +73,7 @@ class QuietView:
         return None
 
     def task_finished(self, task: TaskRecord) -> None:
+        return None
+
+    def task_failed(self, task_id: str, cause: str) -> None:
         return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,18 +31,30 @@ from arcloop import __version__
 from arcloop._aio import gather_or_fail
 from arcloop._io import write_json_atomic, write_text_atomic
 from arcloop._sqlite import connect
-from arcloop.arc.dataset import Dataset, load_dataset
+from arcloop.arc.dataset import Dataset
 from arcloop.arc.grid import Grid
 from arcloop.arc.submission import Score, build_submission, score_submission
 from arcloop.arc.task import Task
 from arcloop.errors import CostBudgetExceededError, JournalError, RunDirectoryError
 from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
+from arcloop.llm.outage import Outages
 from arcloop.llm.registry import Registry
-from arcloop.runs import rundir
-from arcloop.runs.config import RunConfig, expert_models
+from arcloop.runs import preflight, rundir
+from arcloop.runs.config import RunConfig
 from arcloop.runs.executor import Executor, ExecutorFactory, choose_executor
 from arcloop.runs.journal import finish_run, finished_tasks, migrate, record_task, start_run
+from arcloop.runs.legs import (
+    ProviderFailure,
+    earlier_seconds,
+    end_leg,
+    failed_seconds,
+    leg_count,
+    provider_cause,
+    provider_failures,
+    record_failure,
+    start_leg,
+)
 from arcloop.runs.progress import ProgressView, QuietView, RunState
 from arcloop.runs.record import TaskRecord
 from arcloop.runs.results import attempt_grids, task_record
@@ -102,12 +115,6 @@ def _budget_left(gateway: LLMGateway) -> bool:
     return True
 
 
-def load_run_dataset(config: RunConfig) -> Dataset:
-    """The dataset of the run, narrowed to its ``tasks`` and ``limit``."""
-    data = load_dataset(config.run.dataset, solutions=config.run.solutions)
-    return data.select(config.run.tasks, limit=config.run.limit)
-
-
 async def execute_run(
     config: RunConfig,
     run_dir: Path,
@@ -138,8 +145,13 @@ async def execute_run(
         ConfigError, DatasetError: invalid configuration or data (before any work).
     """
     started = clock()
-    rundir.inspect(run_dir)  # never write into a folder that is not new, empty or ours
-    dataset = load_run_dataset(config)
+    # Everything that can be checked is, before anything is created: a failed start leaves
+    # no run directory behind (and a folder that is not new, empty or ours is never used).
+    checked = preflight.check(
+        config, run_dir, environ=gateway.environ if gateway is not None else None
+    )
+    dataset = checked.dataset
+    created = not run_dir.exists()
     rundir.create(run_dir)
     conn = connect(run_dir / JOURNAL)
     try:
@@ -152,6 +164,8 @@ async def execute_run(
             dataset_hash=dataset.hash,
             config_toml=config.to_toml(),
         )
+        leg = start_leg(conn, record.id, config_toml=config.to_toml())
+        before = earlier_seconds(conn, leg)
         # Rewritten on every leg: a resume may change how it runs (executor, budget, ...).
         with rundir.writing(run_dir, CONFIG):
             write_text_atomic(run_dir / CONFIG, config.to_toml())
@@ -160,8 +174,11 @@ async def execute_run(
                 registry=Registry(overrides=[config.models]),
                 journal=journal,
                 max_run_cost_usd=config.run.budget_usd,
+                outages=Outages(
+                    first_contact_limit_s=config.run.unreachable_limit_s,
+                    limit_s=config.run.outage_limit_s,
+                ),
             )
-        gateway.preflight(expert_models(config))
 
         stored = [t for t in finished_tasks(conn) if t.task_id in dataset.by_id]
         outputs = _Outputs(run_dir, dataset, {t.task_id: _as_grids(t.attempts) for t in stored})
@@ -173,6 +190,7 @@ async def execute_run(
             done_at_start=len(stored),
             budget_usd=config.run.budget_usd,
             stats=gateway.stats,
+            down=gateway.down,
             clock=clock,
             started=started,
         )
@@ -192,7 +210,15 @@ async def execute_run(
                     executor=make_executor(config, gateway),
                     budget_left=lambda: _budget_left(gateway),
                     on_done=lambda task, result, seconds, started_utc: _finish_task(
-                        conn, record.id, task, result, seconds, started_utc, outputs, state, shown
+                        conn,
+                        (record.id, leg),
+                        task,
+                        result,
+                        seconds,
+                        started_utc,
+                        outputs,
+                        state,
+                        shown,
                     ),
                 )
             except (asyncio.CancelledError, KeyboardInterrupt):
@@ -204,34 +230,55 @@ async def execute_run(
             finally:
                 if stopped_by_budget:
                     status = "stopped_by_budget"
+                seconds = clock() - started
+                finished_now = state.done - state.done_at_start
                 summary = summarize(
                     conn,
                     dataset=dataset,
                     tasks=finished_tasks(conn),
                     score=outputs.score(),
                     stats=gateway.stats(),
-                    elapsed_s=clock() - started,
+                    elapsed_s=before + seconds,
                     stopped_by_budget=stopped_by_budget,
                     status=status,
                     run_dir=run_dir,
+                    failures=[(f.task_id, f.cause) for f in provider_failures(conn)],
+                    legs=leg_count(conn),
+                    leg_tasks_finished=finished_now,
                 )
                 try:
                     with rundir.writing(run_dir, SUMMARY):
                         write_summary(run_dir, summary)
                     finish_run(conn, record.id, status=status, stopped_by_budget=stopped_by_budget)
+                    end_leg(conn, leg, status=status, seconds=seconds, tasks_finished=finished_now)
                 except (RunDirectoryError, JournalError) as e:
                     if status == "finished":
                         raise
                     # Another error is on its way out: it is the one to report.
                     logger.warning("could not record how this leg ended: %s", e)
         return summary
+    except BaseException:
+        if created and _nothing_done(conn):
+            conn.close()
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
     finally:
         conn.close()
 
 
+def _nothing_done(conn: Any) -> bool:
+    """True when a run's journal records no call and no finished task (a failed start)."""
+    try:
+        calls = conn.execute("SELECT count(*) FROM calls").fetchone()[0]
+        tasks = conn.execute("SELECT count(*) FROM task_results").fetchone()[0]
+    except Exception:  # a journal too broken to say: keep it
+        return False
+    return bool(calls == 0 and tasks == 0)
+
+
 def _finish_task(
     conn: Any,
-    run_id: int,
+    ids: tuple[int, int],
     task: Task,
     result: TaskResult,
     seconds: float,
@@ -240,9 +287,22 @@ def _finish_task(
     state: RunState,
     shown: ProgressView,
 ) -> None:
+    """Record a task that ended: finished, or failed by a provider (pending for the next leg,
+    its earlier attempts' time counted when it finishes)."""
+    run_id, leg = ids
     record = task_record(
-        task, result, seconds=seconds, started_utc=started_utc, finished_utc=_utc_now()
+        task,
+        result,
+        seconds=seconds + failed_seconds(conn, task.id),
+        started_utc=started_utc,
+        finished_utc=_utc_now(),
     )
+    cause = provider_cause(record)
+    if cause is not None:
+        record_failure(conn, run_id, leg, ProviderFailure(task.id, cause, record.seconds, record))
+        state.provider_failed += 1
+        shown.task_failed(task.id, cause)
+        return
     record_task(conn, run_id, record)
     outputs.attempts[task.id] = attempt_grids(result)
     outputs.write_submission()

@@ -3,15 +3,19 @@
 The runner writes a ``RunSummary`` at the end of every leg (``summarize``); the CLI prints it
 and the report reads it back with ``read_summary``, through the same class. Version 2 adds a
 ``version`` key to version 1 (arcloop up to commit e52a204, no ``version``), whose keys it
-keeps as they were, flat, for the scripts that read them::
+keeps as they were, flat, for the scripts that read them; version 3 adds the tasks a provider
+failed (with their causes), the number of legs and what this leg finished, and counts
+``elapsed_s`` over every leg::
 
-    {"version": 2, "dataset": str, "dataset_hash": str, "tasks": int, "tasks_done": int,
+    {"version": 3, "dataset": str, "dataset_hash": str, "tasks": int, "tasks_done": int,
      "score_per_task": float | null, "score_per_output": float | null,
      "solved_outputs": int | null, "outputs": int, "cost_usd": float, "calls": int,
      "replayed_calls": int, "requests": int, "prompt_tokens": int, "completion_tokens": int,
      "rate_limited": int,
      "errors": {error class: count}, "elapsed_s": float, "stopped_by_budget": bool,
-     "provider_failed_tasks": int, "status": str, "run_dir": str}
+     "provider_failed_tasks": int, "status": str, "run_dir": str,
+     "provider_failures": [{"task_id": str, "cause": str}], "legs": int,
+     "leg_tasks_finished": int}
 
 Not here: the per-task results (``record``), printing the summary (the CLI).
 """
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,7 +38,16 @@ from arcloop.llm.stats import GatewayStats
 from arcloop.runs.record import TaskRecord, mismatch
 
 SUMMARY = "summary.json"
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
+
+
+class FailureLine(BaseModel):
+    """A task a provider failed, and why (it is retried by the next leg)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    task_id: str
+    cause: str
 
 
 class RunSummary(BaseModel):
@@ -42,7 +55,7 @@ class RunSummary(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    version: Literal[2] = 2
+    version: Literal[3] = 3
     dataset: str
     dataset_hash: str
     tasks: int
@@ -64,6 +77,9 @@ class RunSummary(BaseModel):
     provider_failed_tasks: int
     status: str
     run_dir: str
+    provider_failures: list[FailureLine] = []
+    legs: int = 1
+    leg_tasks_finished: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The summary as ``summary.json`` holds it."""
@@ -81,12 +97,14 @@ def summarize(
     stopped_by_budget: bool,
     status: str,
     run_dir: Path,
+    failures: Sequence[tuple[str, str]] = (),
+    legs: int = 1,
+    leg_tasks_finished: int = 0,
 ) -> RunSummary:
-    """The summary of a run from its journal (calls, finished ``tasks``) and live counters."""
+    """The summary of a run from its journal (calls, finished ``tasks``, the tasks a provider
+    failed as ``(task id, cause)``) and live counters; ``elapsed_s`` is over every leg."""
     done = [t for t in tasks if t.task_id in dataset.by_id]
-    provider_failed = sum(
-        1 for t in done if t.experts and all(e.stop == "provider_error" for e in t.experts)
-    )
+    failed = [FailureLine(task_id=t, cause=c) for t, c in failures if t in dataset.by_id]
     calls = conn.execute(
         "SELECT count(response), coalesce(sum(cost_usd), 0), coalesce(sum(prompt_tokens), 0),"
         " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0) FROM calls"
@@ -117,9 +135,12 @@ def summarize(
         errors=errors,
         elapsed_s=round(elapsed_s, 3),
         stopped_by_budget=stopped_by_budget,
-        provider_failed_tasks=provider_failed,
+        provider_failed_tasks=len(failed),
         status=status,
         run_dir=str(run_dir),
+        provider_failures=failed,
+        legs=legs,
+        leg_tasks_finished=leg_tasks_finished,
     )
 
 
@@ -149,8 +170,8 @@ def read_summary(run_dir: Path) -> RunSummary | None:
                 f"{run_dir}: {SUMMARY} is version {version}, newer than this arcloop reads"
                 f" ({SUMMARY_VERSION}); upgrade arcloop"
             )
-        if version == 1:  # version 2 only adds the key
-            data["version"] = 2
+        if version in (1, 2):  # version 2 only added the key; 3 adds keys with defaults
+            data["version"] = 3
     try:
         return RunSummary.model_validate_json(json.dumps(data))
     except ValidationError as e:

@@ -12,7 +12,7 @@ The TOML contract (shared with the LLM layer's ``[models."..."]`` and the runs l
     model = "gemini/gemini-3-pro-preview"  # "local/search" = the offline search expert
     count = 2                 # this entry stands for 2 experts with distinct seeds
     prompt = "solver-1"       # a template name or a path to a file
-    iterations = 10
+    iterations = 10           # the default; the offline search (local/search) offers 2
     max_solutions = 5
     selection_probability = 1.0
     improving_order = true
@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from arcloop.errors import ConfigError
 from arcloop.prompts import DEFAULT_SOLVER_PROMPT, choose_prompt, load_solver_template
@@ -44,6 +44,10 @@ from arcloop.prompts.task_text import GridFormat
 
 SEARCH_MODEL = "local/search"
 """The model string that selects the offline search expert instead of an LLM."""
+ITERATIONS = 10
+"""Iterations of a model expert, unless its entry says otherwise."""
+SEARCH_ITERATIONS = 2
+"""Programs the offline search offers (its "iterations"), unless its entry says otherwise."""
 
 
 class ExpertConfig(BaseModel):
@@ -54,7 +58,7 @@ class ExpertConfig(BaseModel):
     model: str = Field(min_length=1)
     count: int = Field(default=1, ge=1)
     prompt: str | None = None
-    iterations: int = Field(default=10, ge=1)
+    iterations: int = Field(default=ITERATIONS, ge=1)
     max_solutions: int = Field(default=5, ge=0)
     selection_probability: float = Field(default=1.0, ge=0.0, le=1.0)
     improving_order: bool = True
@@ -64,6 +68,16 @@ class ExpertConfig(BaseModel):
     seed: int = 0
     max_total_time: float = Field(default=0.0, ge=0.0)
     max_total_timeouts: int = Field(default=15, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_iterations(cls, data: Any) -> Any:
+        """A model expert runs 10 iterations and the offline search offers 2 programs, however
+        the entry was made (``--model``, a file, a preset), unless it says otherwise."""
+        if isinstance(data, Mapping) and "iterations" not in data:
+            search = data.get("model") == SEARCH_MODEL
+            return {**data, "iterations": SEARCH_ITERATIONS if search else ITERATIONS}
+        return data
 
     @property
     def is_search(self) -> bool:

@@ -18,7 +18,8 @@ The expert offers the best-scoring iteration (with ``return_best``; ties go to o
 outputs, then to the later one), else its last iteration.
 
 A ``BudgetExceededError`` or a ``ProviderError`` from the model ends the loop cleanly with what
-the expert has; ``AuthenticationError`` propagates, because the whole run must stop.
+the expert has; ``AuthenticationError`` and ``ProviderOutageError`` propagate, because the
+whole run must stop.
 
 Not here: retries, rate limits, budgets and temperature (the ``ModelClient`` the caller binds),
 program isolation (the ``Sandbox``), the offline search expert (``search_expert``).
@@ -36,6 +37,7 @@ from arcloop.errors import (
     AuthenticationError,
     BudgetExceededError,
     ProviderError,
+    ProviderOutageError,
     SandboxError,
 )
 from arcloop.llm.types import Completion, Message, ModelClient
@@ -201,8 +203,8 @@ async def run_llm_expert(
             completion = await client.complete(
                 messages, sample_key=sample_key(task.id, spec, number)
             )
-        except AuthenticationError:
-            raise
+        except (AuthenticationError, ProviderOutageError):
+            raise  # the whole run stops
         except BudgetExceededError as exc:
             stop, error = "budget", f"{type(exc).__name__}: {exc}"
             break

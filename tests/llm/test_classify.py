@@ -20,6 +20,7 @@ from arcloop.errors import (
     RateLimitedError,
     RequestTimeoutError,
     TransientProviderError,
+    UnreachableError,
 )
 from arcloop.llm.classify import classify, key_env_var, parse_retry_after
 from tests.fakeprovider import FakeProvider
@@ -72,7 +73,7 @@ def test_litellm_classes_are_recognised() -> None:
         ),
         (
             litellm.APIConnectionError("refused", model="m", llm_provider="openai"),
-            TransientProviderError,
+            UnreachableError,  # a TransientProviderError waited for up to the outage limit
         ),
         (
             litellm.AuthenticationError("no", model="m", llm_provider="anthropic"),

@@ -286,7 +286,7 @@ def test_a_summary_off_the_schema_is_an_error_naming_the_run(
     summary = json.loads((run_dir / "summary.json").read_text())
     summary["tasks"] = "one"
     (run_dir / "summary.json").write_text(json.dumps(summary))
-    with pytest.raises(JournalError, match=r"summary\.json does not match schema version 2: tasks"):
+    with pytest.raises(JournalError, match=r"summary\.json does not match schema version 3: tasks"):
         write_report(run_dir)
     (run_dir / "summary.json").write_text("{")
     with pytest.raises(

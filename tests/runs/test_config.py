@@ -79,10 +79,22 @@ def test_resolved_document_round_trips_through_toml() -> None:
 def test_resume_refuses_a_changed_option_but_accepts_the_same_one() -> None:
     stored = resolve(overrides=Overrides(limit=5)).to_toml()
     assert resolve(stored=stored, overrides=Overrides(limit=5)).run.limit == 5
+    with pytest.raises(ResumeConflictError, match=r"\(experts would change\)"):
+        resolve(stored=stored, overrides=Overrides(iterations=6))
     with pytest.raises(ResumeConflictError, match=r"run\.limit"):
-        resolve(stored=stored, overrides=Overrides(limit=6))
+        resolve(stored=stored, overrides=Overrides(limit=4))  # would hide finished tasks
     with pytest.raises(ResumeConflictError, match="--preset"):
         resolve(stored=stored, preset="poetiq-a")
+
+
+def test_resume_may_extend_the_run_with_more_tasks() -> None:
+    stored = resolve(overrides=Overrides(limit=5)).to_toml()
+    assert resolve(stored=stored, overrides=Overrides(limit=40)).run.limit == 40
+    listed = resolve(overrides=Overrides(tasks=["a", "b"])).to_toml()
+    extended = resolve(stored=listed, overrides=Overrides(tasks=["a", "b", "c"]))
+    assert extended.run.tasks == ("a", "b", "c")
+    with pytest.raises(ResumeConflictError, match=r"run\.tasks"):
+        resolve(stored=listed, overrides=Overrides(tasks=["a", "c"]))  # b would be dropped
 
 
 def test_resume_may_change_where_and_how_fast_it_runs_and_its_budget() -> None:
