@@ -43,6 +43,7 @@ API (all thread-safe):
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import threading
 import time
@@ -115,6 +116,7 @@ class RecordedRequest:
     path: str
     body: Any
     time: float
+    authorization: str = ""
 
 
 def _openai_body(text: str, usage: Usage, model: str) -> dict[str, Any]:
@@ -203,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        self.server.fake._handle(self, self.path, body)
+        self.server.fake._handle(self, self.path, body, self.headers.get("Authorization") or "")
 
     def send(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -226,8 +228,10 @@ class FakeProvider:
         rate: float | None = None,
         rate_burst: float = 1.0,
         max_hang: float = 30.0,
+        port: int = 0,
     ) -> None:
         self.reply = reply or (lambda body: "ok")
+        self._port = port
         self.usage = usage or Usage()
         self.rate = rate
         self.rate_burst = rate_burst
@@ -246,7 +250,7 @@ class FakeProvider:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeProvider:
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", self._port), _Handler)
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
@@ -283,6 +287,13 @@ class FakeProvider:
         return self.url + "/v1"
 
     # -- scripting and record ----------------------------------------------------------------
+    @staticmethod
+    def free_port() -> int:
+        """A port nothing listens on (now): an endpoint that is down, or one to start later."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
     def script(self, *faults: Fault) -> None:
         with self._lock:
             self._faults.extend(faults)
@@ -310,10 +321,14 @@ class FakeProvider:
         return False
 
     # -- answering -------------------------------------------------------------------------
-    def _handle(self, handler: _Handler, path: str, body: Any) -> None:
+    def _handle(self, handler: _Handler, path: str, body: Any, authorization: str = "") -> None:
         with self._lock:
             index = len(self.requests)
-            self.requests.append(RecordedRequest(path=path, body=body, time=time.monotonic()))
+            self.requests.append(
+                RecordedRequest(
+                    path=path, body=body, time=time.monotonic(), authorization=authorization
+                )
+            )
             fault = self._faults.popleft() if self._faults else None
             if fault is None and self.fault_fn is not None:
                 fault = self.fault_fn(index, body)

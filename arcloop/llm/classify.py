@@ -7,7 +7,7 @@ Classification looks at the exception's class and its ``status_code``, never at 
     ContextWindowError   LiteLLM ContextWindowExceededError
     RequestTimeoutError  LiteLLM Timeout, 408, our own deadline
     FatalProviderError   other 4xx, UnsupportedParamsError, unknown failures
-    UnreachableError     LiteLLM APIConnectionError, ConnectionError: no connection at all
+    UnreachableError     no connection at all (APIConnectionError, ConnectError... in the chain)
     TransientProviderError  other 5xx, 409
 
 Also here: reading Retry-After (seconds or an HTTP date) from an exception's headers, and
@@ -66,6 +66,23 @@ def key_env_var(model: str, *, override: str | None = None) -> str:
 
 def _class_names(exc: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(exc).__mro__}
+
+
+_NO_CONNECTION = {"APIConnectionError", "ConnectError", "ConnectionError", "ClientConnectorError"}
+
+
+def _no_connection(exc: BaseException) -> bool:
+    """True when ``exc`` or what caused it says no connection was made. LiteLLM reports a
+    refused connection to an OpenAI-compatible server as an ``InternalServerError`` (500)
+    caused by ``openai.APIConnectionError`` and ``httpx.ConnectError``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _class_names(current) & _NO_CONNECTION or isinstance(current, ConnectionError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _headers(exc: BaseException) -> list[Mapping[str, Any]]:
@@ -154,7 +171,7 @@ def classify(
         return RequestTimeoutError(message, model=model, status_code=status)
     if "UnsupportedParamsError" in names:
         return FatalProviderError(message, model=model, status_code=status)
-    if "APIConnectionError" in names or isinstance(exc, ConnectionError):
+    if _no_connection(exc):
         return UnreachableError(message, model=model, status_code=status)
     if names & {"InternalServerError", "BadGatewayError"}:
         return TransientProviderError(message, model=model, status_code=status)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,13 @@ def load_litellm() -> Any:
             import litellm
 
             litellm.suppress_debug_info = True
+            # LiteLLM makes its request coroutine before awaiting it: a call cancelled in
+            # between (a run stopping) would print this warning at exit, for nothing.
+            warnings.filterwarnings(
+                "ignore",
+                message="coroutine '.*acompletion' was never awaited",
+                category=RuntimeWarning,
+            )
             _litellm = litellm
     return _litellm
 

@@ -13,8 +13,10 @@ import os
 import time
 from collections.abc import Mapping
 
+from arcloop.errors import AuthenticationError, ProviderOutageError
 from arcloop.llm.classify import classify, key_env_var
 from arcloop.llm.gateway import api_key
+from arcloop.llm.outage import endpoint_of
 from arcloop.llm.registry import Registry
 from arcloop.llm.transport import ProviderRequest, Transport, litellm_transport
 from arcloop.runs.config import RunConfig, expert_models
@@ -32,7 +34,7 @@ async def check_endpoints(
 
     Raises:
         AuthenticationError: a key is missing or refused (naming the variable).
-        ProviderError: an endpoint failed (the message names the model and why).
+        ProviderOutageError: an endpoint did not answer (exit code 3, naming it and why).
     """
     env = os.environ if environ is None else environ
     registry = Registry(overrides=[config.models])
@@ -51,11 +53,18 @@ async def check_endpoints(
         try:
             await transport(request)
         except Exception as exc:
-            raise classify(
+            error = classify(
                 exc,
                 model=model,
                 now_wall=time.time(),
                 key_env=key_env_var(model, override=spec.api_key_env),
+            )
+            if isinstance(error, AuthenticationError):
+                raise error from exc
+            raise ProviderOutageError(
+                f"{endpoint_of(model, spec.api_base)} did not answer the check: {error}",
+                model=model,
+                status_code=error.status_code,
             ) from exc
         where = f" at {spec.api_base}" if spec.api_base else ""
         lines.append(f"{model}{where}: answered in {time.monotonic() - started:.1f} s")
