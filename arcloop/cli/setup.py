@@ -79,14 +79,49 @@ def presets(name: str | None) -> None:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--model",
+    "-m",
+    help="Also check this model as a run would: its price, its key, and one tiny request.",
+)
+@click.option("--api-base", help="Server URL for that model (vLLM, Ollama, a proxy...).")
+@click.option(
+    "--config",
+    "-c",
+    "configs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="TOML config file declaring the model (price, api_base); repeatable.",
+)
 @handle_errors
-def doctor(as_json: bool) -> None:
-    """Show which sandbox protections are on and off on this machine, and what each means."""
+def doctor(
+    as_json: bool, model: str | None, api_base: str | None, configs: tuple[Path, ...]
+) -> None:
+    """Show which sandbox protections are on and off on this machine, and what each means;
+    with --model, check that model as `arcloop run --check` does."""
     from arcloop.sandbox import doctor_report
 
     report = doctor_report()
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
-        return
-    for line in report.lines():
-        click.echo(line)
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if model is not None:
+        _check_model(model, api_base, configs)
+
+
+def _check_model(model: str, api_base: str | None, configs: tuple[Path, ...]) -> None:
+    """The checks of ``arcloop run --check`` for one model (exit 2 or 3 when one fails)."""
+    import asyncio
+
+    from arcloop.runs import preflight
+    from arcloop.runs.config import Overrides, resolve
+    from arcloop.runs.endpoints import check_endpoints
+
+    config = resolve(files=configs, overrides=Overrides(model=model, api_base=api_base))
+    checked = preflight.check(config, None)
+    for text in checked.notices:
+        click.echo(text, err=True)
+    for line in asyncio.run(check_endpoints(config)):
+        click.echo(f"[ok ] {line}")

@@ -49,14 +49,19 @@ def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
         JournalError: ``run_dir`` has no readable journal.
     """
     source = read_run(run_dir)
-    lines = [task_line(i, task) for i, task in enumerate(source.tasks, start=1)]
+    records = [*source.tasks, *(f.record for f in source.failures)]
+    causes = [None] * len(source.tasks) + [f.cause for f in source.failures]
+    lines = [
+        task_line(i, task, cause=cause)
+        for i, (task, cause) in enumerate(zip(records, causes, strict=True), start=1)
+    ]
     responses = read_responses(
-        run_dir, (call_id for task in source.tasks for call_id in wanted_call_ids(task))
+        run_dir, (call_id for task in records for call_id in wanted_call_ids(task))
     )
-    share = max_bytes // max(len(source.tasks), 1)
+    share = max_bytes // max(len(records), 1)
     packed = []
     lean = 0
-    for task in source.tasks:
+    for task in records:
         details = task_details(task, responses)
         blob = pack(details)
         if len(blob) > share:

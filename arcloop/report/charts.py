@@ -25,6 +25,7 @@ STATUS_COLOURS: dict[Status, str] = {
     "partial": "#e0a100",
     "failed": "#c8cdd3",
     "unscored": "#7b8794",
+    "provider_error": "#c0392b",
 }
 
 

@@ -21,7 +21,7 @@ from arcloop.llm.types import Usage
 from arcloop.report.highlight import highlight
 from arcloop.runs.record import ExpertRecord, GridJson, IterationRecord, TaskRecord
 
-Status = Literal["solved", "partial", "failed", "unscored"]
+Status = Literal["solved", "partial", "failed", "unscored", "provider_error"]
 
 Details = dict[str, Any]
 """A task's details, JSON-ready, as the page's script reads them."""
@@ -62,7 +62,8 @@ class TaskLine:
     Attributes:
         order: the task's place in finishing order, from 1.
         task_id: the task.
-        status: solved (every test output right), partial, failed, or unscored (no outputs known).
+        status: solved (every test output right), partial, failed, unscored (no outputs
+            known), or provider_error (a provider failed it; kept for a resume).
         score: the task's score in 0..1 (None when unscored).
         tests: how many test inputs the task has.
         usage, calls, replayed_calls, seconds: its spending.
@@ -70,6 +71,7 @@ class TaskLine:
         experts: experts that worked on the task.
         agreeing: experts in the winning vote group (0 when nobody offered an output).
         passing: experts whose chosen program passed every train pair.
+        cause: why a provider failed the task (None for a finished task).
     """
 
     order: int
@@ -85,6 +87,7 @@ class TaskLine:
     experts: int
     agreeing: int
     passing: int
+    cause: str | None = None
 
 
 def _status(correct: Sequence[bool] | None) -> Status:
@@ -95,13 +98,13 @@ def _status(correct: Sequence[bool] | None) -> Status:
     return "partial" if any(correct) else "failed"
 
 
-def task_line(order: int, task: TaskRecord) -> TaskLine:
-    """The task table's row for one finished task."""
+def task_line(order: int, task: TaskRecord, *, cause: str | None = None) -> TaskLine:
+    """The task table's row for one finished task, or one a provider failed (``cause``)."""
     chosen = [e.chosen_iteration for e in task.experts]
     return TaskLine(
         order=order,
         task_id=task.task_id,
-        status=_status(task.correct),
+        status="provider_error" if cause is not None else _status(task.correct),
         score=task.score if task.correct is not None else None,
         tests=len(task.task.test) or len(task.attempts),
         usage=task.usage,
@@ -112,6 +115,7 @@ def task_line(order: int, task: TaskRecord) -> TaskLine:
         experts=len(task.experts),
         agreeing=task.vote[0].size if task.vote else 0,
         passing=sum(it is not None and it.passed for it in chosen),
+        cause=cause,
     )
 
 

@@ -45,7 +45,13 @@ _SCRIPT_ESCAPES = {
     0x2029: "\\u2029",
 }
 
-STATUS_TEXT = {"solved": "solved", "partial": "partly", "failed": "failed", "unscored": "—"}
+STATUS_TEXT = {
+    "solved": "solved",
+    "partial": "partly",
+    "failed": "failed",
+    "unscored": "—",
+    "provider_error": "provider error",
+}
 
 
 def script_json(obj: Any) -> str:
@@ -102,6 +108,10 @@ _COLUMNS = (
 )
 
 
+def _title(cause: str | None) -> str:
+    return "" if cause is None else f' title="{escape(cause)}"'
+
+
 def _row(index: int, t: TaskLine) -> str:
     result = STATUS_TEXT[t.status]
     if t.status == "partial" and t.score is not None:
@@ -111,7 +121,11 @@ def _row(index: int, t: TaskLine) -> str:
     cells = (
         (str(t.order), str(t.order), ""),
         (escape(t.task_id), escape(t.task_id), "text id"),
-        (f'<span class="badge {t.status}">{result}</span>', f"{sort_result:.6f}", "text"),
+        (
+            f'<span class="badge {t.status}"{_title(t.cause)}>{result}</span>',
+            f"{sort_result:.6f}",
+            "text",
+        ),
         (money(t.usage.cost_usd), f"{t.usage.cost_usd:.6f}", ""),
         (str(t.iterations), str(t.iterations), ""),
         (f"{t.agreeing}/{t.experts}", f"{t.agreeing / t.experts if t.experts else 0:.6f}", ""),
@@ -213,6 +227,7 @@ def _line_json(t: TaskLine) -> dict[str, Any]:
     return {
         "id": t.task_id,
         "status": t.status,
+        "cause": t.cause,
         "score": t.score,
         "cost_usd": t.usage.cost_usd,
         "iterations": t.iterations,
@@ -302,6 +317,7 @@ report by arcloop {escape(__version__)}</p>
 <option value="all">All tasks</option><option value="solved">Solved only</option>
 <option value="unsolved">Not solved</option><option value="partial">Partly solved</option>
 <option value="failed">Failed</option><option value="unscored">Unscored</option>
+<option value="provider_error">Provider errors</option>
 </select>
 <span id="shown">{len(lines)} tasks</span>
 </div>

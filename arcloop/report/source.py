@@ -22,6 +22,7 @@ from pathlib import Path
 from arcloop._sqlite import connect
 from arcloop.errors import JournalError
 from arcloop.runs.journal import RunRecord, finished_tasks, load_run
+from arcloop.runs.legs import ProviderFailure, provider_failures
 from arcloop.runs.record import TaskRecord
 from arcloop.runs.rundir import CONFIG, JOURNAL
 from arcloop.runs.summary import RunSummary, read_summary
@@ -42,6 +43,7 @@ class RunSource:
         summary: ``summary.json`` (None when the run has not written one yet).
         config_toml: the resolved config as run ("" when absent).
         tasks: the finished tasks, in the order they finished.
+        failures: the tasks a provider failed, kept for a resume, with their causes.
         started_utc: when the run was first started (ISO 8601), when the journal says.
         updated_utc: when the run (or its last leg) last changed state, when the journal says.
     """
@@ -51,6 +53,7 @@ class RunSource:
     summary: RunSummary | None
     config_toml: str
     tasks: tuple[TaskRecord, ...]
+    failures: tuple[ProviderFailure, ...] = ()
     started_utc: str | None = None
     updated_utc: str | None = None
 
@@ -60,6 +63,14 @@ def _open_journal(run_dir: Path) -> sqlite3.Connection:
     if not path.is_file():  # connect() would create an empty journal: never do that here
         raise JournalError(f"{run_dir}: no {JOURNAL}; is this a run directory?")
     return connect(path)
+
+
+def _has_failures_table(conn: sqlite3.Connection) -> bool:
+    """Journals of arcloop before the legs migration have no ``provider_failures``."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'provider_failures'"
+    ).fetchone()
+    return found is not None
 
 
 def read_run(run_dir: Path) -> RunSource:
@@ -74,6 +85,7 @@ def read_run(run_dir: Path) -> RunSource:
     try:
         run = load_run(conn)
         tasks = tuple(finished_tasks(conn))
+        failures = tuple(provider_failures(conn)) if _has_failures_table(conn) else ()
         times = None
         if run is not None:
             times = conn.execute(
@@ -93,6 +105,7 @@ def read_run(run_dir: Path) -> RunSource:
         summary=read_summary(run_dir),
         config_toml=config_toml,
         tasks=tasks,
+        failures=failures,
         started_utc=times["created_utc"] if times is not None else None,
         updated_utc=times["updated_utc"] if times is not None else None,
     )

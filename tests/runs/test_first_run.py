@@ -180,6 +180,9 @@ def test_a_task_a_provider_failed_is_kept_and_retried_on_resume(
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["tasks_done"] == 0 and summary["provider_failed_tasks"] == 4
     assert all("FatalProviderError" in f["cause"] for f in summary["provider_failures"])
+    page = (run_dir / "report.html").read_text()
+    assert page.count('<span class="badge provider_error" title="FatalProviderError') == 4
+    assert '<option value="provider_error">Provider errors</option>' in page
     first_leg = summary["elapsed_s"]
     with FakeProvider(reply=lambda body: MIRROR, port=port):
         resumed = _run(*args)
@@ -219,3 +222,15 @@ def test_the_live_view_says_when_an_endpoint_is_unreachable() -> None:
     console.print(LiveView(state, console).render())
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert "http://127.0.0.1:8000/v1 unreachable since 12:03:00, retrying" in text
+
+
+def test_doctor_checks_a_model_as_a_run_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeProvider(reply=lambda body: "ok") as fake:
+        result = CliRunner().invoke(
+            main, ["doctor", "--model", "openai/my-model", "--api-base", fake.openai_base]
+        )
+    assert result.exit_code == 0, result.output
+    assert f"[ok ] openai/my-model at {fake.openai_base}: answered in" in result.stdout
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    missing = CliRunner().invoke(main, ["doctor", "--model", "gemini/gemini-3-pro-preview"])
+    assert missing.exit_code == 3 and "set GEMINI_API_KEY" in missing.stderr

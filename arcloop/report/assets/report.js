@@ -312,11 +312,12 @@
   }
 
   function renderTask(d, line) {
-    const badgeText = { solved: "solved", partial: "partly solved", failed: "not solved", unscored: "unscored" }[line.status];
+    const badgeText = { solved: "solved", partial: "partly solved", failed: "not solved", unscored: "unscored", provider_error: "provider error" }[line.status];
     return [
       el("div", { class: "task-head" },
         el("h2", {}, d.id),
         el("span", { class: "badge " + line.status }, badgeText),
+        line.cause ? el("span", { class: "facts" }, "provider error: " + line.cause + " (kept for a resume)") : null,
         el("span", { class: "facts" }, [
           money(line.cost_usd),
           `${line.agreeing}/${line.experts} experts agree`,
