@@ -39,6 +39,14 @@ def database_file(conn: sqlite3.Connection) -> Path | None:
     return None
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """True when the database has a table of this name."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return found is not None
+
+
 def apply_migrations(
     conn: sqlite3.Connection, namespace: str, migrations: Sequence[Migration]
 ) -> list[str]:

@@ -13,6 +13,7 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
     │   ├── SubmissionError           a submission is malformed or does not fit its dataset
     │   ├── PriceMissingError         a paid model has no known price, so its cost can't be known
     │   ├── UnsafeSandboxError        as root, the sandbox would fall back to containing nothing
+    │   ├── ComparisonError           runs cannot be compared: other data, or no scored task shared
     │   ├── RunDirectoryError         a run directory is not a folder, not writable, or not a run
     │   └── JournalError              the journal is corrupt, emptied, newer, or the disk is full
     ├── ProviderError                 a model provider failed a call (after our own retries)
@@ -77,6 +78,11 @@ class SubmissionError(UserError):
 
 class PriceMissingError(UserError):
     """A model that is not declared free has no known price."""
+
+
+class ComparisonError(UserError):
+    """Runs cannot be compared: they are on different data (and the intersection was not
+    asked for), or they share no finished task with known test outputs."""
 
 
 class UnsafeSandboxError(UserError):

@@ -3,8 +3,9 @@ back, not even through a lazy import inside a function or ``importlib.import_mod
 
 ::
 
-    cli ──> report ──> runs ──> solver ──> llm, sandbox, prompts, search
-        ──> arc, presets ──> _aio, _io, _sqlite, arcloop (the version) ──> errors
+    arcloop (the public API) ──> cli ──> report ──> runs ──> solver
+        ──> llm, sandbox, prompts, search ──> arc, presets ──> _aio, _io, _sqlite, _version
+        ──> errors
 
 A package may import its own modules and those of any lower layer; the four packages the
 solver uses do not import one another, and ``llm`` (generic, knows nothing of ARC) imports
@@ -23,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "arcloop"
 
 LAYER = {
     "errors": 0,
-    "arcloop": 1,
+    "_version": 1,
     "_aio": 1,
     "_io": 1,
     "_sqlite": 1,
@@ -37,8 +38,9 @@ LAYER = {
     "runs": 5,
     "report": 6,
     "cli": 7,
+    "arcloop": 8,
 }
-ONLY = {"llm": {"arcloop", "_aio", "_io", "_sqlite", "errors"}}
+ONLY = {"llm": {"_version", "_aio", "_io", "_sqlite", "errors"}}
 """Packages held to a narrower set than their layer allows."""
 
 

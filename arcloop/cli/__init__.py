@@ -2,7 +2,8 @@
 
 One module per group of commands: ``data`` (datasets, show, score; ``display`` draws grids),
 ``run`` (run; what it shows and its exit codes are in ``session`` and ``progress``), ``results``
-(report, export) and ``setup`` (models, presets, doctor). Expected errors (``ArcloopError``)
+(report, export), ``compare`` (runs, compare), ``logs`` (the calls of a run) and ``setup``
+(models, presets, doctor). Expected errors (``ArcloopError``)
 become one line on stderr and the error's exit code (``output``); ``ARCLOOP_DEBUG=1`` shows the
 traceback instead. Commands import the library inside their bodies, so ``arcloop --help``
 starts fast.
@@ -16,8 +17,10 @@ from pathlib import Path
 import click
 from dotenv import load_dotenv
 
-from arcloop import __version__
+from arcloop._version import __version__
+from arcloop.cli.compare import compare, runs_command
 from arcloop.cli.data import datasets, score, show
+from arcloop.cli.logs import logs
 from arcloop.cli.results import export, report
 from arcloop.cli.run import run
 from arcloop.cli.setup import doctor, models, presets
@@ -34,5 +37,18 @@ def main(verbose: int) -> None:
     logging.getLogger("arcloop").setLevel(level)
 
 
-for _command in (datasets, show, score, run, export, models, presets, doctor, report):
+for _command in (
+    datasets,
+    show,
+    score,
+    run,
+    runs_command,
+    compare,
+    logs,
+    export,
+    models,
+    presets,
+    doctor,
+    report,
+):
     main.add_command(_command)

@@ -1,7 +1,8 @@
 """What every command shares about output: one clean line per expected error, and a console.
 
 ``handle_errors`` turns an ``ArcloopError`` into ``arcloop: error: <message>`` on stderr and the
-error's exit code; ``ARCLOOP_DEBUG=1`` lets the traceback through instead. Not here: what any
+error's exit code; ``ARCLOOP_DEBUG=1`` lets the traceback through instead. ``text_table``
+lines up columns of plain text. Not here: what any
 command prints (its own module).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -45,3 +46,20 @@ def handle_errors(fn: F) -> F:
 def console() -> Console:
     """A console on stdout that does not colour numbers and paths on its own."""
     return Console(highlight=False)
+
+
+def text_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Columns of text aligned with two spaces, one line per row, never wrapped (long lists
+    stay one line per item, for ``grep`` and ``less -S``).
+
+    >>> print(text_table(["run", "score"], [["a", "0.5"], ["long-name", "1"]]))
+    run        score
+    a          0.5
+    long-name  1
+    """
+    lines = [list(header), *(list(r) for r in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )

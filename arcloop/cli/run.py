@@ -92,7 +92,18 @@ def _split_ids(value: str | None) -> list[str] | None:
     is_flag=True,
     help="Before starting, send each model one tiny request to see that its key works.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    help="Run the same configuration N times with distinct expert seeds, into sibling run"
+    " directories RUN_DIR-r1 ... RUN_DIR-rN.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON on stdout (with --repeat, a list of them).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Show no progress.")
 @handle_errors
 def run(
@@ -116,6 +127,7 @@ def run(
     unsafe_sandbox: bool | None,
     dry_run: bool,
     check: bool,
+    repeat: int | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -148,6 +160,7 @@ def run(
         quiet=quiet,
         dry_run=dry_run,
         check=check,
+        repeat=repeat,
     )
     code = run_from_cli(request, as_json=as_json)
     sys.exit(code)

@@ -5,6 +5,10 @@ exit code: 0 finished (a budget stop included), 2 usage/config/input error (rais
 ``UserError`` for the CLI to print), 3 refused credentials or every task failed on a fatal
 provider error, 130 interrupted (Ctrl-C), 143 and 129 stopped by SIGTERM and SIGHUP.
 
+With ``--repeat N`` it makes N sibling runs ``<dir>-r1`` ... ``<dir>-rN`` of the same
+configuration, each with its own expert seeds (``arcloop.runs.config.with_repeat``), one after
+another, and ends with the mean ± sd of their scores.
+
 Not here: the options (``arcloop.cli.run``), drawing (``progress``), the run itself
 (``arcloop.runs.runner.execute_run``).
 """
@@ -30,9 +34,11 @@ from arcloop.cli.progress import make_view, summary_table
 from arcloop.errors import AuthenticationError, ProviderOutageError
 from arcloop.report import write_report
 from arcloop.runs import preflight, rundir
-from arcloop.runs.config import Overrides, RunConfig, resolve
+from arcloop.runs.config import Overrides, RunConfig, repeat_base, resolve, with_repeat
 from arcloop.runs.endpoints import check_endpoints
 from arcloop.runs.runner import execute_run
+from arcloop.runs.stats import mean_and_sd
+from arcloop.runs.summary import RunSummary
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +59,7 @@ class Prepared:
 
 @dataclass(frozen=True)
 class RunRequest:
-    """What the user asked for on the command line."""
+    """What the user asked for on the command line (``repeat``: run it that many times)."""
 
     preset: str | None = None
     files: Sequence[Path] = ()
@@ -62,6 +68,7 @@ class RunRequest:
     quiet: bool = False
     dry_run: bool = False
     check: bool = False
+    repeat: int | None = None
 
 
 def default_run_dir(config: RunConfig, *, now: datetime | None = None) -> Path:
@@ -93,25 +100,53 @@ def prepare(request: RunRequest, notice: Callable[[str], None] = lambda text: No
         ResumeConflictError: an option, or an edited ``config.toml``, contradicts the run.
         RunDirectoryError, JournalError: the directory is not a run of arcloop's.
     """
-    stored = rundir.inspect(request.run_dir) if request.run_dir is not None else None
+    if request.run_dir is not None:
+        return _prepare_one(request, request.run_dir, 1, notice)
+    config = resolve(preset=request.preset, files=request.files, overrides=request.overrides)
+    return Prepared(config, default_run_dir(config), resuming=False)
+
+
+def prepare_repeats(
+    request: RunRequest, notice: Callable[[str], None] = lambda text: None
+) -> list[Prepared]:
+    """The runs of ``--repeat N``: ``<dir>-r1`` ... ``<dir>-rN``, each prepared as ``prepare``
+    does, with its own expert seeds (``with_repeat``); a repeat whose directory already holds a
+    run resumes it. Errors as for ``prepare``."""
+    assert request.repeat is not None
+    base = request.run_dir
+    if base is None:
+        config = resolve(preset=request.preset, files=request.files, overrides=request.overrides)
+        base = default_run_dir(config)
+    return [
+        _prepare_one(request, base.with_name(f"{base.name}-r{k}"), k, notice)
+        for k in range(1, request.repeat + 1)
+    ]
+
+
+def _prepare_one(
+    request: RunRequest, run_dir: Path, repeat: int, notice: Callable[[str], None]
+) -> Prepared:
+    stored = rundir.inspect(run_dir)
     if stored is not None:
-        assert request.run_dir is not None
-        if (request.run_dir / rundir.CONFIG).exists():
-            rundir.check_config_copy(request.run_dir, stored)
+        if (run_dir / rundir.CONFIG).exists():
+            rundir.check_config_copy(run_dir, stored)
         else:
             notice(
-                f"{request.run_dir / rundir.CONFIG} is missing; resuming with the settings"
+                f"{run_dir / rundir.CONFIG} is missing; resuming with the settings"
                 " recorded in the journal"
             )
+        config_toml = stored.config_toml
+        if request.repeat is not None:  # the options give repeat 1: compare with that
+            config_toml = repeat_base(config_toml, repeat)
         config = resolve(
             preset=request.preset,
             files=request.files,
             overrides=request.overrides,
-            stored=stored.config_toml,
+            stored=config_toml,
         )
-        return Prepared(config, request.run_dir, resuming=True)
+        return Prepared(with_repeat(config, repeat), run_dir, resuming=True)
     config = resolve(preset=request.preset, files=request.files, overrides=request.overrides)
-    return Prepared(config, request.run_dir or default_run_dir(config), resuming=False)
+    return Prepared(with_repeat(config, repeat), run_dir, resuming=False)
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -160,6 +195,9 @@ def run_from_cli(
 ) -> int:
     """Run as ``arcloop run`` does and return the exit code.
 
+    With ``repeat``, the runs go one after another; the first that does not end with exit code
+    0 stops the rest. ``--json`` then prints a list of the summaries.
+
     Raises:
         UserError: invalid config, options or data (the CLI prints it, exit code 2).
     """
@@ -169,20 +207,76 @@ def run_from_cli(
     def say(text: str) -> None:
         err.print(text, markup=False, soft_wrap=True)
 
-    prepared = prepare(request, say)
-    config, run_dir, resuming = prepared.config, prepared.run_dir, prepared.resuming
+    if request.repeat is None:
+        code, summary = _run_one(prepare(request, say), request, out, err, as_json=as_json)
+        if as_json and summary is not None:
+            out.print(json.dumps(summary.to_json()), markup=False, soft_wrap=True)
+        return code
+    planned = prepare_repeats(request, say)
+    summaries: list[RunSummary] = []
+    code = EXIT_OK
+    for k, prepared in enumerate(planned, start=1):
+        if not request.quiet:
+            say(f"repeat {k} of {len(planned)}: {prepared.run_dir}")
+        code, summary = _run_one(
+            prepared, request, out, err, as_json=as_json, check_endpoints_first=k == 1
+        )
+        if summary is not None:
+            summaries.append(summary)
+        if code != EXIT_OK:
+            break
+    if as_json and not request.dry_run:
+        out.print(json.dumps([s.to_json() for s in summaries]), markup=False, soft_wrap=True)
+    elif not request.quiet and summaries and len(summaries) == len(planned):
+        _print_repeats(out, summaries)
+    return code
+
+
+def _print_repeats(out: Console, summaries: Sequence[RunSummary]) -> None:
+    scores = [s.score_per_task for s in summaries]
+    if all(s is not None for s in scores):
+        spread = mean_and_sd([s or 0.0 for s in scores])
+        out.print(
+            f"score per task over {len(summaries)} repeats: {spread} (mean ± sd)",
+            markup=False,
+            soft_wrap=True,
+        )
+    dirs = " ".join(s.run_dir for s in summaries)
+    out.print(
+        f"compare with another configuration: arcloop compare --a {dirs} --b ...",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _run_one(
+    prepared: Prepared,
+    request: RunRequest,
+    out: Console,
+    err: Console,
+    *,
+    as_json: bool,
+    check_endpoints_first: bool = True,
+) -> tuple[int, RunSummary | None]:
+    """One run: its exit code, and its summary unless it stopped before writing one (or
+    ``--dry-run`` only printed its plan)."""
+
+    def say(text: str) -> None:
+        err.print(text, markup=False, soft_wrap=True)
+
+    config, run_dir = prepared.config, prepared.run_dir
     checked = preflight.check(config, run_dir)  # before anything is created or sent
     for text in checked.notices:
         say(text)
-    if request.check:
+    if request.check and check_endpoints_first:
         for line in asyncio.run(check_endpoints(config)):
             say(line)
     if request.dry_run:
         for line in preflight.plan(config, checked.dataset).lines():
             out.print(line, markup=False, soft_wrap=True)
-        return EXIT_OK
-    if resuming and not request.quiet:
-        err.print(f"resuming the run in {run_dir}", markup=False, soft_wrap=True)
+        return EXIT_OK, None
+    if prepared.resuming and not request.quiet:
+        say(f"resuming the run in {run_dir}")
     received: list[int] = []
     try:
         summary = asyncio.run(
@@ -197,35 +291,25 @@ def run_from_cli(
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
         how = f"stopped by {signal.Signals(received[0]).name}" if received else "interrupted"
-        err.print(
+        say(
             f"{how}; the journal and submission are consistent."
-            f" Resume with: arcloop run --run-dir {run_dir}",
-            markup=False,
-            soft_wrap=True,
+            f" Resume with: arcloop run --run-dir {run_dir}"
         )
-        return 128 + received[0] if received else EXIT_INTERRUPTED
+        return (128 + received[0] if received else EXIT_INTERRUPTED), None
     except (AuthenticationError, ProviderOutageError) as e:
-        err.print(f"arcloop: error: {e}", markup=False, soft_wrap=True)
-        err.print(
-            f"finished tasks are kept; resume with: arcloop run --run-dir {run_dir}",
-            markup=False,
-            soft_wrap=True,
-        )
-        return EXIT_PROVIDER
+        say(f"arcloop: error: {e}")
+        say(f"finished tasks are kept; resume with: arcloop run --run-dir {run_dir}")
+        return EXIT_PROVIDER, None
     report = _write_report(run_dir)
-    if as_json:
-        out.print(json.dumps(summary.to_json()), markup=False, soft_wrap=True)
-    elif not request.quiet:
+    if not as_json and not request.quiet:
         out.print(summary_table(summary))
         if report is not None:
             out.print(f"report: {report}", markup=False)
     if summary.provider_failed_tasks and not summary.leg_tasks_finished:
-        err.print(
+        say(
             f"arcloop: every task of this leg failed on a provider error"
             f" ({summary.provider_failures[0].cause}); they are kept: resume with"
-            f" arcloop run --run-dir {run_dir}",
-            markup=False,
-            soft_wrap=True,
+            f" arcloop run --run-dir {run_dir}"
         )
-        return EXIT_PROVIDER
-    return EXIT_OK
+        return EXIT_PROVIDER, summary
+    return EXIT_OK, summary

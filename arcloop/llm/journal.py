@@ -6,7 +6,9 @@ sqlite-utils or Datasette::
     sqlite3 runs/x/journal.sqlite \
       "select model, sum(cost_usd), count(*) from calls group by model"
 
-A row is written (and committed) the moment its call ends, so a ``kill -9`` loses only calls
+``logged_calls`` and ``logged_call`` read the rows back (the list without the prompts and
+responses, which can be large; one call with them). A row is written (and committed) the
+moment its call ends, so a ``kill -9`` loses only calls
 that were in flight. A call whose model, settings, messages and sample key hash to the
 ``cache_key`` of a recorded answer is answered from that row: that is how a resumed run pays
 nothing twice.
@@ -26,9 +28,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from arcloop._sqlite import Migration, apply_migrations, connect, transaction
+from arcloop._sqlite import Migration, apply_migrations, connect, has_table, transaction
+from arcloop.errors import JournalError
 from arcloop.llm.types import Message, Usage
 
 MIGRATIONS: Sequence[Migration] = (
@@ -113,6 +116,131 @@ class RecordedAnswer:
     attempts: int
 
 
+CallStatus = Literal["ok", "error"]
+"""A journaled call answered (``ok``) or failed after its retries (``error``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedCall:
+    """One row of the ``calls`` table as read back, without its prompt and response.
+
+    Attributes:
+        id: the row id (``call_id`` elsewhere in the journal).
+        datetime_utc: when the call ended (ISO 8601, UTC).
+        model, sample_key, usage, attempts, rate_limited, error_class, error_message,
+            status_code: as in ``CallRecord``.
+        status: ``ok`` when it was answered, ``error`` when it failed.
+    """
+
+    id: int
+    datetime_utc: str
+    model: str
+    sample_key: str
+    usage: Usage
+    attempts: int
+    rate_limited: int
+    error_class: str | None
+    error_message: str | None
+    status_code: int | None
+    status: CallStatus
+
+
+_LISTED = (
+    "id, datetime_utc, model, sample_key, prompt_tokens, cached_tokens, completion_tokens,"
+    " reasoning_tokens, cost_usd, duration_ms, attempts, rate_limited, error_class,"
+    " error_message, status_code, response IS NOT NULL AS answered"
+)
+
+
+def _row_usage(row: sqlite3.Row) -> Usage:
+    """The usage columns of a ``calls`` row (latency stored in milliseconds)."""
+    return Usage(
+        prompt_tokens=row["prompt_tokens"],
+        cached_tokens=row["cached_tokens"],
+        completion_tokens=row["completion_tokens"],
+        reasoning_tokens=row["reasoning_tokens"],
+        cost_usd=row["cost_usd"],
+        latency_s=row["duration_ms"] / 1000,
+    )
+
+
+def _logged(row: sqlite3.Row) -> LoggedCall:
+    return LoggedCall(
+        id=row["id"],
+        datetime_utc=row["datetime_utc"],
+        model=row["model"],
+        sample_key=row["sample_key"],
+        usage=_row_usage(row),
+        attempts=row["attempts"],
+        rate_limited=row["rate_limited"],
+        error_class=row["error_class"],
+        error_message=row["error_message"],
+        status_code=row["status_code"],
+        status="ok" if row["answered"] and row["error_class"] is None else "error",
+    )
+
+
+def calls_cost(conn: sqlite3.Connection) -> float:
+    """Sum of ``cost_usd`` over every journaled call (0.0 without a ``calls`` table)."""
+    if not has_table(conn, "calls"):
+        return 0.0
+    return float(conn.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM calls").fetchone()[0])
+
+
+def logged_calls(conn: sqlite3.Connection) -> list[LoggedCall]:
+    """Every journaled call in the order they ended, without prompts and responses ([] when
+    the journal has no ``calls`` table)."""
+    if not has_table(conn, "calls"):
+        return []
+    return [_logged(r) for r in conn.execute(f"SELECT {_LISTED} FROM calls ORDER BY id")]
+
+
+def logged_call(conn: sqlite3.Connection, call_id: int) -> tuple[LoggedCall, CallRecord] | None:
+    """One journaled call with its prompt and response, or None when there is no such call.
+
+    Raises:
+        JournalError: its stored settings or messages are not what ``Journal.record`` writes.
+    """
+    if not has_table(conn, "calls"):
+        return None
+    row = conn.execute(
+        f"SELECT {_LISTED}, settings, messages, response FROM calls WHERE id = ?", (call_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    logged = _logged(row)
+    try:
+        settings = json.loads(row["settings"])
+        messages = json.loads(row["messages"])
+    except ValueError as e:
+        raise JournalError(f"call {call_id}: stored settings or messages are not JSON") from e
+    if not isinstance(settings, dict) or not _is_messages(messages):
+        raise JournalError(f"call {call_id}: stored settings or messages have the wrong shape")
+    record = CallRecord(
+        model=logged.model,
+        settings=settings,
+        messages=messages,
+        sample_key=logged.sample_key,
+        response=row["response"],
+        usage=logged.usage,
+        attempts=logged.attempts,
+        rate_limited=logged.rate_limited,
+        error_class=logged.error_class,
+        error_message=logged.error_message,
+        status_code=logged.status_code,
+    )
+    return logged, record
+
+
+def _is_messages(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(m, dict)
+        and m.get("role") in ("system", "user", "assistant")
+        and isinstance(m.get("content"), str)
+        for m in value
+    )
+
+
 class CallStore(Protocol):
     """What the gateway needs from a journal: ``Journal``, or a proxy to one elsewhere
     (e.g. on another machine of a cluster)."""
@@ -170,14 +298,7 @@ class Journal:
         return RecordedAnswer(
             call_id=row["id"],
             response=row["response"],
-            usage=Usage(
-                prompt_tokens=row["prompt_tokens"],
-                cached_tokens=row["cached_tokens"],
-                completion_tokens=row["completion_tokens"],
-                reasoning_tokens=row["reasoning_tokens"],
-                cost_usd=row["cost_usd"],
-                latency_s=row["duration_ms"] / 1000,
-            ),
+            usage=_row_usage(row),
             attempts=row["attempts"],
         )
 
@@ -225,5 +346,4 @@ class Journal:
     def total_cost(self) -> float:
         """Sum of ``cost_usd`` over every recorded call."""
         with self._lock:
-            row = self._conn.execute("SELECT COALESCE(SUM(cost_usd), 0) FROM calls").fetchone()
-        return float(row[0])
+            return calls_cost(self._conn)

@@ -24,8 +24,10 @@ from arcloop.report.content import (
     without_unchosen_programs,
 )
 from arcloop.report.page import pack, render_page
-from arcloop.report.source import read_responses, read_run
-from arcloop.report.summary import model_stats, run_figures
+from arcloop.report.source import read_responses
+from arcloop.report.summary import run_figures
+from arcloop.runs.breakdown import expert_stats
+from arcloop.runs.source import read_run
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,8 @@ def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
             chose (the page says so).
 
     Raises:
-        JournalError: ``run_dir`` has no readable journal.
+        RunDirectoryError: ``run_dir`` has no journal.
+        JournalError: the journal cannot be read.
     """
     source = read_run(run_dir)
     records = [*source.tasks, *(f.record for f in source.failures)]
@@ -87,7 +90,7 @@ def build_report(run_dir: Path, *, max_bytes: int = MAX_DETAIL_BYTES) -> str:
         lines=lines,
         figures=run_figures(source, lines),
         packed_details=packed,
-        models=model_stats(source.tasks),
+        models=expert_stats(source.tasks),
         grids_left_out=lean > 0,
     )
 
@@ -103,7 +106,8 @@ def write_report(
         max_bytes: see ``build_report``.
 
     Raises:
-        JournalError: ``run_dir`` has no readable journal.
+        RunDirectoryError: ``run_dir`` has no journal.
+        JournalError: the journal cannot be read.
     """
     run_dir = Path(run_dir)
     target = Path(out) if out is not None else run_dir / REPORT

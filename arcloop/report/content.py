@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from arcloop.llm.types import Usage
 from arcloop.report.highlight import highlight
-from arcloop.runs.record import ExpertRecord, GridJson, IterationRecord, TaskRecord
+from arcloop.runs.record import ExpertRecord, GridJson, IterationRecord, TaskRecord, VoteRecord
 
 Status = Literal["solved", "partial", "failed", "unscored", "provider_error"]
 
@@ -171,15 +171,15 @@ def _expert(e: ExpertRecord, responses: Mapping[int, str]) -> Details:
     }
 
 
-def task_details(task: TaskRecord, responses: Mapping[int, str]) -> Details:
-    """Everything the page draws when a task is opened (JSON-ready; grids as ``grid_code``).
+def expected_outputs(task: TaskRecord) -> list[str | None]:
+    """The task's expected test outputs as ``grid_code`` (None where unknown)."""
+    return [None if p.output is None else grid_code(p.output) for p in task.task.test]
 
-    Args:
-        task: the finished task.
-        responses: model responses by call id (see ``wanted_call_ids``); may be empty.
-    """
-    expected = [None if p.output is None else grid_code(p.output) for p in task.task.test]
-    test = [
+
+def test_details(task: TaskRecord) -> list[Details]:
+    """Per test input: the input, the expected output, the attempts and whether they are right."""
+    expected = expected_outputs(task)
+    return [
         {
             "input": grid_code(p.input),
             "expected": expected[i],
@@ -188,42 +188,60 @@ def task_details(task: TaskRecord, responses: Mapping[int, str]) -> Details:
         }
         for i, p in enumerate(task.task.test)
     ]
-    models = {e.expert: e.model for e in task.experts}
-    vote = []
+
+
+def _vote_group(task: TaskRecord, g: VoteRecord) -> Details:
+    outputs = _grids(g.outputs)
+    return {
+        "rank": g.rank,
+        "size": g.size,
+        "passed": g.passed,
+        "best_score": g.best_score,
+        "members": g.members,
+        "outputs": outputs,
+        "correct": _same_outputs(outputs, expected_outputs(task)),
+    }
+
+
+def leading_programs(task: TaskRecord) -> list[Details]:
+    """The programs behind the first two vote groups (their first member's), highlighted:
+    what gave ``attempt_1`` and ``attempt_2``."""
+    experts = {e.expert: e for e in task.experts}
     programs = []
-    for g in task.vote:
-        outputs = _grids(g.outputs)
-        group = {
-            "rank": g.rank,
-            "size": g.size,
-            "passed": g.passed,
-            "best_score": g.best_score,
-            "members": g.members,
-            "outputs": outputs,
-            "correct": _same_outputs(outputs, expected),
-        }
-        vote.append(group)
-        first = task.iteration(*g.members[0]) if g.rank <= 2 and g.members else None
-        if first is not None and first.code:
-            expert, iteration = g.members[0]
-            programs.append(
-                {
-                    "rank": g.rank,
-                    "expert": expert,
-                    "iteration": iteration,
-                    "model": models.get(expert, ""),
-                    "correct": group["correct"],
-                    "code": highlight(first.code),
-                }
-            )
+    for g in task.vote[:2]:
+        first = task.iteration(*g.members[0]) if g.members else None
+        if first is None or not first.code:
+            continue
+        expert, iteration = g.members[0]
+        found = experts.get(expert)
+        programs.append(
+            {
+                "rank": g.rank,
+                "expert": expert,
+                "iteration": iteration,
+                "model": found.model if found else "",
+                "correct": _vote_group(task, g)["correct"],
+                "code": highlight(first.code),
+            }
+        )
+    return programs
+
+
+def task_details(task: TaskRecord, responses: Mapping[int, str]) -> Details:
+    """Everything the page draws when a task is opened (JSON-ready; grids as ``grid_code``).
+
+    Args:
+        task: the finished task.
+        responses: model responses by call id (see ``wanted_call_ids``); may be empty.
+    """
     return {
         "id": task.task_id,
         "train": [
             {"input": grid_code(p.input), "output": grid_code(p.output)} for p in task.task.train
         ],
-        "test": test,
-        "vote": vote,
-        "programs": programs,
+        "test": test_details(task),
+        "vote": [_vote_group(task, g) for g in task.vote],
+        "programs": leading_programs(task),
         "experts": [_expert(e, responses) for e in task.experts],
     }
 

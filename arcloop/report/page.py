@@ -29,13 +29,14 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from arcloop import __version__
+from arcloop._version import __version__
 from arcloop.arc.grid import PALETTE
 from arcloop.report.charts import cost_chart, solved_chart
 from arcloop.report.content import TaskLine
 from arcloop.report.fmt import count, duration, money
-from arcloop.report.source import RunSource
-from arcloop.report.summary import Figure, ModelStats, error_counts
+from arcloop.report.summary import Figure, error_counts
+from arcloop.runs.breakdown import ExpertStats
+from arcloop.runs.source import RunSource
 
 _SCRIPT_ESCAPES = {
     ord("<"): "\\u003c",
@@ -75,11 +76,18 @@ def unpack(text: str) -> Any:
 
 
 @cache
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """A file of ``arcloop/report/assets`` as text."""
     return resources.files("arcloop.report").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def _csp(script: str) -> str:
+def page_script(name: str) -> str:
+    """A page's one script: the shared helpers (``grids.js``), then the page's own ``name``."""
+    return asset("grids.js") + "\n" + asset(name)
+
+
+def csp(script: str) -> str:
+    """The Content-Security-Policy of a page whose only script is ``script``: no network."""
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     return (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:;"
@@ -188,7 +196,7 @@ def _share(n: int, of: int) -> str:
     return f'{n} <span class="muted">({n / of:.0%})</span>' if of else str(n)
 
 
-def _models(stats: Sequence[ModelStats], scored: bool) -> str:
+def _models(stats: Sequence[ExpertStats], scored: bool) -> str:
     if not stats:
         return ""
     head = "".join(
@@ -244,7 +252,7 @@ def render_page(
     lines: Sequence[TaskLine],
     figures: Sequence[Figure],
     packed_details: Sequence[str],
-    models: Sequence[ModelStats] = (),
+    models: Sequence[ExpertStats] = (),
     grids_left_out: bool = False,
 ) -> str:
     """The whole report as one HTML document.
@@ -258,7 +266,7 @@ def render_page(
         models: what each model did (a table under the charts; none when empty).
         grids_left_out: the details lack the grids of unchosen iterations (the page says so).
     """
-    script = _asset("report.js")
+    script = page_script("report.js")
     run = source.run
     summary = source.summary
     dataset = run.dataset if run else summary.dataset if summary else "?"
@@ -286,11 +294,11 @@ def render_page(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_csp(script)}">
+<meta http-equiv="Content-Security-Policy" content="{csp(script)}">
 <meta name="generator" content="arcloop {escape(__version__)}">
 <link rel="icon" href="data:,">
 <title>arcloop report · {escape(source.name)}</title>
-<style>{_asset("report.css")}</style>
+<style>{asset("report.css")}</style>
 </head>
 <body>
 <header class="top">

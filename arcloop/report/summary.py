@@ -5,22 +5,18 @@ in progress, or one that stopped before its summary) they are computed from the 
 in the journal, and the figure says so. Scores are shares in 0..1, as
 ``arcloop.arc.submission.Score`` gives them.
 
-``model_stats`` adds up, per model, what its experts made and spent and how often they won the
-vote: the table that says which model earned its cost in a mixed ensemble.
-
 Not here: HTML (``page``) or charts (``charts``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from arcloop.llm.types import Usage
 from arcloop.report.content import TaskLine
 from arcloop.report.fmt import count, duration, money, percent
-from arcloop.report.source import RunSource
-from arcloop.runs.record import TaskRecord
+from arcloop.runs.source import RunSource
 from arcloop.runs.summary import RunSummary
 
 
@@ -118,46 +114,3 @@ def run_figures(source: RunSource, lines: Sequence[TaskLine]) -> list[Figure]:
         )
     )
     return figures
-
-
-@dataclass(slots=True)
-class ModelStats:
-    """What one model did across the run (an expert on a task counts once per task).
-
-    Attributes:
-        model: the model string (``local/search`` for the offline expert).
-        experts: expert runs (experts x tasks) that used the model.
-        iterations: candidate programs it made.
-        usage: what it consumed.
-        passed: expert runs whose chosen program passed every train pair.
-        won: expert runs in the winning vote group.
-        right: expert runs whose offered outputs were all right (known outputs only).
-    """
-
-    model: str
-    experts: int = 0
-    iterations: int = 0
-    usage: Usage = field(default_factory=Usage)
-    passed: int = 0
-    won: int = 0
-    right: int = 0
-
-
-def model_stats(tasks: Sequence[TaskRecord]) -> list[ModelStats]:
-    """Per model, most expensive first (then by name)."""
-    totals: dict[str, ModelStats] = {}
-    for task in tasks:
-        expected = [p.output for p in task.task.test]
-        known = bool(expected) and all(e is not None for e in expected)
-        won = {m[0] for m in task.vote[0].members} if task.vote else set()
-        right = {m[0] for g in task.vote if known and g.outputs == expected for m in g.members}
-        for e in task.experts:
-            chosen = e.chosen_iteration
-            t = totals.setdefault(e.model, ModelStats(e.model))
-            t.experts += 1
-            t.iterations += len(e.iterations)
-            t.usage += Usage.total(it.usage for it in e.iterations)
-            t.passed += int(chosen is not None and chosen.passed)
-            t.won += int(e.expert in won)
-            t.right += int(e.expert in right)
-    return sorted(totals.values(), key=lambda m: (-m.usage.cost_usd, m.model))

@@ -352,3 +352,61 @@ def expert_models(config: RunConfig) -> list[str]:
         if not entry.is_search:
             seen[entry.model] = None
     return list(seen)
+
+
+def _seed_span(solver: SolverConfig) -> int:
+    """How many seeds one run's experts cover, from the lowest to the highest."""
+    seeds: list[int] = []
+    for entry in solver.experts:
+        seeds += [entry.seed + len(seeds) + i for i in range(entry.count)]
+    return max(seeds) - min(seeds) + 1
+
+
+def _shift_seeds(doc: dict[str, Any], amount: int) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    for entry in doc["experts"]:
+        entry["seed"] = int(entry.get("seed", 0)) + amount
+    return doc
+
+
+def _check_repeat(repeat: int) -> None:
+    if repeat < 1:
+        raise ConfigError(f"repeat numbers start at 1, not {repeat}")
+
+
+def with_repeat(config: RunConfig, repeat: int) -> RunConfig:
+    """The configuration of repeat number ``repeat`` (from 1) of a run: the same run with
+    every expert's seed moved past the seeds of the earlier repeats.
+
+    Expert ``i`` has seed ``entry.seed + i``; repeat ``k`` adds ``(k - 1) * span`` to every
+    entry's seed, where ``span`` covers all the seeds of one repeat, so no two repeats share an
+    expert seed (and so no sample key: each repeat buys its own answers). Repeat 1 is the
+    configuration unchanged.
+
+    >>> config = resolve(overrides=Overrides(experts=2))
+    >>> [e.seed for e in with_repeat(config, 3).solver.experts], with_repeat(config, 1) is config
+    ([4], True)
+
+    Raises:
+        ConfigError: ``repeat`` is below 1.
+    """
+    _check_repeat(repeat)
+    if repeat == 1:
+        return config
+    return _validate(_shift_seeds(config.document, (repeat - 1) * _seed_span(config.solver)))
+
+
+def repeat_base(stored: str, repeat: int) -> str:
+    """The stored ``config.toml`` of repeat ``repeat`` with its seed shift undone: the
+    configuration as the user gave it, for checking the options of a resumed repeat
+    (``resolve(stored=repeat_base(...), ...)``, then ``with_repeat``).
+
+    Raises:
+        ConfigError: the stored config is not valid, or ``repeat`` is below 1.
+    """
+    _check_repeat(repeat)
+    config = resolve(stored=stored)
+    if repeat == 1:
+        return stored
+    shift = (repeat - 1) * _seed_span(config.solver)
+    return tomli_w.dumps(_shift_seeds(config.document, -shift))

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from arcloop._sqlite import Migration, apply_migrations, database_file, transaction
+from arcloop._sqlite import Migration, apply_migrations, database_file, has_table, transaction
 from arcloop.errors import ConfigError
 from arcloop.runs import record_v1
 from arcloop.runs.record import TaskRecord, parse_record
@@ -47,7 +47,7 @@ def _usage_columns_result_v2(conn: sqlite3.Connection) -> None:
     for table in ("task_results", "candidates"):
         for column in ("cached_tokens", "reasoning_tokens"):
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
-    if _has_calls(conn):
+    if has_table(conn, "calls"):
         conn.execute(
             "UPDATE candidates SET"
             " cached_tokens = coalesce((SELECT cached_tokens FROM calls"
@@ -299,15 +299,8 @@ def record_task(conn: sqlite3.Connection, run_id: int, record: TaskRecord) -> No
         )
 
 
-def _has_calls(conn: sqlite3.Connection) -> bool:
-    found = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls'"
-    ).fetchone()
-    return found is not None
-
-
 def _call_tokens(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
-    if not _has_calls(conn):
+    if not has_table(conn, "calls"):
         return {}
     rows = conn.execute("SELECT id, cached_tokens, reasoning_tokens FROM calls")
     return {r[0]: (r[1], r[2]) for r in rows}
@@ -339,6 +332,11 @@ def finished_tasks(conn: sqlite3.Connection) -> Iterator[TaskRecord]:
             return record_v1.upgrade(data, finished_utc=finished_utc, calls=call_tokens())
 
         yield parse_record(text, where=where, upgrades={1: v1})
+
+
+def finished_count(conn: sqlite3.Connection) -> int:
+    """How many tasks have finished, without parsing their records (for a list of runs)."""
+    return int(conn.execute("SELECT count(*) FROM task_results").fetchone()[0])
 
 
 def candidates_of(conn: sqlite3.Connection, task_id: str) -> list[dict[str, Any]]:

@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from arcloop import __version__
 from arcloop._aio import gather_or_fail
 from arcloop._io import write_json_atomic, write_text_atomic
 from arcloop._sqlite import connect
+from arcloop._version import __version__
 from arcloop.arc.dataset import Dataset
 from arcloop.arc.grid import Grid
 from arcloop.arc.submission import Score, build_submission, score_submission

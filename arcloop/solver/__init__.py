@@ -8,7 +8,7 @@ Public API:
 - results: ``TaskResult`` (``to_dict``/``from_dict``), ``ExpertResult``, ``Iteration``,
   ``VoteGroup``, ``Attempts``;
 - the parts, usable alone: ``extract_program``, ``evaluate``, ``vote``, ``run_llm_expert``,
-  ``SearchExpert``, ``sample_key``.
+  ``SearchExpert``, ``sample_key`` (and ``parse_sample_key``, its inverse).
 """
 
 from arcloop.solver.config import (
@@ -19,7 +19,7 @@ from arcloop.solver.config import (
     expand_experts,
 )
 from arcloop.solver.ensemble import ClientFactory, solve_task
-from arcloop.solver.expert import run_llm_expert, sample_key
+from arcloop.solver.expert import SampleKey, parse_sample_key, run_llm_expert, sample_key
 from arcloop.solver.extract import Extraction, extract_program
 from arcloop.solver.feedback import Evaluation, PairFeedback, evaluate
 from arcloop.solver.results import (
@@ -44,6 +44,7 @@ __all__ = [
     "Extraction",
     "Iteration",
     "PairFeedback",
+    "SampleKey",
     "SearchExpert",
     "SearchFunction",
     "SolverConfig",
@@ -54,6 +55,7 @@ __all__ = [
     "evaluate",
     "expand_experts",
     "extract_program",
+    "parse_sample_key",
     "run_llm_expert",
     "sample_key",
     "solve_task",

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from arcloop.arc.task import Task
 from arcloop.errors import (
@@ -61,6 +62,35 @@ def sample_key(task_id: str, spec: ExpertSpec, iteration: int) -> str:
     'task=1a2b/expert=3/seed=3/iteration=2'
     """
     return f"task={task_id}/expert={spec.index}/seed={spec.seed}/iteration={iteration}"
+
+
+@dataclass(frozen=True, slots=True)
+class SampleKey:
+    """What a sample key names (see ``sample_key``); ``seed`` is None in keys written before
+    seeds were part of them."""
+
+    task_id: str
+    expert: int
+    seed: int | None
+    iteration: int
+
+
+_SAMPLE_KEY = re.compile(r"task=(?P<task>.+)/expert=(\d+)(?:/seed=(-?\d+))?/iteration=(\d+)")
+
+
+def parse_sample_key(key: str) -> SampleKey | None:
+    """The inverse of ``sample_key``; None for a key the solver did not write.
+
+    >>> parse_sample_key("task=1a2b/expert=3/seed=3/iteration=2")
+    SampleKey(task_id='1a2b', expert=3, seed=3, iteration=2)
+    >>> parse_sample_key("probe") is None
+    True
+    """
+    found = _SAMPLE_KEY.fullmatch(key)
+    if found is None:
+        return None
+    task, expert, seed, iteration = found.groups()
+    return SampleKey(task, int(expert), None if seed is None else int(seed), int(iteration))
 
 
 def iteration_rng(task_id: str, seed: int, iteration: int) -> random.Random:

@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from arcloop.cli.progress import LiveView, PlainView, make_view
-from arcloop.cli.session import default_run_dir
+from arcloop.cli.session import RunRequest, default_run_dir, prepare_repeats
 from arcloop.llm.types import Usage
 from arcloop.runs.config import Overrides, resolve
 from arcloop.runs.progress import RunState
@@ -27,6 +27,25 @@ def test_default_run_dirs_are_named_after_the_dataset_and_never_reused(
     assert default_run_dir(config, now=now) == Path("runs/arc-agi-1-evaluation-20261125-120001-2")
     tasks = resolve(overrides=Overrides(dataset=str(tmp_path / "my tasks.json")))
     assert default_run_dir(tasks, now=now).name == "my-tasks-20261125-120001"
+
+
+def test_repeats_go_to_sibling_dirs_with_seeds_past_the_earlier_repeats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "two.toml"
+    config.write_text(
+        '[[experts]]\nmodel = "local/search"\ncount = 2\n'
+        '[[experts]]\nmodel = "local/search"\nseed = 10\n'
+    )
+    planned = prepare_repeats(RunRequest(files=[config], repeat=3))
+    dirs = [p.run_dir for p in planned]
+    assert dirs[0].parent == Path("runs") and dirs[0].name.startswith("arc-agi-1-evaluation-")
+    assert [d.name for d in dirs] == [dirs[0].name[:-3] + f"-r{k}" for k in (1, 2, 3)]
+    seeds = [[e.seed for e in p.config.solver.experts] for p in planned]
+    # experts 0, 1, 2 have seeds 0, 1 and 10 + 2: one repeat spans 13 seeds
+    assert seeds == [[0, 10], [13, 23], [26, 36]]
+    assert not any(p.resuming for p in planned)
 
 
 def _finished(task_id: str, score: float | None, cost: float, calls: int, s: float) -> TaskRecord:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from arcloop import __version__
 from arcloop._sqlite import connect
+from arcloop._version import __version__
 from arcloop.arc.grid import Grid
 from arcloop.arc.task import Task
 from arcloop.llm.types import Usage
@@ -312,7 +312,7 @@ def main(argv: Sequence[str]) -> None:
     """Write a big synthetic run and its report; print size and build time."""
     from arcloop.arc.dataset import load_dataset
     from arcloop.report import write_report
-    from arcloop.report.source import read_run
+    from arcloop.runs.source import read_run
 
     out = Path(argv[0])
     n_tasks, experts, iterations = (int(a) for a in [*argv[1:4], "120", "8", "10"][:3])

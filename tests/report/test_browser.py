@@ -1,17 +1,13 @@
 """A generated report, opened in headless Chromium: it runs cleanly, draws, filters and sorts.
 
-Needs Debian's ``chromium`` (``apt-get install chromium``) and the ``playwright`` Python
-package (its own browser download is never used). Without them the test is skipped locally and
-FAILS when the ``CI`` environment variable is set. The screenshot is saved as
+The browser is the ``browser`` fixture of ``conftest.py`` (Debian's Chromium, skipped locally
+without it, failing under ``CI``). The screenshot is saved as
 ``test-artifacts/report.png`` (the top of the page) and
 ``test-artifacts/report-task.png`` (a task with an expert and an iteration opened).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,47 +16,14 @@ import pytest
 from arcloop.arc.dataset import load_dataset
 from arcloop.arc.grid import PALETTE
 from arcloop.report import write_report
-from arcloop.report.source import read_run
+from arcloop.runs.source import read_run
 from tests.report.synthetic import RunSpec, default_program, make_run
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 EVIL = "</script><script>alert(1)</script>"
-
-
-def _missing(what: str) -> None:
-    message = (
-        f"{what} is needed for the browser test: apt-get install chromium;"
-        " pip install playwright==1.65.2 (never `playwright install`)"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        _missing("Chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("The playwright package")
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _program(task_id: str, expert: int, iteration: int) -> str:

@@ -15,14 +15,14 @@ import pytest
 from arcloop._sqlite import connect
 from arcloop.arc.dataset import load_dataset
 from arcloop.arc.task import Task
-from arcloop.errors import JournalError
+from arcloop.errors import JournalError, RunDirectoryError
 from arcloop.report import REPORT, build_report, write_report
 from arcloop.report.content import grid_code, task_line, without_unchosen_colouring
 from arcloop.report.fmt import money
 from arcloop.report.page import script_json
-from arcloop.report.source import read_run
-from arcloop.report.summary import model_stats
+from arcloop.runs.breakdown import expert_stats
 from arcloop.runs.journal import candidates_of, finished_tasks
+from arcloop.runs.source import read_run
 from tests.report.parse import read_report, segments_text
 from tests.report.synthetic import RunSpec, make_run, renamed
 
@@ -173,7 +173,7 @@ def test_an_unscored_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
 
 
 def test_a_folder_without_journal_is_refused_and_left_alone(tmp_path: Path) -> None:
-    with pytest.raises(JournalError, match=r"no journal\.sqlite"):
+    with pytest.raises(RunDirectoryError, match=r"no journal\.sqlite"):
         write_report(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
@@ -298,7 +298,7 @@ def test_a_summary_off_the_schema_is_an_error_naming_the_run(
 def test_model_stats_add_up_to_the_run(tmp_path: Path, tasks: tuple[Task, ...]) -> None:
     run_dir = make_run(tmp_path / "m", tasks[:4], RunSpec(experts=3, iterations=2, seed=2))
     source = read_run(run_dir)
-    (stats,) = model_stats(source.tasks)
+    (stats,) = expert_stats(source.tasks)
     assert stats.model == "openai/fake-model"
     assert stats.experts == 3 * 4
     assert stats.usage.cost_usd == pytest.approx(sum(t.usage.cost_usd for t in source.tasks))
