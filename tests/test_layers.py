@@ -4,8 +4,8 @@ back, not even through a lazy import inside a function or ``importlib.import_mod
 ::
 
     arcloop (the public API) ──> cli ──> report ──> runs ──> solver
-        ──> llm, sandbox, prompts, search ──> arc, presets ──> _aio, _io, _sqlite, _version
-        ──> errors
+        ──> llm, sandbox, prompts, search ──> arc, presets
+        ──> _aio, _io, _sqlite, _process, _version ──> errors
 
 A package may import its own modules and those of any lower layer; the four packages the
 solver uses do not import one another, and ``llm`` (generic, knows nothing of ARC) imports
@@ -28,6 +28,7 @@ LAYER = {
     "_aio": 1,
     "_io": 1,
     "_sqlite": 1,
+    "_process": 1,
     "arc": 2,
     "presets": 2,
     "llm": 3,

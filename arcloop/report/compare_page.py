@@ -35,7 +35,7 @@ from arcloop.report.compare_text import (
 )
 from arcloop.report.content import grid_code, leading_programs, test_details
 from arcloop.report.fmt import money
-from arcloop.report.page import asset, csp, pack, page_script, script_json
+from arcloop.report.page import asset, html_page, pack, page_script
 from arcloop.runs.comparison import Comparison, PairedDifference
 from arcloop.runs.record import TaskRecord
 
@@ -125,7 +125,6 @@ def task_details(c: Comparison, task_id: str) -> dict[str, Any]:
 
 def build_comparison_page(c: Comparison) -> str:
     """The comparison as one self-contained HTML document."""
-    script = page_script("compare.js")
     hashes = ", ".join(h[:16] for h in c.dataset_hashes)
     runs = _table(
         (
@@ -142,28 +141,11 @@ def build_comparison_page(c: Comparison) -> str:
         else ""
     )
     data = {"palette": list(PALETTE), "arms": [a.label for a in c.arms]}
-    blobs = "".join(
-        f'<script type="application/x-arcloop-task" id="task-{i}">'
-        f"{pack(task_details(c, t))}</script>\n"
-        for i, t in enumerate(c.task_ids)
-    )
     options = "".join(
         f'<option value="only-{escape(a.label)}">Solved only by {escape(a.label)}</option>'
         for a in c.arms
     )
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{csp(script)}">
-<meta name="generator" content="arcloop {escape(__version__)}">
-<link rel="icon" href="data:,">
-<title>arcloop comparison · {escape(" vs ".join(a.label for a in c.arms))}</title>
-<style>{asset("report.css")}{asset("compare.css")}</style>
-</head>
-<body>
-<header class="top">
+    body = f"""<header class="top">
 <h1>arcloop comparison</h1>
 <p class="meta">dataset <b>{escape(c.dataset)}</b> · sha256 <code>{escape(hashes)}</code> ·
 {len(c.task_ids)} tasks compared · every interval 95% · by arcloop {escape(__version__)}</p>
@@ -193,11 +175,16 @@ def build_comparison_page(c: Comparison) -> str:
 </article>
 </div>
 </main>
-<script type="application/json" id="compare-data">{script_json(data)}</script>
-{blobs}<script>{script}</script>
-</body>
-</html>
 """
+    return html_page(
+        title=f"arcloop comparison · {' vs '.join(a.label for a in c.arms)}",
+        style=asset("report.css") + asset("compare.css"),
+        body=body,
+        data_id="compare-data",
+        data=data,
+        packed=[pack(task_details(c, t)) for t in c.task_ids],
+        script=page_script("compare.js"),
+    )
 
 
 def write_comparison_page(c: Comparison, out: Path) -> Path:

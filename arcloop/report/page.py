@@ -95,6 +95,42 @@ def csp(script: str) -> str:
     )
 
 
+def html_page(
+    *,
+    title: str,
+    style: str,
+    body: str,
+    data_id: str,
+    data: Any,
+    packed: Sequence[str],
+    script: str,
+) -> str:
+    """A whole page: its head (the CSP allowing ``script`` alone, ``style``), ``body``, then
+    ``data`` as inert JSON (``id=data_id``), each of ``packed`` as ``id="task-N"``, and last
+    the one script."""
+    blobs = "".join(
+        f'<script type="application/x-arcloop-task" id="task-{i}">{blob}</script>\n'
+        for i, blob in enumerate(packed)
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp(script)}">
+<meta name="generator" content="arcloop {escape(__version__)}">
+<link rel="icon" href="data:,">
+<title>{escape(title)}</title>
+<style>{style}</style>
+</head>
+<body>
+{body}<script type="application/json" id="{data_id}">{script_json(data)}</script>
+{blobs}<script>{script}</script>
+</body>
+</html>
+"""
+
+
 def _cards(figures: Sequence[Figure]) -> str:
     return "".join(
         f'<div class="card panel"><div class="label">{escape(f.label)}</div>'
@@ -279,29 +315,13 @@ def render_page(
         if grids_left_out
         else ""
     )
-    blobs = "".join(
-        f'<script type="application/x-arcloop-task" id="task-{i}">{blob}</script>\n'
-        for i, blob in enumerate(packed_details)
-    )
     config = (
         '<details class="block panel"><summary>Configuration (config.toml, as run)</summary>'
         f"<pre>{escape(source.config_toml)}</pre></details>"
         if source.config_toml
         else ""
     )
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{csp(script)}">
-<meta name="generator" content="arcloop {escape(__version__)}">
-<link rel="icon" href="data:,">
-<title>arcloop report · {escape(source.name)}</title>
-<style>{asset("report.css")}</style>
-</head>
-<body>
-<header class="top">
+    body = f"""<header class="top">
 <h1>arcloop run <span class="name">{escape(source.name)}</span></h1>
 <p class="meta">dataset <b>{escape(dataset)}</b> · sha256
 <code title="{escape(digest)}">{escape(digest[:16])}</code>{_times(source)} ·
@@ -336,8 +356,13 @@ report by arcloop {escape(__version__)}</p>
 </article>
 </div>
 </main>
-<script type="application/json" id="run-data">{script_json(data)}</script>
-{blobs}<script>{script}</script>
-</body>
-</html>
 """
+    return html_page(
+        title=f"arcloop report · {source.name}",
+        style=asset("report.css"),
+        body=body,
+        data_id="run-data",
+        data=data,
+        packed=packed_details,
+        script=script,
+    )

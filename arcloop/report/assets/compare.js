@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const { el, money, score, gridFigure, codeBlock, verdict, unpack } = arcloop;
+  const { el, money, gridFigure, codeBlock, verdict, unpack, taskTable } = arcloop;
   const data = JSON.parse(document.getElementById("compare-data").textContent);
   arcloop.setPalette(data.palette);
   const view = document.getElementById("task-view");
@@ -66,7 +66,6 @@
 
   // ---- the task table ----------------------------------------------------------------------
   const table = document.getElementById("tasks");
-  const rows = Array.from(table.tBodies[0].rows);
   const shown = document.getElementById("shown");
   const filterText = document.getElementById("filter-text");
   const filterSolved = document.getElementById("filter-solved");
@@ -79,11 +78,14 @@
     history.replaceState(null, "", "#task=" + encodeURIComponent(id));
     view.replaceChildren(el("p", { class: "hint" }, `Loading ${id}…`));
     const d = await unpack("task-" + index);
-    if (current !== index) return;
+    if (current !== index) return;  // another task was chosen meanwhile
     view.replaceChildren(...renderTask(d).flat());
     if (focus || view.getBoundingClientRect().top < 0) view.scrollIntoView({ block: "start" });
   }
+  const tasks = taskTable(table, openTask);
+  const rows = tasks.rows;
 
+  // "solved" holds the labels of the arms that solved the task, e.g. "AB"
   function keep(solved, want) {
     if (want === "all") return true;
     if (want === "every") return solved.length === data.arms.length;
@@ -103,61 +105,17 @@
     shown.textContent = `Showing ${n} of ${rows.length} tasks`;
   }
 
-  function sortBy(th) {
-    const col = th.cellIndex;
-    const numeric = th.dataset.type === "num";
-    const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-    for (const h of table.tHead.rows[0].cells) h.removeAttribute("aria-sort");
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-    const value = (r) => r.cells[col].dataset.v;
-    rows.sort((a, b) => {
-      const c = numeric ? Number(value(a)) - Number(value(b)) : value(a).localeCompare(value(b));
-      return dir * c || Number(a.dataset.index) - Number(b.dataset.index);
-    });
-    table.tBodies[0].append(...rows);
-  }
-
-  function openById(id) {
-    const row = rows.find((r) => r.dataset.id === id);
-    if (row) openTask(Number(row.dataset.index), { focus: true });
-  }
-
-  table.tHead.addEventListener("click", (event) => {
-    const th = event.target.closest("th");
-    if (th) sortBy(th);
-  });
-  table.tBodies[0].addEventListener("click", (event) => {
-    const tr = event.target.closest("tr");
-    if (tr) openTask(Number(tr.dataset.index), { focus: window.innerWidth < 1200 });
-  });
-  table.tBodies[0].addEventListener("keydown", (event) => {
-    const tr = event.target.closest("tr");
-    if (!tr) return;
-    const visible = rows.filter((r) => !r.hidden);
-    const at = visible.indexOf(tr);
-    const next = event.key === "ArrowDown" ? visible[at + 1] : event.key === "ArrowUp" ? visible[at - 1] : event.key === "Enter" ? tr : null;
-    if (next) {
-      event.preventDefault();
-      next.focus();
-      openTask(Number(next.dataset.index));
-    }
-  });
+  // the task ids a verdict names open their task
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a.task-link");
     if (!link) return;
     event.preventDefault();
-    openById(decodeURIComponent(link.getAttribute("href").slice("#task=".length)));
+    const id = decodeURIComponent(link.getAttribute("href").slice("#task=".length));
+    const row = rows.find((r) => r.dataset.id === id);
+    if (row) openTask(Number(row.dataset.index), { focus: true });
   });
   filterText.addEventListener("input", applyFilter);
   filterSolved.addEventListener("change", applyFilter);
   applyFilter();
-
-  let wanted = "";
-  try {
-    wanted = decodeURIComponent((location.hash.match(/^#task=(.*)$/) || [])[1] || "");
-  } catch (err) {
-    wanted = "";
-  }
-  const start = rows.find((r) => r.dataset.id === wanted) || rows[0];
-  if (start) openTask(Number(start.dataset.index));
+  tasks.start();
 })();

@@ -159,8 +159,63 @@ const arcloop = (() => {
     return unpacked.get(id);
   }
 
+  // ---- a task table: sorted by a header, a row opened by click or keys, #task=ID at start ---
+  // ``open(index, {focus})`` shows the task of the row with ``data-index`` = index. The rows
+  // array is sorted in place, so a page may keep filtering it (``row.hidden``).
+  function taskTable(table, open) {
+    const rows = Array.from(table.tBodies[0].rows);
+    function sortBy(th) {
+      const col = th.cellIndex;
+      const numeric = th.dataset.type === "num";
+      const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+      for (const h of table.tHead.rows[0].cells) h.removeAttribute("aria-sort");
+      th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+      const value = (r) => r.cells[col].dataset.v ?? r.cells[col].textContent;
+      rows.sort((a, b) => {
+        const va = value(a), vb = value(b);
+        const c = numeric ? Number(va) - Number(vb) : va.localeCompare(vb);
+        return dir * c || Number(a.dataset.index) - Number(b.dataset.index);
+      });
+      table.tBodies[0].append(...rows);
+    }
+    table.tHead.addEventListener("click", (event) => {
+      const th = event.target.closest("th");
+      if (th) sortBy(th);
+    });
+    table.tBodies[0].addEventListener("click", (event) => {
+      const tr = event.target.closest("tr");
+      if (tr) open(Number(tr.dataset.index), { focus: window.innerWidth < 1200 });
+    });
+    table.tBodies[0].addEventListener("keydown", (event) => {
+      const tr = event.target.closest("tr");
+      if (!tr) return;
+      const visible = rows.filter((r) => !r.hidden);
+      const at = visible.indexOf(tr);
+      let next = null;
+      if (event.key === "ArrowDown") next = visible[at + 1];
+      else if (event.key === "ArrowUp") next = visible[at - 1];
+      else if (event.key === "Enter") next = tr;
+      if (next) {
+        event.preventDefault();
+        next.focus();
+        open(Number(next.dataset.index));
+      }
+    });
+    function start() {
+      let wanted = "";
+      try {
+        wanted = decodeURIComponent((location.hash.match(/^#task=(.*)$/) || [])[1] || "");
+      } catch (err) {
+        wanted = "";  // a mangled link opens the first task
+      }
+      const first = rows.find((r) => r.dataset.id === wanted) || rows[0];
+      if (first) open(Number(first.dataset.index));
+    }
+    return { rows, start };
+  }
+
   return {
     setPalette, el, money, count, seconds, score, plural, gridFigure, codeBlock, textBlock,
-    verdict, unpack,
+    verdict, unpack, taskTable,
   };
 })();

@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const { el, money, count, seconds, score, plural, gridFigure, codeBlock, textBlock, verdict, unpack } = arcloop;
+  const { el, money, count, seconds, score, plural, gridFigure, codeBlock, textBlock, verdict, unpack, taskTable } = arcloop;
   const run = JSON.parse(document.getElementById("run-data").textContent);
   arcloop.setPalette(run.palette);
   const view = document.getElementById("task-view");
@@ -202,11 +202,11 @@
 
   // ---- the task table ----------------------------------------------------------------------
   const table = document.getElementById("tasks");
-  const rows = table ? Array.from(table.tBodies[0].rows) : [];
   const shown = document.getElementById("shown");
   const filterText = document.getElementById("filter-text");
   const filterStatus = document.getElementById("filter-status");
   let current = null;
+  let rows = [];
 
   async function openTask(index, { focus = false } = {}) {
     current = index;
@@ -226,8 +226,6 @@
     if (focus || view.getBoundingClientRect().top < 0) view.scrollIntoView({ block: "start" });
   }
 
-  function visibleRows() { return rows.filter((r) => !r.hidden); }
-
   function applyFilter() {
     const query = filterText.value.trim().toLowerCase();
     const status = filterStatus.value;
@@ -242,56 +240,12 @@
     shown.textContent = `Showing ${n} of ${plural(rows.length, "task")}`;
   }
 
-  function sortBy(th) {
-    const col = th.cellIndex;
-    const numeric = th.dataset.type === "num";
-    const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-    for (const h of table.tHead.rows[0].cells) h.removeAttribute("aria-sort");
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-    const value = (r) => r.cells[col].dataset.v ?? r.cells[col].textContent;
-    rows.sort((a, b) => {
-      const va = value(a), vb = value(b);
-      const c = numeric ? Number(va) - Number(vb) : va.localeCompare(vb);
-      return dir * c || Number(a.dataset.index) - Number(b.dataset.index);
-    });
-    table.tBodies[0].append(...rows);
-  }
-
   if (table) {
-    table.tHead.addEventListener("click", (event) => {
-      const th = event.target.closest("th");
-      if (th) sortBy(th);
-    });
-    table.tBodies[0].addEventListener("click", (event) => {
-      const tr = event.target.closest("tr");
-      if (tr) openTask(Number(tr.dataset.index), { focus: window.innerWidth < 1200 });
-    });
-    table.tBodies[0].addEventListener("keydown", (event) => {
-      const tr = event.target.closest("tr");
-      if (!tr) return;
-      const visible = visibleRows();
-      const at = visible.indexOf(tr);
-      let next = null;
-      if (event.key === "ArrowDown") next = visible[at + 1];
-      else if (event.key === "ArrowUp") next = visible[at - 1];
-      else if (event.key === "Enter") next = tr;
-      if (next) {
-        event.preventDefault();
-        next.focus();
-        openTask(Number(next.dataset.index));
-      }
-    });
+    const tasks = taskTable(table, openTask);
+    rows = tasks.rows;
     filterText.addEventListener("input", applyFilter);
     filterStatus.addEventListener("change", applyFilter);
     applyFilter();
-
-    let wanted = "";
-    try {
-      wanted = decodeURIComponent((location.hash.match(/^#task=(.*)$/) || [])[1] || "");
-    } catch (err) {
-      wanted = "";  // a mangled link opens the first task
-    }
-    const start = rows.find((r) => r.dataset.id === wanted) || rows[0];
-    if (start) openTask(Number(start.dataset.index));
+    tasks.start();
   }
 })();
