@@ -33,3 +33,21 @@ def signed_rank_p(a: Sequence[float], b: Sequence[float]) -> float:
         t = sum(r for r, s in zip(ranks, signs, strict=True) if s)
         extreme += min(t, total - t) <= seen + 1e-9
     return extreme / 2 ** len(d)
+
+
+def signed_rank_p_untied(a: Sequence[float], b: Sequence[float]) -> float:
+    """Wilcoxon's exact signed-rank p-value when no two differences tie (ranks 1..n): the
+    null distribution of the sum of positive ranks counted by dynamic programming."""
+    d = [x - y for x, y in zip(a, b, strict=True) if abs(x - y) > 1e-12]
+    n = len(d)
+    ranks = scipy_stats.rankdata([abs(x) for x in d])
+    assert all(r == int(r) for r in ranks), "the differences tie"
+    plus = int(sum(r for r, x in zip(ranks, d, strict=True) if x > 0))
+    total = n * (n + 1) // 2
+    ways = [1] + [0] * total  # ways[t]: sign patterns whose positive ranks sum to t
+    for rank in range(1, n + 1):
+        for t in range(total, rank - 1, -1):
+            ways[t] += ways[t - rank]
+    seen = min(plus, total - plus)
+    extreme = sum(w for t, w in enumerate(ways) if min(t, total - t) <= seen)
+    return min(1.0, extreme / 2**n)

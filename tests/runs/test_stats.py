@@ -19,7 +19,7 @@ from arcloop.runs.stats import (
     signed_rank_test,
     wilson_interval,
 )
-from tests.byhand import mcnemar_p, signed_rank_p
+from tests.byhand import mcnemar_p, signed_rank_p, signed_rank_p_untied
 
 # Newcombe (1998), "Two-sided confidence intervals for the single proportion", Statistics in
 # Medicine 17:857-872, table II, method 3 (Wilson's score interval without continuity correction).
@@ -76,6 +76,14 @@ def test_signed_rank_small_samples_match_every_sign_flip_counted(seed: int) -> N
     if all(abs(x - y) < 1e-12 for x, y in zip(a, b, strict=True)):
         b[0] = 1.0 - a[0]
     assert signed_rank_test(a, b) == pytest.approx(signed_rank_p(a, b), rel=1e-9)
+
+
+@pytest.mark.parametrize("n", [14, 30, 50])
+def test_signed_rank_untied_samples_up_to_50_are_exact(n: int) -> None:
+    rng = random.Random(n)
+    a = [rng.random() for _ in range(n)]
+    b = [x - rng.gauss(0.05, 0.3) for x in a]  # continuous differences: no ties, no zeros
+    assert signed_rank_test(a, b) == pytest.approx(signed_rank_p_untied(a, b), rel=1e-9)
 
 
 def test_signed_rank_large_samples_use_the_normal_approximation_with_ties() -> None:
