@@ -4,7 +4,7 @@ back, not even through a lazy import inside a function or ``importlib.import_mod
 ::
 
     arcloop (the public API) ──> cli ──> report ──> runs ──> solver
-        ──> llm, sandbox, prompts, search ──> arc, presets
+        ──> llm, sandbox, prompts, search ──> arc, presets, _forkserver_preload
         ──> _aio, _io, _sqlite, _process, _version ──> errors
 
 A package may import its own modules and those of any lower layer; the four packages the
@@ -29,6 +29,7 @@ LAYER = {
     "_io": 1,
     "_sqlite": 1,
     "_process": 1,
+    "_forkserver_preload": 2,
     "arc": 2,
     "presets": 2,
     "llm": 3,
