@@ -1,14 +1,15 @@
 """Export a run to other tools' formats.
 
-``benchmarking``: the layout of the ARC Prize benchmarking harness — one ``<task id>.json``
-per task holding, per test input, ``attempt_1`` and ``attempt_2`` objects with ``answer``,
-``correct`` and ``metadata`` (model, provider, timestamps, ``usage`` and ``cost``). That
-harness sums cost over every attempt, so a task's tokens and dollars are spread evenly over its
-attempts: the totals it computes equal arcloop's.
+``benchmarking``: the layout of the ARC Prize benchmarking harness, one ``<task id>.json``
+per task (the format, and how arcloop fills it, are in ``benchmarking``): the harness's scorer
+then gives the run's score, and adds its cost and tokens up to arcloop's. The tasks a provider
+failed are there too, with ``null`` attempts, the harness's "no answer".
 
 Files land inside ``--out`` only: a task id becomes a file name by a reversible escape
-(``safe_file_name``), and ``.arcloop-export.json`` lists what arcloop wrote there, so a folder
-holding anything else is refused unless ``force``, which then replaces only arcloop's files.
+(``safe_file_name``), and ``.arcloop-export.manifest`` lists what arcloop wrote there, so a
+folder holding anything else is refused unless ``force``, which then replaces only arcloop's
+files. The manifest's name does not end in ``.json``: the harness's scorer reads every
+``*.json`` of the folder (hidden ones included) as a task.
 
 Not here: reading the harness's files back (arcloop's own journal is the record).
 """
@@ -18,22 +19,27 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import tomllib
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from arcloop._io import write_json_atomic
 from arcloop._sqlite import connect
-from arcloop.arc.grid import PLACEHOLDER
 from arcloop.errors import ConfigError, JournalError, RunDirectoryError
+from arcloop.llm.registry import Registry
+from arcloop.llm.types import Usage
+from arcloop.runs.benchmarking import CallSpan, PriceOf, task_entries
 from arcloop.runs.journal import finished_tasks, load_run
-from arcloop.runs.record import TaskRecord
 from arcloop.runs.rundir import JOURNAL
 
 FORMATS = ("benchmarking",)
-MANIFEST = ".arcloop-export.json"
+MANIFEST = ".arcloop-export.manifest"
+OLD_MANIFEST = ".arcloop-export.json"
+"""The manifest's name up to arcloop 0.1 (which the harness's scorer took for a task)."""
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _MAX_NAME = 200
 
@@ -61,7 +67,7 @@ def safe_file_name(task_id: str) -> str:
 
 
 class ExportManifest(BaseModel):
-    """What one export wrote into its folder (``.arcloop-export.json``), version 1."""
+    """What one export wrote into its folder (``.arcloop-export.manifest``), version 1."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,14 +78,17 @@ class ExportManifest(BaseModel):
     files: list[str]
 
 
-def _read_manifest(out_dir: Path) -> ExportManifest | None:
-    path = out_dir / MANIFEST
-    if not path.is_file():
-        return None
-    try:
-        return ExportManifest.model_validate_json(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValidationError):
-        return None  # not one of ours: it is the user's file like any other
+def _read_manifest(out_dir: Path) -> tuple[str, ExportManifest] | None:
+    """The manifest in ``out_dir`` and its file name (the current or the old one), if any."""
+    for name in (MANIFEST, OLD_MANIFEST):
+        path = out_dir / name
+        if not path.is_file():
+            continue
+        try:
+            return name, ExportManifest.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValidationError):
+            continue  # not one of ours: it is the user's file like any other
+    return None
 
 
 def _prepare_out(out_dir: Path, *, run_dir: Path, dataset_hash: str, force: bool) -> None:
@@ -91,8 +100,9 @@ def _prepare_out(out_dir: Path, *, run_dir: Path, dataset_hash: str, force: bool
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise RunDirectoryError(f"{out_dir}: cannot be created: {e.strerror or e}") from e
-    manifest = _read_manifest(out_dir)
-    ours = set(manifest.files) | {MANIFEST} if manifest is not None else set()
+    found = _read_manifest(out_dir)
+    manifest = found[1] if found is not None else None
+    ours = set(found[1].files) | {found[0]} if found is not None else set()
     others = sorted(p.name for p in out_dir.iterdir() if p.name not in ours)
     same_run = manifest is not None and (manifest.run_dir, manifest.dataset_hash) == (
         str(run_dir.absolute()),
@@ -112,71 +122,40 @@ def _prepare_out(out_dir: Path, *, run_dir: Path, dataset_hash: str, force: bool
         (out_dir / name).unlink(missing_ok=True)
 
 
-def _provider(model: str) -> str:
-    return model.split("/", 1)[0] if "/" in model else model
-
-
-def _winning_models(task: TaskRecord) -> list[str]:
-    experts = {e.expert: e.model for e in task.experts}
-    if task.vote:
-        models = sorted({experts[m] for m, _ in task.vote[0].members if m in experts})
-        if models:
-            return models
-    return sorted(set(experts.values())) or ["none"]
-
-
-def _attempt_metadata(task: TaskRecord, *, pair_index: int, share: int) -> dict[str, Any]:
-    models = _winning_models(task)
-    u = task.usage
-    prompt = u.prompt_tokens / share
-    completion = u.completion_tokens / share
-    cost = u.cost_usd / share
+def _calls(conn: sqlite3.Connection) -> dict[int, CallSpan]:
+    """The journal's calls by id: model, end, tokens, cost and duration."""
+    table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'calls'"
+    if conn.execute(table).fetchone() is None:  # a run that never called a model
+        return {}
+    rows = conn.execute(
+        "SELECT id, model, datetime_utc, prompt_tokens, cached_tokens, completion_tokens,"
+        " reasoning_tokens, cost_usd, duration_ms FROM calls"
+    )
     return {
-        "model": "+".join(models),
-        "provider": "+".join(sorted({_provider(m) for m in models})),
-        "start_timestamp": task.started_utc,
-        "end_timestamp": task.finished_utc,
-        "choices": [],
-        "kwargs": {},
-        "usage": {
-            "prompt_tokens": round(prompt),
-            "completion_tokens": round(completion),
-            "total_tokens": round(prompt + completion),
-            "completion_tokens_details": {
-                "reasoning_tokens": round(u.reasoning_tokens / share),
-                "accepted_prediction_tokens": 0,
-                "rejected_prediction_tokens": 0,
-            },
-        },
-        "cost": {
-            "prompt_cost": 0.0,
-            "completion_cost": cost,
-            "reasoning_cost": None,
-            "total_cost": cost,
-        },
-        "task_id": task.task_id,
-        "pair_index": pair_index,
-        "test_id": None,
+        r[0]: CallSpan(
+            model=r[1],
+            ended=datetime.fromisoformat(r[2]),
+            usage=Usage(
+                prompt_tokens=r[3],
+                cached_tokens=r[4],
+                completion_tokens=r[5],
+                reasoning_tokens=r[6],
+                cost_usd=r[7],
+                latency_s=r[8] / 1000,
+            ),
+        )
+        for r in rows
     }
 
 
-def benchmarking_entries(task: TaskRecord) -> list[dict[str, Any]]:
-    """One task in the benchmarking harness's shape (a list, one entry per test input)."""
-    share = max(1, 2 * len(task.attempts))
-    entries = []
-    for i, grids in enumerate(task.attempts):
-        expected = task.task.test[i].output if i < len(task.task.test) else None
-        entry = {}
-        for k in range(2):
-            answer = grids[k] if k < len(grids) else [list(r) for r in PLACEHOLDER]
-            known = task.correct is not None and k < len(grids) and expected is not None
-            entry[f"attempt_{k + 1}"] = {
-                "answer": answer,
-                "correct": expected == answer if known else None,
-                "metadata": _attempt_metadata(task, pair_index=i, share=share),
-            }
-        entries.append(entry)
-    return entries
+def _price_of(config_toml: str) -> PriceOf:
+    """A model's price in the registry the run used (built-ins and its ``[models]`` table)."""
+    try:
+        table = tomllib.loads(config_toml).get("models", {})
+        registry = Registry.from_config(table if isinstance(table, dict) else {})
+    except (tomllib.TOMLDecodeError, ConfigError):
+        registry = Registry()  # the run's own table is unreadable: the built-in prices
+    return lambda model: registry.resolve(model).price
 
 
 def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = False) -> int:
@@ -200,6 +179,7 @@ def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = 
         if run is None:
             raise ConfigError(f"{run_dir}: the journal holds no run")
         tasks = list(finished_tasks(conn))
+        calls = _calls(conn)
     except sqlite3.DatabaseError as e:
         raise JournalError(f"{journal}: {e}") from e
     finally:
@@ -214,6 +194,8 @@ def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = 
         files=names,
     )
     write_json_atomic(out_dir / MANIFEST, manifest.model_dump(), indent=1)  # first: lists them
+    price_of = _price_of(run.config_toml)
     for task, name in zip(tasks, names, strict=True):
-        write_json_atomic(out_dir / name, benchmarking_entries(task))
+        entries = task_entries(task, calls=calls, price_of=price_of)
+        write_json_atomic(out_dir / name, entries)
     return len(tasks)

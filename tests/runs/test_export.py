@@ -6,7 +6,9 @@ from urllib.parse import unquote
 
 from click.testing import CliRunner
 
+from arcloop.arc.dataset import load_dataset
 from arcloop.cli import main
+from tests.runs.harness import score_folder
 
 
 def test_export_to_the_benchmarking_layout(tmp_path: Path) -> None:
@@ -22,7 +24,7 @@ def test_export_to_the_benchmarking_layout(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"wrote 3 task files to {out}\n"
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".arcloop-export.json", *(f"{i}.json" for i in sorted(ids.split(",")))]
+    assert names == [".arcloop-export.manifest", *(f"{i}.json" for i in sorted(ids.split(",")))]
     lines = {
         x["id"]: x for x in map(json.loads, (run_dir / "results.jsonl").read_text().splitlines())
     }
@@ -33,8 +35,7 @@ def test_export_to_the_benchmarking_layout(tmp_path: Path) -> None:
             assert set(entry) == {"attempt_1", "attempt_2"}
             first = entry["attempt_1"]
             mine = line["attempts"][i]
-            assert first["answer"] == (mine[0] if mine else [[0]])
-            assert first["correct"] == (line["correct"][i] if mine else None)
+            assert first["answer"] == (mine[0] if mine else [[0]])  # as in submission.json
             meta = first["metadata"]
             assert meta["model"] == "local/search" and meta["provider"] == "local"
             assert meta["task_id"] == task_id and meta["pair_index"] == i
@@ -42,6 +43,11 @@ def test_export_to_the_benchmarking_layout(tmp_path: Path) -> None:
             assert meta["cost"]["total_cost"] == 0.0
             assert meta["start_timestamp"] <= meta["end_timestamp"]
     assert lines["0c786b71"]["correct"] == [True]
+    data = load_dataset("arc-agi-1/evaluation").select(ids.split(","))
+    solutions = {t.id: [[list(r) for r in g] for g in t.test_outputs or ()] for t in data.tasks}
+    scored = score_folder(out, solutions)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert scored.score / len(scored.tasks) == summary["score_per_task"]
 
 
 def test_export_errors_are_one_line(tmp_path: Path) -> None:
@@ -106,6 +112,11 @@ def test_export_refuses_a_folder_of_other_files_unless_forced(tmp_path: Path) ->
     again = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out), "--force"])
     assert again.exit_code == 0  # arcloop's own files are replaced, the user's kept
     assert (out / "notes.md").read_text() == "mine"
+    old = tmp_path / "old"  # exported by an arcloop whose manifest was .arcloop-export.json
+    assert CliRunner().invoke(main, ["export", str(run_dir), "--out", str(old)]).exit_code == 0
+    (old / ".arcloop-export.manifest").rename(old / ".arcloop-export.json")
+    assert CliRunner().invoke(main, ["export", str(run_dir), "--out", str(old)]).exit_code == 0
+    assert sorted(p.name for p in old.iterdir()) == [".arcloop-export.manifest", "a.json", "b.json"]
     fresh = tmp_path / "fresh"
     assert CliRunner().invoke(main, ["export", str(run_dir), "--out", str(fresh)]).exit_code == 0
     assert CliRunner().invoke(main, ["export", str(run_dir), "--out", str(fresh)]).exit_code == 0

@@ -92,22 +92,28 @@ def _reasoning_tokens(name: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("name", RUNS)
-def test_an_old_run_exports_as_it_did(tmp_path: Path, name: str) -> None:
+def test_an_old_run_exports_the_same_answers_with_its_exact_usage(
+    tmp_path: Path, name: str
+) -> None:
     run_dir = _copy(tmp_path, name)
     out = tmp_path / "exported"
     _arcloop("export", str(run_dir), "--out", str(out))
-    expected = FIXTURES / "exported" / name
-    written = sorted(p.name for p in out.iterdir() if p.name != ".arcloop-export.json")
+    expected = FIXTURES / "exported" / name  # what the arcloop of the fixture exported
+    written = sorted(p.name for p in out.iterdir() if p.name != ".arcloop-export.manifest")
     assert written == sorted(p.name for p in expected.iterdir())
-    reasoning = _reasoning_tokens(name)
+    summary = json.loads((FIXTURES / name / "summary.json").read_text())
+    usage: list[dict[str, Any]] = []
     for path in expected.iterdir():
-        old = json.loads(path.read_text())
-        share = 2 * len(old)  # a task's usage is spread evenly over its attempts
-        for entry in old:  # the old export said 0: it did not know the reasoning tokens
-            for attempt in entry.values():
-                details = attempt["metadata"]["usage"]["completion_tokens_details"]
-                details["reasoning_tokens"] = round(reasoning[path.stem] / share)
-        assert json.loads((out / path.name).read_text()) == old
+        old, new = json.loads(path.read_text()), json.loads((out / path.name).read_text())
+        assert [[a["answer"] for a in e.values()] for e in new] == [
+            [a["answer"] for a in e.values()] for e in old
+        ]
+        usage += [a["metadata"]["usage"] for e in new for a in e.values()]
+    # the old export rounded each attempt's share, and knew no reasoning tokens
+    assert sum(u["prompt_tokens"] for u in usage) == summary["prompt_tokens"]
+    assert sum(u["completion_tokens"] for u in usage) == summary["completion_tokens"]
+    reasoning = sum(u["completion_tokens_details"]["reasoning_tokens"] for u in usage)
+    assert reasoning == sum(_reasoning_tokens(name).values())
 
 
 def test_resuming_a_finished_old_run_keeps_every_task_and_buys_nothing(tmp_path: Path) -> None:
