@@ -38,8 +38,10 @@ def report(run_dir: Path, out: Path | None) -> None:
 )
 @handle_errors
 def export(run_dir: Path, fmt: str, out: Path, force: bool) -> None:
-    """Export a run's results to another tool's format."""
+    """Export a run's results to another tool's format (benchmarking: the ARC Prize
+    benchmarking harness's)."""
     from arcloop.runs.export import export_run
 
-    count = export_run(run_dir, fmt=fmt, out=out, force=force)
-    click.echo(f"wrote {count} task files to {out}")
+    done = export_run(run_dir, fmt=fmt, out=out, force=force)
+    failed = f" ({done.failed} with no answer: a provider failed them)" if done.failed else ""
+    click.echo(f"wrote {done.files} task files to {out}{failed}")

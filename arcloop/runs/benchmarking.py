@@ -106,7 +106,10 @@ def _iso(moment: datetime) -> str:
 
 
 def provider_failed(task: TaskRecord) -> bool:
-    """True when every expert of the task ended on a provider error (it has no answer)."""
+    """True when every expert of a stored task ended on a provider error: it has no answer.
+
+    (Such a task is no longer stored as finished: ``runs.legs`` keeps it pending. A run from
+    an older arcloop still holds some.)"""
     return bool(task.experts) and all(e.stop == "provider_error" for e in task.experts)
 
 
@@ -221,7 +224,11 @@ def _slots(task: TaskRecord) -> list[_Slot]:
 
 
 def task_entries(
-    task: TaskRecord, *, calls: Mapping[int, CallSpan], price_of: PriceOf
+    task: TaskRecord,
+    *,
+    calls: Mapping[int, CallSpan],
+    price_of: PriceOf,
+    failed: bool = False,
 ) -> list[dict[str, Any]]:
     """The task's file in the harness's format: one object per test input.
 
@@ -229,8 +236,9 @@ def task_entries(
         task: the stored task.
         calls: the journal's calls by id (those the task's iterations name are used).
         price_of: a model's price, to split cost into prompt and completion.
+        failed: a provider failed the task (it is pending): it has no answer.
     """
-    if provider_failed(task):
+    if failed or provider_failed(task):
         return [{"attempt_1": None, "attempt_2": None} for _ in task.task.test]
     slots = _slots(task)
     weights = [1.0 if s.voted else 0.0 for s in slots]

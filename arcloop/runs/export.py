@@ -20,6 +20,7 @@ import hashlib
 import re
 import sqlite3
 import tomllib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -34,6 +35,8 @@ from arcloop.llm.registry import Registry
 from arcloop.llm.types import Usage
 from arcloop.runs.benchmarking import CallSpan, PriceOf, task_entries
 from arcloop.runs.journal import finished_tasks, load_run
+from arcloop.runs.legs import provider_failures
+from arcloop.runs.record import TaskRecord
 from arcloop.runs.rundir import JOURNAL
 
 FORMATS = ("benchmarking",)
@@ -158,11 +161,26 @@ def _price_of(config_toml: str) -> PriceOf:
     return lambda model: registry.resolve(model).price
 
 
-def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = False) -> int:
-    """Write the finished tasks of the run in ``run_dir`` to ``out`` in format ``fmt``.
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What an export wrote: task files, and how many of them a provider failed (no answer)."""
 
-    Returns:
-        The number of task files written.
+    files: int
+    failed: int
+
+
+def _provider_failed(conn: sqlite3.Connection) -> list[TaskRecord]:
+    """The tasks a provider failed and no leg finished since (none in a run from before
+    arcloop kept them)."""
+    table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'provider_failures'"
+    if conn.execute(table).fetchone() is None:
+        return []
+    return [f.record for f in provider_failures(conn)]
+
+
+def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = False) -> Exported:
+    """Write the tasks of the run in ``run_dir`` to ``out`` in format ``fmt``: every finished
+    task, and every task a provider failed (with no answer).
 
     Raises:
         ConfigError: unknown format, or ``run_dir`` holds no run.
@@ -179,6 +197,8 @@ def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = 
         if run is None:
             raise ConfigError(f"{run_dir}: the journal holds no run")
         tasks = list(finished_tasks(conn))
+        done = {t.task_id for t in tasks}
+        failed = [r for r in _provider_failed(conn) if r.task_id not in done]
         calls = _calls(conn)
     except sqlite3.DatabaseError as e:
         raise JournalError(f"{journal}: {e}") from e
@@ -186,7 +206,8 @@ def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = 
         conn.close()
     out_dir = Path(out)
     _prepare_out(out_dir, run_dir=Path(run_dir), dataset_hash=run.dataset_hash, force=force)
-    names = [safe_file_name(task.task_id) for task in tasks]
+    todo = [(task, False) for task in tasks] + [(task, True) for task in failed]
+    names = [safe_file_name(task.task_id) for task, _ in todo]
     manifest = ExportManifest(
         run_dir=str(Path(run_dir).absolute()),
         dataset_hash=run.dataset_hash,
@@ -195,7 +216,7 @@ def export_run(run_dir: str | Path, *, fmt: str, out: str | Path, force: bool = 
     )
     write_json_atomic(out_dir / MANIFEST, manifest.model_dump(), indent=1)  # first: lists them
     price_of = _price_of(run.config_toml)
-    for task, name in zip(tasks, names, strict=True):
-        entries = task_entries(task, calls=calls, price_of=price_of)
+    for (task, no_answer), name in zip(todo, names, strict=True):
+        entries = task_entries(task, calls=calls, price_of=price_of, failed=no_answer)
         write_json_atomic(out_dir / name, entries)
-    return len(tasks)
+    return Exported(files=len(names), failed=len(failed))

@@ -119,6 +119,9 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert ran.exit_code == 0, ran.output
     done = CliRunner().invoke(main, ["export", str(run_dir), "--out", str(out)])
     assert done.exit_code == 0, done.output
+    assert (
+        done.stdout == f"wrote 3 task files to {out} (1 with no answer: a provider failed them)\n"
+    )
     solutions = {name: [p["output"] for p in t["test"]] for name, t in tasks.items()}
     return {
         "run_dir": run_dir,
