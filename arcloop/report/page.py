@@ -268,10 +268,9 @@ def _models(stats: Sequence[ExpertStats], scored: bool) -> str:
 
 
 def _line_json(t: TaskLine) -> dict[str, Any]:
-    return {
+    line: dict[str, Any] = {
         "id": t.task_id,
         "status": t.status,
-        "cause": t.cause,
         "score": t.score,
         "cost_usd": t.usage.cost_usd,
         "iterations": t.iterations,
@@ -280,6 +279,9 @@ def _line_json(t: TaskLine) -> dict[str, Any]:
         "passing": t.passing,
         "seconds": t.seconds,
     }
+    if t.cause is not None:  # only a task a provider failed has one
+        line["cause"] = t.cause
+    return line
 
 
 def render_page(
