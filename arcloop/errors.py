@@ -6,6 +6,7 @@ Control flow never inspects message text: callers catch a class. The CLI turns a
     ArcloopError                      base; exit code 1
     ├── UserError                     the user can fix it (input, config, usage); exit code 2
     │   ├── InputFileError            an input file is no regular file, too big, not UTF-8, bad JSON
+    │   ├── OutputFileError           a file the user asked for cannot be written where asked
     │   ├── ConfigError               a config file, preset or option is invalid or conflicting
     │   │   └── ResumeConflictError   an option contradicts the stored config of a resumed run
     │   ├── DatasetError              a dataset name, task file or solutions file is unusable
@@ -48,6 +49,10 @@ class UserError(ArcloopError):
     """Something the user can fix: bad input, config or usage."""
 
     exit_code = 2
+
+
+class OutputFileError(UserError):
+    """A file the user asked arcloop to write cannot be written there."""
 
 
 class InputFileError(UserError):

@@ -41,12 +41,14 @@ def test_score_json_of_the_true_solutions(tmp_path: Path) -> None:
     assert json.loads(out) == {
         "dataset": "arc-agi-2/evaluation",
         "dataset_hash": d.hash,
+        "solutions_hash": d.solutions_hash,
         "score_per_task": 1.0,
         "score_per_output": 1.0,
         "tasks": 120,
         "outputs": 167,
         "solved_outputs": 167,
         "missing_tasks": 0,
+        "foreign_tasks": [],
     }
 
 

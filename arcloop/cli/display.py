@@ -30,16 +30,43 @@ def _titled(title: str, grid: Grid) -> RenderableType:
     return Group(Text(f"{title} {rows}x{cols}", style="bold"), grid_text(grid))
 
 
-def task_view(task: Task, *, with_solutions: bool = True) -> RenderableType:
-    """Train pairs (input -> output) then test inputs (and outputs when known and wanted)."""
+def _width(title: str, grid: Grid) -> int:
+    """Columns a titled grid needs: two per cell, or the title's length."""
+    rows, cols = shape(grid)
+    return max(2 * cols, len(f"{title} {rows}x{cols}"))
+
+
+SIDE_BY_SIDE_CHROME = 7
+"""Columns the table's borders and padding take around two grids side by side."""
+
+
+def task_view(task: Task, *, with_solutions: bool = True, width: int = 80) -> RenderableType:
+    """Train pairs (input -> output) then test inputs (and outputs when known and wanted).
+
+    Each input and its output sit side by side when both fit in ``width`` columns; otherwise
+    every grid gets a row of its own, so that no row of cells wraps (a 30x30 grid takes 60).
+    """
+    shown: list[tuple[tuple[str, Grid], tuple[str, Grid] | None]] = [
+        ((f"train[{i}] input", pair.input), ("output", pair.output))
+        for i, pair in enumerate(task.train)
+    ]
+    for i, grid in enumerate(task.test_inputs):
+        expected = None
+        if with_solutions and task.test_outputs is not None:
+            expected = ("expected output", task.test_outputs[i])
+        shown.append(((f"test[{i}] input", grid), expected))
+    left = max(_width(*a) for a, _ in shown)
+    right = max((_width(*b) for _, b in shown if b is not None), default=0)
+    side_by_side = left + right + SIDE_BY_SIDE_CHROME <= width
     table = Table(title=f"task {task.id}", show_header=False, show_lines=True, expand=False)
     table.add_column()
-    table.add_column()
-    for i, pair in enumerate(task.train):
-        table.add_row(_titled(f"train[{i}] input", pair.input), _titled("output", pair.output))
-    for i, grid in enumerate(task.test_inputs):
-        right: RenderableType = Text("")
-        if with_solutions and task.test_outputs is not None:
-            right = _titled("expected output", task.test_outputs[i])
-        table.add_row(_titled(f"test[{i}] input", grid), right)
+    if side_by_side:
+        table.add_column()
+    for a, b in shown:
+        if side_by_side:
+            table.add_row(_titled(*a), _titled(*b) if b is not None else Text(""))
+        else:
+            table.add_row(_titled(*a))
+            if b is not None:
+                table.add_row(_titled(*b))
     return table

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -43,23 +44,37 @@ def handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def config_files(help: str) -> Callable[[F], F]:
+    """The ``--config/-c FILE`` option (repeatable) that a command reads TOML from."""
+    return click.option(
+        "--config", "-c", "configs", multiple=True, type=click.Path(path_type=Path), help=help
+    )
+
+
 def console() -> Console:
     """A console on stdout that does not colour numbers and paths on its own."""
     return Console(highlight=False)
 
 
-def text_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def text_table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], *, right: Iterable[int] = ()
+) -> str:
     """Columns of text aligned with two spaces, one line per row, never wrapped (long lists
-    stay one line per item, for ``grep`` and ``less -S``).
+    stay one line per item, for ``grep`` and ``less -S``); the columns in ``right`` (numbers)
+    are aligned right.
 
-    >>> print(text_table(["run", "score"], [["a", "0.5"], ["long-name", "1"]]))
+    >>> print(text_table(["run", "score"], [["a", "0.5"], ["long-name", "1"]], right=[1]))
     run        score
-    a          0.5
-    long-name  1
+    a            0.5
+    long-name      1
     """
     lines = [list(header), *(list(r) for r in rows)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    flush_right = set(right)
     return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            cell.rjust(w) if i in flush_right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
         for line in lines
     )

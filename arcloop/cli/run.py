@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from arcloop.cli.output import handle_errors
+from arcloop.cli.output import config_files, handle_errors
 
 
 def _price(value: str | None) -> tuple[float, float, float | None] | None:
@@ -53,14 +53,7 @@ def _split_ids(value: str | None) -> list[str] | None:
     help="That model's price in USD per 1M tokens (input, output, cached input).",
 )
 @click.option("--preset", help="A shipped configuration (see `arcloop presets`).")
-@click.option(
-    "--config",
-    "-c",
-    "configs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="TOML config file; repeatable, later ones win.",
-)
+@config_files("TOML config file; repeatable, later ones win.")
 @click.option("--experts", type=click.IntRange(min=1), help="Number of experts.")
 @click.option("--iterations", type=click.IntRange(min=1), help="Iterations per expert.")
 @click.option("--concurrency", type=click.IntRange(min=1), help="Tasks in flight at once.")

@@ -7,58 +7,98 @@ Not here: changing any of it (configs are files; see the README).
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
-from arcloop.cli.output import console, handle_errors
+from arcloop.cli.output import config_files, handle_errors, text_table
+
+if TYPE_CHECKING:
+    from arcloop.llm.registry import ModelRow
 
 
 @click.command()
-@click.option("--config", "-c", "configs", multiple=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@config_files("TOML config file whose [models] entries add or override models; repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per model.")
 @handle_errors
 def models(configs: tuple[Path, ...], as_json: bool) -> None:
-    """List the model registry: limits, prices and provider settings."""
-    from arcloop.llm.registry import Registry, model_rows
+    """List the models: prices, limits and provider settings (local/search included)."""
+    from arcloop.llm.registry import ModelRow, Registry, model_rows
     from arcloop.runs.config import read_toml
+    from arcloop.solver.config import SEARCH_MODEL
 
     registry = Registry.from_config(*(read_toml(c).get("models", {}) for c in configs))
-    rows = model_rows(registry)
+    search = ModelRow(
+        name=SEARCH_MODEL,
+        rate=None,
+        burst=None,
+        max_in_flight=None,
+        request_timeout=None,
+        input_price=0.0,
+        cached_input_price=0.0,
+        output_price=0.0,
+        price_as_of=None,
+        api_base=None,
+        props={},
+    )
+    rows = sorted([*model_rows(registry), search], key=lambda r: r.name)
     if as_json:
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
         return
-    table = Table(
-        "model",
-        "rate/s",
-        "burst",
-        "in flight",
-        "timeout s",
-        "$/M in",
-        "$/M cached",
-        "$/M out",
-        "priced",
-        "settings",
-    )
-    for r in rows:
-        table.add_row(
-            r.name,
-            f"{r.rate:g}",
-            str(r.burst),
-            str(r.max_in_flight),
-            f"{r.request_timeout:g}",
-            _price(r.input_price),
-            _price(r.cached_input_price),
-            _price(r.output_price),
-            str(r.price_as_of or "-"),
-            json.dumps(r.props, sort_keys=True),
+    click.echo("Prices in $ per million tokens; limits per model (requests/s, burst, in flight).")
+    click.echo()
+    header = ["model", "input", "cached", "output", "rate/s", "burst", "in flight"]
+    click.echo(
+        text_table(
+            header,
+            (
+                [
+                    r.name,
+                    _number(r.input_price, "unknown"),
+                    _number(r.cached_input_price, "unknown"),
+                    _number(r.output_price, "unknown"),
+                    _number(r.rate, "-"),
+                    _number(r.burst, "-"),
+                    _number(r.max_in_flight, "-"),
+                ]
+                for r in rows
+            ),
+            right=range(1, len(header)),
         )
-    console().print(table)
+    )
+    click.echo()
+    click.echo("Settings: price date, request timeout, server and what each request sends.")
+    click.echo()
+    for r in rows:
+        click.echo(_wrapped(r.name, _settings(r)))
 
 
-def _price(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:g}"
+def _number(value: float | None, absent: str) -> str:
+    return absent if value is None else f"{value:g}"
+
+
+def _settings(r: ModelRow) -> list[str]:
+    if r.name == "local/search":
+        return ["offline program search in this process: no requests, no key, no cost"]
+    parts = [f"priced {r.price_as_of}" if r.price_as_of else "no price"]
+    if r.request_timeout is not None:
+        parts.append(f"timeout {r.request_timeout:g} s")
+    if r.api_base:
+        parts.append(f"api_base {r.api_base}")
+    parts += [f"{k}={json.dumps(v, sort_keys=True)}" for k, v in sorted(r.props.items())]
+    return parts
+
+
+def _wrapped(name: str, parts: list[str], width: int = 80) -> str:
+    """``name`` then the parts, wrapped at ``width`` with continuation lines indented."""
+    return textwrap.fill(
+        f"{name}  " + ", ".join(parts),
+        width=width,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
 
 
 @click.command()
@@ -71,10 +111,18 @@ def presets(name: str | None) -> None:
     if name is not None:
         click.echo(preset_text(name), nl=False)
         return
-    table = Table("preset", "experts", "models", "description")
-    for p in list_presets():
-        table.add_row(p.name, str(p.experts), ", ".join(p.models), p.description)
-    console().print(table)
+    shown = list_presets()
+    lines = text_table(
+        ["preset", "experts", "models"],
+        ([p.name, str(p.experts), ", ".join(p.models)] for p in shown),
+        right=[1],
+    ).splitlines()
+    click.echo(lines[0])
+    for p, line in zip(shown, lines[1:], strict=True):
+        click.echo(line)
+        click.echo(
+            textwrap.fill(p.description, width=80, initial_indent="    ", subsequent_indent="    ")
+        )
 
 
 @click.command()
@@ -85,14 +133,7 @@ def presets(name: str | None) -> None:
     help="Also check this model as a run would: its price, its key, and one tiny request.",
 )
 @click.option("--api-base", help="Server URL for that model (vLLM, Ollama, a proxy...).")
-@click.option(
-    "--config",
-    "-c",
-    "configs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="TOML config file declaring the model (price, api_base); repeatable.",
-)
+@config_files("TOML config file declaring the model (price, api_base); repeatable.")
 @handle_errors
 def doctor(
     as_json: bool, model: str | None, api_base: str | None, configs: tuple[Path, ...]

@@ -90,7 +90,7 @@ class Outages:
                 f" {limit:.0f} s: {error}",
                 model=error.model,
                 status_code=error.status_code,
-            )
+            ) from error
         wait = min(MAX_WAIT_S, 0.5 * 2.0 ** min(tries, 6))
         return min(wait, max(0.1, limit - (now - started)))
 

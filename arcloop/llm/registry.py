@@ -361,15 +361,16 @@ class Registry:
 
 
 class ModelRow(BaseModel):
-    """One line of ``arcloop models``."""
+    """One line of ``arcloop models``; the limits are None for a model that makes no requests
+    (the offline search)."""
 
     model_config = ConfigDict(frozen=True)
 
     name: str
-    rate: float
-    burst: int
-    max_in_flight: int
-    request_timeout: float
+    rate: float | None
+    burst: int | None
+    max_in_flight: int | None
+    request_timeout: float | None
     input_price: float | None
     cached_input_price: float | None
     output_price: float | None

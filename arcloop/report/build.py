@@ -15,6 +15,7 @@ import logging
 from pathlib import Path
 
 from arcloop._io import write_text_atomic
+from arcloop.errors import OutputFileError
 from arcloop.report.content import (
     task_details,
     task_line,
@@ -108,10 +109,15 @@ def write_report(
     Raises:
         RunDirectoryError: ``run_dir`` has no journal.
         JournalError: the journal cannot be read.
+        OutputFileError: the report cannot be written at ``out``.
     """
     run_dir = Path(run_dir)
     target = Path(out) if out is not None else run_dir / REPORT
     html = build_report(run_dir, max_bytes=max_bytes)
-    write_text_atomic(target, html)
+    try:
+        write_text_atomic(target, html)
+    except OSError as e:
+        where = e.filename or target
+        raise OutputFileError(f"{where}: cannot write the report there: {e.strerror}") from e
     log.info("report written to %s (%d bytes)", target, len(html.encode()))
     return target

@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -187,16 +187,25 @@ def load_run(conn: sqlite3.Connection) -> RunRecord | None:
 
 
 def start_run(
-    conn: sqlite3.Connection, *, version: str, dataset: str, dataset_hash: str, config_toml: str
+    conn: sqlite3.Connection,
+    *,
+    version: str,
+    dataset: str,
+    dataset_hash: str,
+    config_toml: str,
+    earlier_hashes: Collection[str] = (),
 ) -> RunRecord:
     """Record a new run, or return the stored one after checking it is the same dataset.
+
+    ``earlier_hashes`` are other names of the same data (the hash as an earlier arcloop
+    computed it); a run recorded with one of them resumes and keeps its stored hash.
 
     Raises:
         ConfigError: the journal belongs to a run on different data.
     """
     existing = load_run(conn)
     if existing is not None:
-        if existing.dataset_hash != dataset_hash:
+        if existing.dataset_hash != dataset_hash and existing.dataset_hash not in earlier_hashes:
             raise ConfigError(
                 f"this run was made on {existing.dataset} (sha256 {existing.dataset_hash[:16]});"
                 f" the data now loaded has sha256 {dataset_hash[:16]}: start a new run directory"

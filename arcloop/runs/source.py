@@ -86,9 +86,7 @@ def read_run(run_dir: Path) -> RunSource:
     try:
         run = load_run(conn)
         tasks = tuple(finished_tasks(conn))
-        failures = (
-            tuple(provider_failures(conn)) if has_table(conn, "provider_failures") else ()
-        )
+        failures = tuple(provider_failures(conn)) if has_table(conn, "provider_failures") else ()
         times = None
         if run is not None:
             times = conn.execute(

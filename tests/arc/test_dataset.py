@@ -36,13 +36,29 @@ def test_bundled_hashes_differ_and_are_stable() -> None:
     assert d.hash == d.select().hash == d.select(limit=3).hash
 
 
-def test_hash_changes_when_a_single_cell_changes(tmp_path: Path) -> None:
+def test_hash_changes_when_a_single_cell_of_the_challenge_changes(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(TASK))
-    before = load_dataset(tmp_path).hash
+    before = load_dataset(tmp_path)
+    changed = json.loads(json.dumps(TASK))
+    changed["test"][0]["input"] = [[3, 0]]
+    (tmp_path / "a.json").write_text(json.dumps(changed))
+    assert load_dataset(tmp_path).hash != before.hash
+
+
+def test_test_outputs_change_the_solutions_hash_not_the_hash(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(TASK))
+    before = load_dataset(tmp_path)
     changed = json.loads(json.dumps(TASK))
     changed["test"][0]["output"] = [[0, 3]]
     (tmp_path / "a.json").write_text(json.dumps(changed))
-    assert load_dataset(tmp_path).hash != before
+    after = load_dataset(tmp_path)
+    assert after.hash == before.hash
+    assert after.solutions_hash != before.solutions_hash
+    assert after.hash_with_outputs != before.hash_with_outputs  # the hash earlier runs stored
+    del changed["test"][0]["output"]
+    (tmp_path / "a.json").write_text(json.dumps(changed))
+    unsolved = load_dataset(tmp_path)
+    assert (unsolved.hash, unsolved.solutions_hash) == (before.hash, None)
 
 
 def test_single_task_file_and_folder(tmp_path: Path) -> None:

@@ -17,9 +17,11 @@ from arcloop.errors import (
     ContextWindowError,
     FatalProviderError,
     ProviderError,
+    ProviderOutageError,
     RateLimitedError,
     RequestTimeoutError,
     TransientProviderError,
+    UnreachableError,
 )
 from arcloop.llm import Message, RetryPolicy
 from tests.fakeprovider import FakeProvider, Fault
@@ -110,7 +112,9 @@ def test_each_upstream_failure_becomes_its_error_class(
         assert "OPENAI_API_KEY" in str(raised.value)
 
 
-def test_connection_refused_is_transient(make_gateway: MakeGateway) -> None:
+def test_a_refused_connection_is_waited_for_then_named_as_an_outage(
+    make_gateway: MakeGateway,
+) -> None:
     closed = FakeProvider().start()
     port_url = closed.openai_base
     closed.stop()
@@ -118,9 +122,13 @@ def test_connection_refused_is_transient(make_gateway: MakeGateway) -> None:
         models={"openai/gone": {"api_base": port_url, "price": {"input": 0, "output": 0}}},
         retry=ONCE,
     )
-    with pytest.raises(TransientProviderError):
+    with pytest.raises(ProviderOutageError) as raised:
         asyncio.run(gateway.client("openai/gone").complete(MESSAGES, sample_key="a"))
-    assert gateway.stats().requests == 1
+    # unreachable is transient: tried again past the single attempt, until the limit for an
+    # endpoint that never answered (virtual time), then one error naming the endpoint
+    assert isinstance(raised.value.__cause__, UnreachableError)
+    assert f"{port_url} unreachable for 60 s (it has not answered in this run)" in str(raised.value)
+    assert gateway.stats().requests > 1
 
 
 def test_a_hanging_server_times_out(fake: FakeProvider, make_gateway: MakeGateway) -> None:
