@@ -74,6 +74,8 @@ def test_the_quick_tour_runs_line_by_line(tmp_path: Path, monkeypatch: pytest.Mo
             assert result.exit_code == 0, f"{line}\n{result.output}"
         model_requests = fake.count
     assert first is not None
+    for line, result in outcomes.items():  # everything fits a terminal of 80 columns
+        assert max(map(len, result.stdout.splitlines()), default=0) <= 80, line
     said = {line.split()[1]: r.stdout for line, r in outcomes.items() if r.exit_code == 0}
     assert "arc-agi-2/evaluation" in said["datasets"]
     assert "task 007bbfb7" in said["show"]

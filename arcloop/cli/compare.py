@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from arcloop.cli.output import handle_errors, text_table
+from arcloop.cli.output import handle_errors, terminal_width, text_table
 
 if TYPE_CHECKING:
     from arcloop.runs.comparison import Comparison
@@ -65,7 +65,7 @@ def _runs_table(lines: Sequence[RunLine]) -> str:
                 "—" if x.elapsed_s is None else duration(x.elapsed_s),
             ]
         )
-    return text_table(header, rows)
+    return text_table(header, rows, width=terminal_width())
 
 
 def _share(value: float | None) -> str:

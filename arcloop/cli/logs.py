@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from arcloop.cli.output import handle_errors, text_table
+from arcloop.cli.output import handle_errors, terminal_width, text_table
 
 if TYPE_CHECKING:
     from arcloop.llm.journal import CallRecord
@@ -81,7 +81,7 @@ def _calls_table(calls: list[RunCall]) -> str:
                 c.error or "",
             ]
         )
-    return text_table(header, rows)
+    return text_table(header, rows, width=terminal_width())
 
 
 def _with_text(call: RunCall, record: CallRecord) -> dict[str, object]:

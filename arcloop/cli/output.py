@@ -9,7 +9,9 @@ command prints (its own module).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -57,7 +59,11 @@ def console() -> Console:
 
 
 def text_table(
-    header: Sequence[str], rows: Iterable[Sequence[str]], *, right: Iterable[int] = ()
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    right: Iterable[int] = (),
+    width: int | None = None,
 ) -> str:
     """Columns of text aligned with two spaces, one line per row, never wrapped (long lists
     stay one line per item, for ``grep`` and ``less -S``); the columns in ``right`` (numbers)
@@ -67,9 +73,19 @@ def text_table(
     run        score
     a            0.5
     long-name      1
+
+    When a line would be wider than ``width``, each row becomes a record instead: its first two
+    cells on one line, then every other non-empty cell named by its header, wrapped and
+    indented.
+
+    >>> print(text_table(["run", "state", "data"], [["a", "done", "arc-agi-1/training"]], width=27))
+    a  done
+        data arc-agi-1/training
     """
     lines = [list(header), *(list(r) for r in rows)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+        return "\n".join(_record(header, line, width) for line in lines[1:])
     flush_right = set(right)
     return "\n".join(
         "  ".join(
@@ -78,3 +94,27 @@ def text_table(
         ).rstrip()
         for line in lines
     )
+
+
+def _record(header: Sequence[str], row: Sequence[str], width: int) -> str:
+    head = "  ".join(row[:2])
+    keep = "\u00a0"  # a field's name and value stay on one line: textwrap does not break here
+    fields = [f"{h} {cell}".replace(" ", keep) for h, cell in zip(header[2:], row[2:], strict=True)]
+    rest = ", ".join(f for f, cell in zip(fields, row[2:], strict=True) if cell)
+    if not rest:
+        return head
+    wrapped = textwrap.fill(
+        rest, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False
+    )
+    return head + "\n" + wrapped.replace(keep, " ")
+
+
+def terminal_width() -> int | None:
+    """The width to fit output to: ``COLUMNS`` when set, else the terminal's; None when
+    stdout is a pipe or a file (one line per item then, for ``grep``, as ``ls`` does)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return None

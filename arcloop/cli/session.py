@@ -243,7 +243,7 @@ def _print_repeats(out: Console, summaries: Sequence[RunSummary]) -> None:
         )
     dirs = " ".join(s.run_dir for s in summaries)
     out.print(
-        f"compare with another configuration: arcloop compare --a {dirs} --b ...",
+        f"compare with another configuration:\n  arcloop compare --a {dirs} --b ...",
         markup=False,
         soft_wrap=True,
     )

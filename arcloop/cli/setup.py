@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from arcloop.cli.output import config_files, handle_errors, text_table
+from arcloop.cli.output import config_files, handle_errors, terminal_width, text_table
 
 if TYPE_CHECKING:
     from arcloop.llm.registry import ModelRow
@@ -146,7 +146,10 @@ def doctor(
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
-        for line in report.lines():
+        width = terminal_width()
+        for line in report.lines():  # wrapped under its text, past the "[on ] " mark
+            if width is not None:
+                line = textwrap.fill(line, width=max(width, 40), subsequent_indent=" " * 6)
             click.echo(line)
     if model is not None:
         _check_model(model, api_base, configs)

@@ -68,7 +68,7 @@ def test_the_same_repeat_command_again_resumes_each_run_and_prints_mean_and_sd(
     scores = [_summary(p)["score_per_task"] for p in ab_runs.plain_r]
     spread = f"{statistics.mean(scores):.3f} ± {statistics.stdev(scores):.3f}"
     assert f"score per task over 3 repeats: {spread} (mean ± sd)" in result.stdout
-    assert f"compare with another configuration: arcloop compare --a {tmp_path}" in result.stdout
+    assert f"compare with another configuration:\n  arcloop compare --a {tmp_path}" in result.stdout
 
     listed = CliRunner().invoke(main, [*args, "--json", "-q"])
     assert listed.exit_code == 0, listed.stderr
