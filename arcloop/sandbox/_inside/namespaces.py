@@ -65,6 +65,8 @@ _DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 _PACKAGE_DIRS = ("site-packages", "dist-packages")
 UNPRIVILEGED = (65534, 65534)
 """The host uid and gid children run as when arcloop runs as root (``nobody``)."""
+SCRATCH_ASIDE = "/scratch"
+"""Each child's private tmpfs when the view itself holds folders under ``/tmp``."""
 STAGING = "/tmp"
 """Where the new root is assembled before ``pivot_root`` (in the server's own mount
 namespace: the host's ``/tmp`` is never touched)."""
@@ -95,6 +97,14 @@ class ViewPlan:
             except FileNotFoundError:
                 continue
         return OpenedView(plan=self, sources=sources)
+
+    @property
+    def scratch(self) -> str:
+        """Where each child's private tmpfs (its cwd and temp dir) is mounted: ``/tmp``,
+        unless the view binds host paths under ``/tmp`` (an interpreter or a venv installed
+        there), which a tmpfs on ``/tmp`` would hide; then ``SCRATCH_ASIDE``."""
+        held = (*self.dirs, *self.files, *self.masks, *(link for link, _ in self.links))
+        return SCRATCH_ASIDE if any(_under(p, ["/tmp"]) for p in held) else "/tmp"
 
 
 @dataclass
@@ -307,7 +317,7 @@ def mount_view(opened: OpenedView) -> None:
         if path in opened.sources:
             _make_file(root, path)
             _bind_read_only(opened.sources[path], root + path, writable=path in _DEVICES)
-    os.mkdir(root + "/tmp", 0o755)
+    _make_dir(root, plan.scratch)
     os.chdir(root)
     pivot = syscall_number("pivot_root")
     check(LIBC.syscall(pivot, b".", b"."), "pivot_root")

@@ -145,6 +145,7 @@ def _warm_context(
         landlock_abi=abi,
         filter=program_filter,
         limits=child.Limits.from_settings(settings),
+        scratch=plan.scratch,
     )
 
 
@@ -176,7 +177,10 @@ def _serve(
                     pass
             _reap(sock, children, groups)
         if sock.fileno() in readable:
-            message = sock.recv(64)
+            try:
+                message = sock.recv(64)
+            except ConnectionResetError:  # closed with our reports unread: it went away too
+                message = b""
             if not message:  # the parent went away: so do we, and the kernel kills the rest
                 return
             wanted += message.count(b"W")
