@@ -57,14 +57,27 @@ while True:
             sys.exit(0)
         break
     remember()
-children = table()
-alive = {pid: started for kids in children.values() for pid, started in kids}
-for pid, started in seen.items():
-    if alive.get(pid) == started:
+killed = set()
+for _ in range(3):  # what the doomed started since the last look goes too
+    children = table()
+    alive = {pid: started for kids in children.values() for pid, started in kids}
+    doomed = [pid for pid, started in seen.items() if alive.get(pid) == started]
+    frontier = list(doomed)
+    while frontier:
+        for child, started in children.get(frontier.pop(), []):
+            if child != os.getpid() and seen.get(child) != started:
+                seen[child] = started
+                doomed.append(child)
+                frontier.append(child)
+    fresh = [pid for pid in doomed if pid not in killed]
+    if not fresh:
+        break
+    for pid in fresh:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+    killed.update(fresh)
 """
 
 
@@ -73,7 +86,8 @@ class Reaper:
 
     It notes every descendant of this process twice a second; when this process dies (its
     pipe closes without a word, as on SIGKILL) it kills each of them that still runs, the
-    ones that were orphaned included. ``release()`` ends it without killing anything.
+    ones that were orphaned included, and whatever those started since its last look.
+    ``release()`` ends it without killing anything.
     Use it for processes that start their own daemons (a local Ray), where a parent-death
     signal on the direct child is not enough.
     """

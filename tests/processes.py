@@ -30,5 +30,14 @@ def still_alive(pids: set[int], *, within: float) -> list[int]:
     alive = sorted(pids)
     while alive and time.monotonic() < deadline:
         time.sleep(0.1)
-        alive = [p for p in alive if Path(f"/proc/{p}").exists()]
+        alive = [p for p in alive if _running(p)]
     return alive
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (dead, waiting for a parent to reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
