@@ -73,3 +73,13 @@ def test_a_venv_under_tmp_with_numpy_and_scipy_there(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout) == [[[[2]], None]]
+    # and doctor, which rehearses the same view, says so
+    doctor = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "arcloop.cli", "doctor", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(doctor.stdout)["off"] == []

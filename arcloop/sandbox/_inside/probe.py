@@ -2,8 +2,9 @@
 interpreter (it forks), by the parent and by ``arcloop doctor``.
 
 The namespace test rehearses what a warm server and its child do, with the same functions:
-new namespaces with an unprivileged root, a view with one bound file and ``pivot_root``, then a
-child in its own PID, user, mount and IPC namespaces with a private tmpfs. Prints one JSON
+new namespaces with an unprivileged root, the same view (the stdlib, numpy and scipy where
+this interpreter finds them) and ``pivot_root``, then a child in its own PID, user, mount and
+IPC namespaces with a private tmpfs that must leave the view's folders visible. Prints one JSON
 object (see ``probe``).
 """
 
@@ -47,7 +48,7 @@ def _in_child(test: Callable[[], None]) -> str:
 def _rehearse_namespaces() -> None:
     uid, gid = namespaces.sandbox_identity()
     proc_fd = os.open("/proc", os.O_PATH | os.O_DIRECTORY)
-    plan = namespaces.ViewPlan(dirs=(), files=("/dev/null",), masks=(), links=())
+    plan = namespaces.plan_view(("numpy", "scipy"))  # the view a warm server would build
     if os.geteuid() == 0:
         os.setgroups([])
     namespaces.enter_user_namespace(namespaces.SERVER_NAMESPACES, host_uid=uid, host_gid=gid)
@@ -67,8 +68,9 @@ def _rehearse_namespaces() -> None:
                 code = 1
                 try:
                     namespaces.enter_child_namespaces(proc_fd)
-                    namespaces.mount_tmpfs("/tmp", size_bytes=1 << 20, inodes=16)
-                    code = 0 if os.getpid() == 1 else 2
+                    namespaces.mount_tmpfs(plan.scratch, size_bytes=1 << 20, inodes=16)
+                    hidden = [d for d in plan.dirs if not os.path.isdir(d)]
+                    code = 0 if os.getpid() == 1 and not hidden else 2
                 finally:
                     os._exit(code)
             pids.after_fork()
