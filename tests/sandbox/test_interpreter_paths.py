@@ -1,5 +1,6 @@
 """The sandbox works wherever the interpreter lives, /tmp included (a CI checkout, a scratch
-venv): the view then binds folders under /tmp, and each child's private tmpfs must not hide them.
+venv): the view then binds folders under /tmp, and each child's private tmpfs on /tmp must
+keep them visible, read-only, while /tmp stays writable.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from scipy import ndimage
 def transform(grid):
     with tempfile.NamedTemporaryFile("w", delete=False) as f:  # the child's own temp dir
         f.write("x")
+    with open("/tmp/note", "w") as f:  # /tmp itself stays writable
+        f.write("x")
+    try:
+        open(np.__file__, "a")
+    except OSError:
+        pass
+    else:
+        raise AssertionError("numpy, bound under /tmp, can be written")
     labels, n = ndimage.label(np.array(grid) > 0)
     return [[int(n)]]
 """

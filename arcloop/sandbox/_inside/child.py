@@ -71,7 +71,7 @@ class WarmContext:
         landlock_abi: 0 without Landlock.
         filter: the compiled seccomp allow-list.
         limits: the per-child limits.
-        scratch: where the child's private tmpfs goes (``ViewPlan.scratch``).
+        keep_in_tmp: the view's folders under ``/tmp`` (``ViewPlan.under_tmp``).
     """
 
     proc_fd: int
@@ -79,7 +79,7 @@ class WarmContext:
     landlock_abi: int
     filter: bytes
     limits: Limits
-    scratch: str = "/tmp"
+    keep_in_tmp: tuple[str, ...] = ()
 
 
 def run_warm(job_fd: int, result_fd: int, context: WarmContext) -> NoReturn:
@@ -97,11 +97,11 @@ def _confine_warm(job_fd: int, result_fd: int, context: WarmContext) -> None:
     libc.set_parent_death_signal(signal.SIGKILL)
     _default_signals()
     namespaces.enter_child_namespaces(context.proc_fd)
-    namespaces.mount_tmpfs(context.scratch, size_bytes=limits.disk_bytes, inodes=1024)
+    namespaces.mount_private_tmp(context.keep_in_tmp, size_bytes=limits.disk_bytes, inodes=1024)
     vsize = _address_space(context.proc_fd)
     _only_these_fds(job_fd, result_fd, *(fd for fd, _ in context.rules), stdin_null=True)
     _lock_down(
-        context.scratch,
+        "/tmp",
         rules=context.rules,
         abi=context.landlock_abi,
         limits=limits,

@@ -20,8 +20,9 @@ _PR_SET_NO_NEW_PRIVS = 38
 
 # The few system calls glibc has no wrapper for, by machine (asm-generic numbers on arm64).
 _SYSCALLS = {
-    "x86_64": {"pivot_root": 155},
-    "aarch64": {"pivot_root": 41},
+    # open_tree and move_mount came after the numbering was unified across architectures
+    "x86_64": {"pivot_root": 155, "open_tree": 428, "move_mount": 429},
+    "aarch64": {"pivot_root": 41, "open_tree": 428, "move_mount": 429},
 }
 
 

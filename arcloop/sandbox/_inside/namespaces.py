@@ -65,8 +65,10 @@ _DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 _PACKAGE_DIRS = ("site-packages", "dist-packages")
 UNPRIVILEGED = (65534, 65534)
 """The host uid and gid children run as when arcloop runs as root (``nobody``)."""
-SCRATCH_ASIDE = "/scratch"
-"""Each child's private tmpfs when the view itself holds folders under ``/tmp``."""
+_OPEN_TREE_CLONE = 1
+_AT_RECURSIVE = 0x8000
+_AT_FDCWD = -100
+_MOVE_MOUNT_F_EMPTY_PATH = 0x4
 STAGING = "/tmp"
 """Where the new root is assembled before ``pivot_root`` (in the server's own mount
 namespace: the host's ``/tmp`` is never touched)."""
@@ -99,12 +101,12 @@ class ViewPlan:
         return OpenedView(plan=self, sources=sources)
 
     @property
-    def scratch(self) -> str:
-        """Where each child's private tmpfs (its cwd and temp dir) is mounted: ``/tmp``,
-        unless the view binds host paths under ``/tmp`` (an interpreter or a venv installed
-        there), which a tmpfs on ``/tmp`` would hide; then ``SCRATCH_ASIDE``."""
+    def under_tmp(self) -> tuple[str, ...]:
+        """The top folders under ``/tmp`` that the view holds (an interpreter or a venv
+        installed there), which each child's private tmpfs on ``/tmp`` must keep visible."""
         held = (*self.dirs, *self.files, *self.masks, *(link for link, _ in self.links))
-        return SCRATCH_ASIDE if any(_under(p, ["/tmp"]) for p in held) else "/tmp"
+        tops = {"/tmp/" + p[len("/tmp/") :].split("/")[0] for p in held if _under(p, ["/tmp"])}
+        return tuple(sorted(tops - {"/tmp/"}))
 
 
 @dataclass
@@ -280,6 +282,28 @@ def mount_tmpfs(path: str, *, size_bytes: int, inodes: int, mode: int = 0o700) -
     _mount("arcloop", path, "tmpfs", _MS_NOSUID | _MS_NODEV, data)
 
 
+def mount_private_tmp(keep: tuple[str, ...], *, size_bytes: int, inodes: int) -> None:
+    """Mount this child's private tmpfs on ``/tmp`` (in its own mount namespace), putting the
+    view's folders under ``/tmp`` (``ViewPlan.under_tmp``) back on top of it: each is cloned
+    with its mounts before the tmpfs covers it, then moved into place."""
+    open_tree, move_mount = syscall_number("open_tree"), syscall_number("move_mount")
+    trees = []
+    try:
+        for top in keep:
+            flags = _OPEN_TREE_CLONE | _AT_RECURSIVE | os.O_CLOEXEC
+            fd = check(LIBC.syscall(open_tree, _AT_FDCWD, top.encode(), flags), f"open_tree {top}")
+            trees.append((top, fd))
+        mount_tmpfs("/tmp", size_bytes=size_bytes, inodes=inodes)
+        for top, fd in trees:
+            os.mkdir(top, 0o755)
+            where = top.encode()
+            moved = LIBC.syscall(move_mount, fd, b"", _AT_FDCWD, where, _MOVE_MOUNT_F_EMPTY_PATH)
+            check(moved, f"move_mount {top}")
+    finally:
+        for _, fd in trees:
+            os.close(fd)
+
+
 def _bind_read_only(fd: int, target: str, *, writable: bool = False) -> None:
     _mount(f"/proc/self/fd/{fd}", target, None, _MS_BIND)
     flags = _MS_REMOUNT | _MS_BIND | _MS_NOSUID | (0 if writable else _MS_RDONLY)
@@ -317,7 +341,7 @@ def mount_view(opened: OpenedView) -> None:
         if path in opened.sources:
             _make_file(root, path)
             _bind_read_only(opened.sources[path], root + path, writable=path in _DEVICES)
-    _make_dir(root, plan.scratch)
+    _make_dir(root, "/tmp")
     os.chdir(root)
     pivot = syscall_number("pivot_root")
     check(LIBC.syscall(pivot, b".", b"."), "pivot_root")

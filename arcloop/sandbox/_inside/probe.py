@@ -68,7 +68,7 @@ def _rehearse_namespaces() -> None:
                 code = 1
                 try:
                     namespaces.enter_child_namespaces(proc_fd)
-                    namespaces.mount_tmpfs(plan.scratch, size_bytes=1 << 20, inodes=16)
+                    namespaces.mount_private_tmp(plan.under_tmp, size_bytes=1 << 20, inodes=16)
                     hidden = [d for d in plan.dirs if not os.path.isdir(d)]
                     code = 0 if os.getpid() == 1 and not hidden else 2
                 finally:

@@ -145,7 +145,7 @@ def _warm_context(
         landlock_abi=abi,
         filter=program_filter,
         limits=child.Limits.from_settings(settings),
-        scratch=plan.scratch,
+        keep_in_tmp=plan.under_tmp,
     )
 
 
