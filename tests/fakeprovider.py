@@ -22,9 +22,11 @@ API (all thread-safe):
 
 - ``FakeProvider(*, reply=None, usage=None, rate=None, rate_burst=1.0, max_hang=30.0)``:
   ``reply(body) -> str`` writes the answer text (default ``"ok"``); ``usage`` is a
-  ``Usage`` (default 100 prompt / 20 cached / 50 completion / 10 reasoning tokens) or a
-  function ``body -> Usage``; ``rate`` enforces ``rate`` requests per second server-side
-  with a token bucket of ``rate_burst`` tokens, answering 429 (``Retry-After: 1``) beyond it.
+  ``Usage`` (default 100 prompt / 20 cached / 50 completion / 10 reasoning tokens), a
+  function ``body -> Usage``, or a ``PrefixCache`` (a provider's prompt cache: tokens counted
+  from the text, cached tokens the longest prefix, in whole blocks, of any earlier prompt);
+  ``rate`` enforces ``rate`` requests per second server-side with a token bucket of
+  ``rate_burst`` tokens, answering 429 (``Retry-After: 1``) beyond it.
 - ``start()``/``stop()`` or ``with FakeProvider() as fake``. Threads are daemons; ``stop``
   wakes any hanging handler. ``port``, ``url`` (``http://127.0.0.1:PORT``), ``openai_base``
   (``url + "/v1"``).
@@ -42,6 +44,7 @@ API (all thread-safe):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import sys
@@ -62,6 +65,75 @@ class Usage:
     cached_tokens: int = 20
     completion_tokens: int = 50
     reasoning_tokens: int = 10
+
+
+def prompt_text(body: Any) -> str:
+    """The text of a request's prompt, in any of the three wire formats, in order."""
+    if not isinstance(body, dict):
+        return ""
+    parts: list[str] = []
+
+    def add(content: Any) -> None:
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            for item in content:
+                if isinstance(item, dict) and isinstance(item.get("text"), str):
+                    parts.append(item["text"])
+
+    add(body.get("system"))
+    for message in body.get("messages") or []:
+        if isinstance(message, dict):
+            add(message.get("content"))
+    for content in body.get("contents") or []:
+        if isinstance(content, dict):
+            add(content.get("parts"))
+    return "\n\n".join(parts)
+
+
+class PrefixCache:
+    """A provider's prompt cache: a prompt is ``len(text) // CHARS_PER_TOKEN`` tokens, and its
+    cached tokens are its longest prefix, in whole blocks of ``block`` tokens, that an earlier
+    prompt began with (as OpenAI, Gemini and Anthropic bill it). Completion tokens are counted
+    from the reply the same way, unless ``completion_tokens`` fixes them. Thread-safe;
+    ``prompt_tokens`` and ``cached_tokens`` total what it answered."""
+
+    CHARS_PER_TOKEN = 4
+
+    def __init__(self, block: int = 64, completion_tokens: int | None = None) -> None:
+        self.block = block
+        self.completion_tokens = completion_tokens
+        self._seen: set[bytes] = set()
+        self._lock = threading.Lock()
+        self.prompt_tokens = 0
+        self.cached_tokens = 0
+
+    def usage(self, body: Any, reply: str) -> Usage:
+        text = prompt_text(body).encode()
+        step = self.block * self.CHARS_PER_TOKEN
+        digest = hashlib.sha256()
+        keys = []
+        for start in range(0, len(text) - step + 1, step):
+            digest.update(text[start : start + step])
+            keys.append(digest.copy().digest())
+        with self._lock:
+            hits = 0
+            while hits < len(keys) and keys[hits] in self._seen:
+                hits += 1
+            self._seen.update(keys)
+            prompt = len(text) // self.CHARS_PER_TOKEN
+            cached = hits * self.block
+            self.prompt_tokens += prompt
+            self.cached_tokens += cached
+        completion = self.completion_tokens
+        if completion is None:
+            completion = len(reply) // self.CHARS_PER_TOKEN
+        return Usage(
+            prompt_tokens=prompt,
+            cached_tokens=cached,
+            completion_tokens=completion,
+            reasoning_tokens=0,
+        )
 
 
 @dataclass(frozen=True)
@@ -224,7 +296,7 @@ class FakeProvider:
         self,
         *,
         reply: Callable[[Any], str] | None = None,
-        usage: Usage | Callable[[Any], Usage] | None = None,
+        usage: Usage | Callable[[Any], Usage] | PrefixCache | None = None,
         rate: float | None = None,
         rate_burst: float = 1.0,
         max_hang: float = 30.0,
@@ -343,7 +415,10 @@ class FakeProvider:
             self._answer_fault(handler, fault)
             return
         text = self.reply(body)
-        usage = self.usage(body) if callable(self.usage) else self.usage
+        if isinstance(self.usage, PrefixCache):
+            usage = self.usage.usage(body, text)
+        else:
+            usage = self.usage(body) if callable(self.usage) else self.usage
         model = body.get("model", "fake") if isinstance(body, dict) else "fake"
         if path.rstrip("/").endswith("/messages"):
             payload = _anthropic_body(text, usage, str(model))

@@ -135,6 +135,10 @@ def _money(value: float) -> str:
     return f"${value:,.4f}"
 
 
+def _cached(share: float | None) -> str:
+    return "none cached" if not share else f"{share:.0%} cached"
+
+
 def summary_table(summary: RunSummary) -> Table:
     """The end-of-run table: scores, cost, tokens, calls, waits, errors."""
     t = Table(title=f"arcloop run: {summary.status}", show_header=False)
@@ -155,7 +159,19 @@ def summary_table(summary: RunSummary) -> Table:
         "cost",
         f"{_money(summary.cost_usd)} total, {_money(per_task)} per task, {per_solved} per solved",
     )
-    t.add_row("tokens", f"{summary.prompt_tokens:,} in, {summary.completion_tokens:,} out")
+    t.add_row(
+        "tokens",
+        f"{summary.prompt_tokens:,} in ({_cached(summary.cached_share)}),"
+        f" {summary.completion_tokens:,} out",
+    )
+    if len(summary.models) > 1:
+        for model, line in summary.models.items():
+            t.add_row(
+                "",
+                f"{model}: {line.calls:,} calls, {line.prompt_tokens:,} in"
+                f" ({_cached(line.cached_share)}), {line.completion_tokens:,} out,"
+                f" {_money(line.cost_usd)}",
+            )
     t.add_row("calls", f"{summary.calls:,} ({summary.replayed_calls:,} replayed from the journal)")
     t.add_row("rate limited", str(summary.rate_limited))
     errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
@@ -170,5 +186,7 @@ def summary_table(summary: RunSummary) -> Table:
         t.add_row("", f"{len(summary.provider_failures)} task(s) kept for a resume")
     if summary.stopped_by_budget:
         t.add_row("stopped", "the dollar budget was reached; resume with a larger --budget-usd")
+    if summary.status == "stopped_by_deadline":
+        t.add_row("stopped", "the deadline was reached; unfinished tasks keep their placeholders")
     t.add_row("run dir", summary.run_dir)
     return t

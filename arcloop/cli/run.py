@@ -31,6 +31,31 @@ def _price(value: str | None) -> tuple[float, float, float | None] | None:
     return numbers[0], numbers[1], numbers[2] if len(numbers) == 3 else None
 
 
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def _duration(value: str | None) -> float | None:
+    """A duration such as ``12h``, ``90m``, ``600s`` or ``600`` (seconds), in seconds.
+
+    >>> _duration("12h"), _duration("1.5m"), _duration("600")
+    (43200.0, 90.0, 600.0)
+    """
+    if value is None:
+        return None
+    text = value.strip().lower()
+    unit = _UNITS.get(text[-1:])
+    number = text[:-1] if unit is not None else text
+    try:
+        seconds = float(number) * (unit or 1.0)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise click.BadParameter(
+            f"{value!r}: give a positive duration, e.g. 12h, 90m or 600s", param_hint="--deadline"
+        )
+    return seconds
+
+
 def _split_ids(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -58,6 +83,12 @@ def _split_ids(value: str | None) -> list[str] | None:
 @click.option("--iterations", type=click.IntRange(min=1), help="Iterations per expert.")
 @click.option("--concurrency", type=click.IntRange(min=1), help="Tasks in flight at once.")
 @click.option("--budget-usd", type=click.FloatRange(min=0), help="Dollar cap for the whole run.")
+@click.option(
+    "--deadline",
+    metavar="DURATION",
+    help="End this leg of the run in time: no call starts that cannot finish before it"
+    " (e.g. 12h, 90m, 600s; unfinished tasks keep their best attempts).",
+)
 @click.option("--executor", type=click.Choice(["local", "ray"]), help="Where tasks run.")
 @click.option("--ray-address", help="Ray cluster to join (with --executor ray).")
 @click.option(
@@ -113,6 +144,7 @@ def run(
     iterations: int | None,
     concurrency: int | None,
     budget_usd: float | None,
+    deadline: str | None,
     executor: str | None,
     ray_address: str | None,
     ray_workers: int | None,
@@ -140,6 +172,7 @@ def run(
         iterations=iterations,
         concurrency=concurrency,
         budget_usd=budget_usd,
+        deadline_s=_duration(deadline),
         executor=executor,
         ray_address=ray_address,
         ray_workers=ray_workers,

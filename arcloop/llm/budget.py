@@ -4,6 +4,9 @@
   before each call (calls already in flight may overshoot it by their own cost).
 - ``CallerBudget`` belongs to one caller (e.g. one task): a total time measured from its
   creation, a maximum number of timeouts, and its own dollar cap.
+- ``RunDeadline`` is the moment a run must end by (``--deadline``), shared by every caller: no
+  call starts when the time left is shorter than the longest answer of its model so far, and
+  a call that starts may take only the time left.
 - ``RetryPolicy`` says how often and how long to retry.
 
 Clocks and random generators are injected; nothing here sleeps.
@@ -48,6 +51,46 @@ class CostLedger:
         self.spent_usd += cost_usd
 
 
+class RunDeadline:
+    """The moment (on ``clock``) a run must end by, and how long each model's answers took.
+
+    >>> now = [0.0]
+    >>> deadline = RunDeadline(at=100.0, clock=lambda: now[0])
+    >>> deadline.observe("m", 30.0); now[0] = 75.0
+    >>> deadline.remaining()
+    25.0
+    >>> deadline.check("m")
+    Traceback (most recent call last):
+    ...
+    arcloop.errors.TimeBudgetExceededError: run deadline: 25 s left, and an answer of m took 30 s
+    >>> deadline.check("other")  # no answer of this model yet: it may start, for 25 s at most
+    """
+
+    def __init__(self, *, at: float, clock: Clock = time.monotonic) -> None:
+        self.at = at
+        self._clock = clock
+        self.longest: dict[str, float] = {}
+
+    def remaining(self) -> float:
+        """Seconds until the deadline (negative once it is past)."""
+        return self.at - self._clock()
+
+    def observe(self, model: str, seconds: float) -> None:
+        """Record how long one answer of ``model`` took."""
+        self.longest[model] = max(seconds, self.longest.get(model, 0.0))
+
+    def check(self, model: str) -> None:
+        """Raise ``TimeBudgetExceededError`` when a call to ``model`` cannot finish in time."""
+        left = self.remaining()
+        if left <= 0:
+            raise TimeBudgetExceededError("run deadline reached")
+        longest = self.longest.get(model, 0.0)
+        if longest >= left:
+            raise TimeBudgetExceededError(
+                f"run deadline: {left:.0f} s left, and an answer of {model} took {longest:.0f} s"
+            )
+
+
 class CallerBudget:
     """One caller's time, timeout and dollar budget (share it between a task's experts)."""
 
@@ -58,6 +101,7 @@ class CallerBudget:
         max_total_timeouts: int | None = None,
         max_cost_usd: float | None = None,
         clock: Clock = time.monotonic,
+        deadline: RunDeadline | None = None,
     ) -> None:
         """Start a budget; its time runs from now.
 
@@ -66,20 +110,26 @@ class CallerBudget:
             max_total_timeouts: timeouts after which the caller gives up.
             max_cost_usd: dollars this caller may spend.
             clock: monotonic clock in seconds.
+            deadline: the run's deadline, which also bounds this caller's time.
         """
         self.max_total_time = max_total_time
         self.max_total_timeouts = max_total_timeouts
         self.max_cost_usd = max_cost_usd
         self._clock = clock
+        self.deadline = deadline
         self.started = clock()
         self.timeouts = 0
         self.spent_usd = 0.0
 
     def remaining_time(self) -> float | None:
-        """Seconds left, or ``None`` when there is no time budget."""
-        if self.max_total_time is None:
-            return None
-        return self.max_total_time - (self._clock() - self.started)
+        """Seconds left (to the run's deadline, too), or ``None`` when there is no limit."""
+        own = None
+        if self.max_total_time is not None:
+            own = self.max_total_time - (self._clock() - self.started)
+        if self.deadline is None:
+            return own
+        left = self.deadline.remaining()
+        return left if own is None else min(own, left)
 
     def check(self) -> None:
         """Raise the matching ``BudgetExceededError`` if any budget is spent."""
@@ -91,6 +141,8 @@ class CallerBudget:
             raise TimeoutBudgetExceededError(
                 f"gave up after {self.timeouts} timeouts (max_total_timeouts)"
             )
+        if self.deadline is not None and self.deadline.remaining() <= 0:
+            raise TimeBudgetExceededError("run deadline reached")
         remaining = self.remaining_time()
         if remaining is not None and remaining <= 0:
             raise TimeBudgetExceededError(

@@ -123,6 +123,8 @@ class Call:
             completion_tokens=tokens.completion_tokens,
         )
         usage = replace(tokens, cost_usd=cost, latency_s=ctx.clock() - self.started)
+        if self.budget.deadline is not None:
+            self.budget.deadline.observe(self.model, usage.latency_s)
         ctx.ledger.add(cost)
         self.budget.spent_usd += cost
         ctx.traffic.answered(usage)
@@ -164,6 +166,8 @@ class Call:
         """Raise if a budget is spent; return the seconds this request may take."""
         self.context.ledger.check()
         self.budget.check()
+        if self.budget.deadline is not None:
+            self.budget.deadline.check(self.model)
         remaining = self.budget.remaining_time()
         timeout = self.spec.request_timeout
         return timeout if remaining is None else min(timeout, remaining)

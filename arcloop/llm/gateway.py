@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Any
 
 from arcloop.errors import AuthenticationError
-from arcloop.llm.budget import CallerBudget, CostLedger, RetryPolicy
+from arcloop.llm.budget import CallerBudget, CostLedger, RetryPolicy, RunDeadline
 from arcloop.llm.call import Call, CallContext, RefusedKeys
 from arcloop.llm.classify import KEY_ENV_BY_PROVIDER, key_env_var
 from arcloop.llm.gate import Clock, Gate, LocalGate, Sleep
@@ -88,6 +88,7 @@ class LLMGateway:
         rng: random.Random | None = None,
         environ: Mapping[str, str] | None = None,
         outages: Outages | None = None,
+        deadline: RunDeadline | None = None,
     ) -> None:
         """Create the gateway of one run.
 
@@ -105,7 +106,9 @@ class LLMGateway:
             environ: where API keys are read (``os.environ`` by default).
             outages: how long an unreachable endpoint is waited for (``Outages`` defaults on
                 this gateway's clocks when None).
+            deadline: the run's deadline (on ``clock``); every caller budget honours it.
         """
+        self.deadline = deadline
         self.registry = registry
         self.journal = journal
         self.retry = retry or RetryPolicy()
@@ -194,6 +197,7 @@ class LLMGateway:
             max_total_timeouts=max_total_timeouts,
             max_cost_usd=max_cost_usd,
             clock=self._clock,
+            deadline=self.deadline,
         )
 
     def client(

@@ -7,6 +7,14 @@ forcing its offline settings:
 ``LITELLM_OFFLINE_MODE``; ``suppress_debug_info`` keeps its banners off stdout. LiteLLM's own
 retries are off (``num_retries=0, max_retries=0``): the gateway owns retries.
 
+Prompt caching: OpenAI and Gemini cache a prompt's prefix by themselves; Anthropic caches only
+up to the breakpoints a request marks (LiteLLM's ``cache_control``). For an ``anthropic/`` model
+sent several messages, ``with_cache_breakpoints`` marks the first message and the one before
+the last: a caller whose next prompt repeats every message but the last (the solver's
+cache-friendly prompts) then reads both prefixes from the cache. A single message is sent
+as it is (a breakpoint costs a cache write, which a prompt that is never repeated does not
+repay). The journal records the messages as the caller gave them.
+
 Anything with the ``Transport`` signature can replace it (tests, a cluster proxy). Exceptions
 pass through unchanged; ``arcloop.llm.classify`` decides what they mean. Cost is not read from
 LiteLLM: the gateway prices usage with the registry's prices.
@@ -94,6 +102,31 @@ def _load_and_exercise() -> None:
     )
 
 
+CACHE_BREAKPOINT_PROVIDERS = ("anthropic/",)
+"""Model-string prefixes of providers that cache only up to marked breakpoints."""
+
+
+def with_cache_breakpoints(model: str, messages: Sequence[Message]) -> list[Any]:
+    """The messages to send to ``model``: with Anthropic cache breakpoints on the first message
+    and the one before the last when there are several (see the module docstring).
+
+    >>> msgs = [{"role": "user", "content": t} for t in ("task", "program 1", "now improve")]
+    >>> [type(m["content"]).__name__ for m in with_cache_breakpoints("anthropic/claude", msgs)]
+    ['list', 'list', 'str']
+    >>> with_cache_breakpoints("anthropic/claude", msgs)[1]["content"]
+    [{'type': 'text', 'text': 'program 1', 'cache_control': {'type': 'ephemeral'}}]
+    >>> with_cache_breakpoints("openai/gpt-5", msgs) == msgs
+    True
+    """
+    out: list[Any] = [dict(m) for m in messages]
+    if len(out) < 2 or not model.startswith(CACHE_BREAKPOINT_PROVIDERS):
+        return out
+    for i in sorted({0, len(out) - 2}):
+        block = {"type": "text", "text": out[i]["content"], "cache_control": {"type": "ephemeral"}}
+        out[i]["content"] = [block]
+    return out
+
+
 def _int(value: Any) -> int:
     return value if isinstance(value, int) else 0
 
@@ -143,7 +176,7 @@ class LiteLLMTransport:
             kwargs["api_key"] = request.api_key
         response = await _litellm.acompletion(
             model=request.model,
-            messages=list(request.messages),
+            messages=with_cache_breakpoints(request.model, request.messages),
             timeout=request.timeout,
             num_retries=0,
             max_retries=0,

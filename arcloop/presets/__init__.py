@@ -5,7 +5,7 @@ Each preset is ``arcloop/presets/<name>.toml``: a config document in the same fo
 solver). Its first comment line reads ``# <name>: <description>``.
 
 >>> [p.name for p in list_presets()]
-['poetiq-a', 'poetiq-b', 'poetiq-c']
+['lean-c', 'poetiq-a', 'poetiq-b', 'poetiq-c']
 >>> load_preset("poetiq-b")["experts"][0]["count"]
 2
 

@@ -6,10 +6,11 @@ Public API:
 - ``load_template(spec)``, ``load_solver_template(spec)``, ``builtin_names()``,
   ``choose_prompt(model, explicit=, by_model=, default=)``;
 - ``grid_to_text(grid, fmt=)``, ``GridFormat``;
-- ``solver_prompt(template, train=, test_inputs=, earlier=, fmt=)`` and ``EarlierProgram``.
+- ``solver_prompt(template, train=, test_inputs=, earlier=, fmt=)``, ``solver_turns`` (the
+  same prompt as messages a later prompt extends) and ``EarlierProgram``.
 """
 
-from arcloop.prompts.assemble import EarlierProgram, solver_prompt
+from arcloop.prompts.assemble import EarlierProgram, solver_prompt, solver_turns
 from arcloop.prompts.catalog import (
     DEFAULT_SOLVER_PROMPT,
     FEEDBACK_FIELDS,
@@ -37,4 +38,5 @@ __all__ = [
     "load_solver_template",
     "load_template",
     "solver_prompt",
+    "solver_turns",
 ]

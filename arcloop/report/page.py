@@ -31,6 +31,7 @@ from typing import Any
 
 from arcloop._version import __version__
 from arcloop.arc.grid import PALETTE
+from arcloop.llm.types import Usage
 from arcloop.report.charts import cost_chart, solved_chart
 from arcloop.report.content import TaskLine
 from arcloop.report.fmt import count, duration, money
@@ -232,6 +233,13 @@ def _share(n: int, of: int) -> str:
     return f'{n} <span class="muted">({n / of:.0%})</span>' if of else str(n)
 
 
+def _cached(usage: Usage) -> str:
+    """The share of prompt tokens read from the provider's cache ("—" with no prompt)."""
+    if not usage.prompt_tokens:
+        return "—"
+    return f"{usage.cached_tokens / usage.prompt_tokens:.0%}"
+
+
 def _models(stats: Sequence[ExpertStats], scored: bool) -> str:
     if not stats:
         return ""
@@ -242,6 +250,7 @@ def _models(stats: Sequence[ExpertStats], scored: bool) -> str:
             "Expert runs",
             "Iterations",
             "Tokens",
+            "Prompt cached",
             "Cost",
             "Passed train",
             "In the winning group",
@@ -255,6 +264,7 @@ def _models(stats: Sequence[ExpertStats], scored: bool) -> str:
             f"<td>{m.experts:,}</td>",
             f"<td>{m.iterations:,}</td>",
             f"<td>{count(m.usage.prompt_tokens + m.usage.completion_tokens)}</td>",
+            f"<td>{_cached(m.usage)}</td>",
             f"<td>{money(m.usage.cost_usd)}</td>",
             f"<td>{_share(m.passed, m.experts)}</td>",
             f"<td>{_share(m.won, m.experts)}</td>",

@@ -80,8 +80,10 @@ def run_figures(source: RunSource, lines: Sequence[TaskLine]) -> list[Figure]:
     figures.append(Figure("Cost", money(cost), note))
 
     prompt = s.prompt_tokens if s else usage.prompt_tokens
+    cached = s.cached_tokens if s else usage.cached_tokens
     completion = s.completion_tokens if s else usage.completion_tokens
-    note = f"{count(prompt)} in · {count(completion)} out"
+    note = f"{count(prompt)} in ({percent(cached / prompt) if prompt else '0%'} cached)"
+    note += f" · {count(completion)} out"
     figures.append(Figure("Tokens", count(prompt + completion), note))
 
     calls = s.calls if s else sum(t.calls for t in lines)

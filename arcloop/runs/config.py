@@ -57,6 +57,7 @@ class RunSettings(BaseModel):
     ray_workers: int | None = Field(default=None, ge=1)
     outage_limit_s: float = Field(default=OUTAGE_LIMIT_S, gt=0)
     unreachable_limit_s: float = Field(default=FIRST_CONTACT_LIMIT_S, gt=0)
+    deadline_s: float | None = Field(default=None, gt=0)
 
 
 DEFAULTS: dict[str, Any] = {
@@ -94,6 +95,7 @@ class Overrides:
     iterations: int | None = None
     concurrency: int | None = None
     budget_usd: float | None = None
+    deadline_s: float | None = None
     executor: str | None = None
     ray_address: str | None = None
     ray_workers: int | None = None
@@ -110,9 +112,11 @@ RESUMABLE_CHANGES = frozenset(
         "sandbox.allow_unsafe",
         "run.outage_limit_s",
         "run.unreachable_limit_s",
+        "run.deadline_s",
     }
 )
-"""Keys a resumed run may change: where and how fast it runs, how much it may spend, and
+"""Keys a resumed run may change: where and how fast it runs, how much it may spend and how
+long it may take, and
 whether the root user allows the sandbox's fallback. Everything else decides what the run
 computes, and changing it is an error."""
 
@@ -153,7 +157,15 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
     doc = copy.deepcopy(doc)
     run = doc.setdefault("run", {})
-    for key in ("dataset", "solutions", "limit", "concurrency", "budget_usd", "executor"):
+    for key in (
+        "dataset",
+        "solutions",
+        "limit",
+        "concurrency",
+        "budget_usd",
+        "deadline_s",
+        "executor",
+    ):
         value = getattr(o, key)
         if value is not None:
             run[key] = value
@@ -166,15 +178,18 @@ def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
     if o.unsafe_sandbox:
         doc.setdefault("sandbox", {})["allow_unsafe"] = True
     experts = doc.setdefault("experts", [])
+    if o.model is not None and not experts:
+        experts.append({})
+    # --model and --experts change the model entries; the offline search of a mixed ensemble
+    # (lean-c) stays as it is
+    paid = [e for e in experts if e.get("model") != SEARCH_MODEL] or experts
     if o.model is not None:
-        if not experts:
-            experts.append({})
-        for entry in experts:
+        for entry in paid:
             entry["model"] = o.model
     for flag, key, value in (("--api-base", "api_base", o.api_base), ("--price", "price", o.price)):
         if value is None:
             continue
-        models = {e.get("model") for e in experts}
+        models = {e.get("model") for e in paid}
         if len(models) != 1 or None in models:
             raise ConfigError(f"{flag} needs exactly one model: give --model too")
         name = str(next(iter(models)))
@@ -186,12 +201,12 @@ def _apply_overrides(doc: dict[str, Any], o: Overrides) -> dict[str, Any]:
         else:
             doc.setdefault("models", {}).setdefault(name, {})[key] = value
     if o.experts is not None:
-        if len(experts) != 1:
+        if len(paid) != 1:
             raise ConfigError(
                 f"--experts sets the count of a single [[experts]] entry; the config has"
-                f" {len(experts)}: set count in each entry instead"
+                f" {len(paid)}: set count in each entry instead"
             )
-        experts[0]["count"] = o.experts
+        paid[0]["count"] = o.experts
     if o.iterations is not None:
         for entry in experts:
             entry["iterations"] = o.iterations

@@ -39,7 +39,7 @@ from typing import Any
 from arcloop._sqlite import Migration, apply_migrations, database_file, has_table, transaction
 from arcloop.errors import ConfigError
 from arcloop.runs import record_v1
-from arcloop.runs.record import TaskRecord, parse_record
+from arcloop.runs.record import TaskRecord, parse_record, upgrade_v2
 
 
 def _usage_columns_result_v2(conn: sqlite3.Connection) -> None:
@@ -340,7 +340,7 @@ def finished_tasks(conn: sqlite3.Connection) -> Iterator[TaskRecord]:
         def v1(data: dict[str, Any], finished_utc: str = finished_utc) -> dict[str, Any]:
             return record_v1.upgrade(data, finished_utc=finished_utc, calls=call_tokens())
 
-        yield parse_record(text, where=where, upgrades={1: v1})
+        yield parse_record(text, where=where, upgrades={1: v1, 2: upgrade_v2})
 
 
 def finished_count(conn: sqlite3.Connection) -> int:

@@ -20,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from arcloop._sqlite import transaction
-from arcloop.runs.record import TaskRecord, parse_record
+from arcloop.runs.record import TaskRecord, parse_record, upgrade_v2
 
 
 def start_leg(conn: sqlite3.Connection, run_id: int, *, config_toml: str) -> int:
@@ -100,7 +100,12 @@ def provider_failures(conn: sqlite3.Connection) -> list[ProviderFailure]:
         "SELECT task_id, cause, seconds, result FROM provider_failures ORDER BY failed_utc"
     )
     return [
-        ProviderFailure(r[0], r[1], r[2], parse_record(r[3], where=f"provider failure {r[0]}"))
+        ProviderFailure(
+            r[0],
+            r[1],
+            r[2],
+            parse_record(r[3], where=f"provider failure {r[0]}", upgrades={2: upgrade_v2}),
+        )
         for r in rows
     ]
 

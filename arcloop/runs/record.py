@@ -2,9 +2,9 @@
 
 ``TaskRecord`` is what the runner writes to ``task_results.result`` in ``journal.sqlite`` (as
 JSON), and what the report, the export and ``results.jsonl`` read back, through the same
-classes. Its shape, version 2 (grids are lists of rows of colours 0-9)::
+classes. Its shape, version 3 (grids are lists of rows of colours 0-9)::
 
-    {"version": 2, "task_id": str,
+    {"version": 3, "task_id": str,
      "task": {"train": [{"input": grid, "output": grid}],
               "test": [{"input": grid, "output": grid | null}]},   # null: output unknown
      "attempts": [[grid, ...] per test input],        # up to two, best first
@@ -13,7 +13,8 @@ classes. Its shape, version 2 (grids are lists of rows of colours 0-9)::
      "usage": usage, "calls": int, "replayed_calls": int, "seconds": float,
      "started_utc": str, "finished_utc": str,
      "experts": [{"expert": int, "model": str, "prompt": str, "seed": int,
-                  "stop": "solved" | "iterations" | "budget" | "provider_error" | "no_programs",
+                  "stop": "solved" | "iterations" | "budget" | "provider_error" | "no_programs"
+                          | "settled",
                   "error": str | null,
                   "chosen": int | null,               # the iteration offered to the vote
                   "iterations": [{"iteration": int, "call_id": int | null,
@@ -30,9 +31,12 @@ classes. Its shape, version 2 (grids are lists of rows of colours 0-9)::
     usage = {"prompt_tokens": int, "cached_tokens": int, "completion_tokens": int,
              "reasoning_tokens": int, "cost_usd": float, "latency_s": float}
 
+Version 3 adds the stop reason ``"settled"`` (the ensemble's vote settled while the expert
+ran) to version 2, which it reads unchanged (``upgrade_v2``).
+
 ``parse_record`` reads a stored row: a row of an older version is upgraded first
-(``arcloop.runs.record_v1``), and a row that does not match the schema, or comes from a newer
-arcloop, is a ``JournalError`` that names the run directory and the task.
+(``arcloop.runs.record_v1``, then ``upgrade_v2``), and a row that does not match the schema,
+or comes from a newer arcloop, is a ``JournalError`` that names the run directory and the task.
 
 Not here: building a record from the solver's result (``results``) or SQL (``journal``).
 """
@@ -49,9 +53,10 @@ from arcloop.errors import JournalError
 from arcloop.llm.types import Usage
 from arcloop.solver.results import StopReason
 
-RESULT_VERSION = 2
+RESULT_VERSION = 3
 """The version ``TaskRecord`` writes. Version 1 (no ``version`` key) was written up to
-arcloop 0.1.0 at commit e52a204; ``record_v1`` upgrades it."""
+arcloop 0.1.0 at commit e52a204; ``record_v1`` upgrades it. Version 2 was written until the
+vote could settle early (issue 17); ``upgrade_v2`` upgrades it."""
 
 GridJson = list[list[int]]
 """A grid as stored: rows of colours."""
@@ -124,7 +129,7 @@ class VoteRecord(_Stored):
 class TaskRecord(_Stored):
     """One finished task, as stored (see the module docstring for the shape)."""
 
-    version: Literal[2] = 2
+    version: Literal[3] = 3
     task_id: str
     task: TaskGrids
     attempts: list[list[GridJson]]
@@ -175,6 +180,12 @@ class TaskRecord(_Stored):
 
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns a stored record of one version into the next version's shape."""
+
+
+def upgrade_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """A version 2 record as version 3: the same keys (version 3 only allows one more stop
+    reason)."""
+    return {**data, "version": 3}
 
 
 def parse_record(

@@ -9,6 +9,10 @@
   were in flight, and running the same directory again replays them at $0;
 - the run's dollar budget stops new calls; running tasks finish with what they have, tasks not
   yet started are left for a resume, and the summary says the budget stopped it;
+- with a deadline (``[run] deadline_s``, counted from the start of this leg) no call starts
+  that its model's longest answer so far says cannot finish in time, and none may outlast it;
+  running tasks finish with their best attempts, tasks not started are left for a resume
+  (their placeholders keep the submission valid), and the status is ``stopped_by_deadline``;
 - a refused credential (``AuthenticationError``) stops every task promptly.
 
 Not here: parsing options (``arcloop.runs.config``), drawing progress (``progress``).
@@ -36,6 +40,7 @@ from arcloop.arc.grid import Grid
 from arcloop.arc.submission import Score, build_submission, score_submission
 from arcloop.arc.task import Task
 from arcloop.errors import CostBudgetExceededError, JournalError, RunDirectoryError
+from arcloop.llm.budget import RunDeadline
 from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.outage import Outages
@@ -108,6 +113,8 @@ def _as_grids(attempts: list[list[list[list[int]]]]) -> list[list[Grid]]:
 
 
 def _budget_left(gateway: LLMGateway) -> bool:
+    if gateway.deadline is not None and gateway.deadline.remaining() <= 0:
+        return False
     try:
         gateway.ledger.check()
     except CostBudgetExceededError:
@@ -181,6 +188,9 @@ async def execute_run(
                 ),
             )
 
+        if config.run.deadline_s is not None and gateway.deadline is None:
+            gateway.deadline = RunDeadline(at=started + config.run.deadline_s, clock=clock)
+
         stored = [t for t in finished_tasks(conn) if t.task_id in dataset.by_id]
         outputs = _Outputs(run_dir, dataset, {t.task_id: _as_grids(t.attempts) for t in stored})
         outputs.write_submission()
@@ -229,6 +239,9 @@ async def execute_run(
                 status = "failed"
                 raise
             finally:
+                deadline = gateway.deadline
+                if stopped_by_budget and deadline is not None and deadline.remaining() <= 0:
+                    status, stopped_by_budget = "stopped_by_deadline", False  # the clock did
                 if stopped_by_budget:
                     status = "stopped_by_budget"
                 seconds = clock() - started

@@ -5,17 +5,20 @@ and the report reads it back with ``read_summary``, through the same class. Vers
 ``version`` key to version 1 (arcloop up to commit e52a204, no ``version``), whose keys it
 keeps as they were, flat, for the scripts that read them; version 3 adds the tasks a provider
 failed (with their causes), the number of legs and what this leg finished, and counts
-``elapsed_s`` over every leg::
+``elapsed_s`` over every leg; version 4 adds the cached prompt tokens, and the calls, tokens and
+cost of each model (``models``, by model string)::
 
-    {"version": 3, "dataset": str, "dataset_hash": str, "tasks": int, "tasks_done": int,
+    {"version": 4, "dataset": str, "dataset_hash": str, "tasks": int, "tasks_done": int,
      "score_per_task": float | null, "score_per_output": float | null,
      "solved_outputs": int | null, "outputs": int, "cost_usd": float, "calls": int,
-     "replayed_calls": int, "requests": int, "prompt_tokens": int, "completion_tokens": int,
-     "rate_limited": int,
+     "replayed_calls": int, "requests": int, "prompt_tokens": int, "cached_tokens": int,
+     "completion_tokens": int, "rate_limited": int,
      "errors": {error class: count}, "elapsed_s": float, "stopped_by_budget": bool,
      "provider_failed_tasks": int, "status": str, "run_dir": str,
      "provider_failures": [{"task_id": str, "cause": str}], "legs": int,
-     "leg_tasks_finished": int}
+     "leg_tasks_finished": int,
+     "models": {model: {"calls": int, "prompt_tokens": int, "cached_tokens": int,
+                        "completion_tokens": int, "cost_usd": float}}}
 
 Not here: the per-task results (``record``), printing the summary (the CLI).
 """
@@ -38,7 +41,7 @@ from arcloop.llm.stats import GatewayStats
 from arcloop.runs.record import TaskRecord, mismatch
 
 SUMMARY = "summary.json"
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4
 
 
 class FailureLine(BaseModel):
@@ -50,12 +53,29 @@ class FailureLine(BaseModel):
     cause: str
 
 
+class ModelLine(BaseModel):
+    """What one model's answered calls of the run consumed (replays counted at $0)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    calls: int
+    prompt_tokens: int
+    cached_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+    @property
+    def cached_share(self) -> float | None:
+        """The share of prompt tokens read from the provider's cache (None with none)."""
+        return self.cached_tokens / self.prompt_tokens if self.prompt_tokens else None
+
+
 class RunSummary(BaseModel):
     """What ``summary.json`` holds; ``status`` says how this leg of the run ended."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    version: Literal[3] = 3
+    version: Literal[4] = 4
     dataset: str
     dataset_hash: str
     tasks: int
@@ -80,6 +100,13 @@ class RunSummary(BaseModel):
     provider_failures: list[FailureLine] = []
     legs: int = 1
     leg_tasks_finished: int = 0
+    cached_tokens: int = 0
+    models: dict[str, ModelLine] = {}
+
+    @property
+    def cached_share(self) -> float | None:
+        """The share of prompt tokens read from the provider's cache (None with none)."""
+        return self.cached_tokens / self.prompt_tokens if self.prompt_tokens else None
 
     def to_json(self) -> dict[str, Any]:
         """The summary as ``summary.json`` holds it."""
@@ -107,8 +134,24 @@ def summarize(
     failed = [FailureLine(task_id=t, cause=c) for t, c in failures if t in dataset.by_id]
     calls = conn.execute(
         "SELECT count(response), coalesce(sum(cost_usd), 0), coalesce(sum(prompt_tokens), 0),"
-        " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0) FROM calls"
+        " coalesce(sum(completion_tokens), 0), coalesce(sum(rate_limited), 0),"
+        " coalesce(sum(cached_tokens), 0) FROM calls"
     ).fetchone()
+    models = {
+        r[0]: ModelLine(
+            calls=int(r[1]),
+            prompt_tokens=int(r[2]),
+            cached_tokens=int(r[3]),
+            completion_tokens=int(r[4]),
+            cost_usd=round(float(r[5]), 10),
+        )
+        for r in conn.execute(
+            "SELECT model, count(response), coalesce(sum(prompt_tokens), 0),"
+            " coalesce(sum(cached_tokens), 0), coalesce(sum(completion_tokens), 0),"
+            " coalesce(sum(cost_usd), 0) FROM calls WHERE response IS NOT NULL"
+            " GROUP BY model ORDER BY model"
+        )
+    }
     errors = {
         r[0]: r[1]
         for r in conn.execute(
@@ -141,6 +184,8 @@ def summarize(
         provider_failures=failed,
         legs=legs,
         leg_tasks_finished=leg_tasks_finished,
+        cached_tokens=int(calls[5]),
+        models=models,
     )
 
 
@@ -170,8 +215,8 @@ def read_summary(run_dir: Path) -> RunSummary | None:
                 f"{run_dir}: {SUMMARY} is version {version}, newer than this arcloop reads"
                 f" ({SUMMARY_VERSION}); upgrade arcloop"
             )
-        if version in (1, 2):  # version 2 only added the key; 3 adds keys with defaults
-            data["version"] = 3
+        if version in (1, 2, 3):  # 2 only added the key; 3 and 4 add keys with defaults
+            data["version"] = SUMMARY_VERSION
     try:
         return RunSummary.model_validate_json(json.dumps(data))
     except ValidationError as e:

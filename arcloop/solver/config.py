@@ -7,6 +7,11 @@ The TOML contract (shared with the LLM layer's ``[models."..."]`` and the runs l
     default_prompt = "solver-1"            # when neither the expert nor a model glob says
     prompts = { "openai/*" = "solver-3" }  # solver template per model name or glob
     backfill_attempts = true               # a missing attempt_2 comes from other iterations
+    waves = [2, 2, 4]                      # paid experts launched per wave; [] = all at once
+    settle = { agreeing = 2, margin = 3 }  # stop launching calls once the vote is settled
+    in_flight = "finish"                   # on settling: "finish" or "cancel" running calls
+    cache_friendly_prompts = false         # each prompt of an expert extends its previous one
+    skip_paid_when_search_fits = false     # no paid call when local/search fits every pair
 
     [[experts]]
     model = "gemini/gemini-3-pro-preview"  # "local/search" = the offline search expert
@@ -23,8 +28,13 @@ The TOML contract (shared with the LLM layer's ``[models."..."]`` and the runs l
     max_total_time = 0       # seconds per expert per task; 0 = unlimited
     max_total_timeouts = 15
 
-Unknown keys are errors. Entries expand to experts numbered from 0 in file order; expert ``i``
-gets seed ``entry.seed + i``, so experts of one entry, and of entries sharing a base seed, differ.
+Unknown keys are errors. ``settle`` has two rules, either of which settles the vote:
+``agreeing = N`` (N experts whose programs pass every train pair give identical test outputs)
+and ``margin = M`` (the leading passing group has M more votes than any other group). Without
+``settle`` every expert runs to its end, as Poetiq's solver does (see ``arcloop.solver.settle``).
+
+Entries expand to experts numbered from 0 in file order; expert ``i`` gets seed
+``entry.seed + i``, so experts of one entry, and of entries sharing a base seed, differ.
 
 Not here: model settings, rate limits and budgets enforcement (the LLM layer), run settings
 (the runs layer).
@@ -34,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -85,6 +95,32 @@ class ExpertConfig(BaseModel):
         return self.model == SEARCH_MODEL
 
 
+class SettleRule(BaseModel):
+    """When the vote is settled (``[solver] settle``); either rule that is set settles it.
+
+    Attributes:
+        agreeing: this many experts whose programs pass every train pair agree on every test
+            output.
+        margin: the leading group passes every train pair and has this many more votes than
+            the next group.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agreeing: int | None = Field(default=None, ge=1)
+    margin: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _some_rule(self) -> SettleRule:
+        if self.agreeing is None and self.margin is None:
+            raise ValueError("needs a rule: agreeing = N and/or margin = N")
+        return self
+
+
+InFlight = Literal["finish", "cancel"]
+"""What happens to calls in flight when the vote settles: answered and scored, or cancelled."""
+
+
 class SolverConfig(BaseModel):
     """The experts of the ensemble and the settings shared by their prompts."""
 
@@ -95,6 +131,11 @@ class SolverConfig(BaseModel):
     backfill_attempts: bool = True
     default_prompt: str = DEFAULT_SOLVER_PROMPT
     prompts: dict[str, str] = Field(default_factory=dict)
+    waves: tuple[Annotated[int, Field(ge=1)], ...] = ()
+    settle: SettleRule | None = None
+    in_flight: InFlight = "finish"
+    cache_friendly_prompts: bool = False
+    skip_paid_when_search_fits: bool = False
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> SolverConfig:

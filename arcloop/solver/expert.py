@@ -14,6 +14,16 @@ For iteration k = 1..``iterations``:
    Otherwise it runs in the sandbox on every train and test input at once and is scored.
 5. A program that solves every train pair ends the loop.
 
+With cache-friendly prompts (``[solver] cache_friendly_prompts``) each prompt extends the one
+before it wherever it can: the train pairs are shuffled once per expert (by a generator seeded
+from task id and expert seed, so experts still differ), the kept programs are shown in the
+order they were written, and the prompt is sent as several user messages (``solver_turns``),
+so a provider's prompt cache can reuse all but the last one.
+
+When the ensemble's vote settles (the ``settled`` event), the loop starts no new call and
+stops with ``stop = "settled"``; a call in flight is awaited and scored, or cancelled when
+``cancel_in_flight`` (the iterations made so far are kept either way).
+
 The expert offers the best-scoring iteration (with ``return_best``; ties go to one with test
 outputs, then to the later one), else its last iteration.
 
@@ -27,6 +37,7 @@ program isolation (the ``Sandbox``), the offline search expert (``search_expert`
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import re
@@ -42,7 +53,7 @@ from arcloop.errors import (
     SandboxError,
 )
 from arcloop.llm.types import Completion, Message, ModelClient
-from arcloop.prompts import EarlierProgram, Template, solver_prompt
+from arcloop.prompts import EarlierProgram, Template, solver_prompt, solver_turns
 from arcloop.prompts.task_text import GridFormat
 from arcloop.sandbox.types import Outcome, Sandbox
 from arcloop.solver.config import ExpertConfig, ExpertSpec
@@ -99,15 +110,56 @@ def iteration_rng(task_id: str, seed: int, iteration: int) -> random.Random:
 
 
 def select_earlier(
-    iterations: Sequence[Iteration], config: ExpertConfig, rng: random.Random
+    iterations: Sequence[Iteration],
+    config: ExpertConfig,
+    rng: random.Random,
+    *,
+    in_written_order: bool = False,
 ) -> list[Iteration]:
-    """The earlier iterations to show in the next prompt, in the order to show them."""
+    """The earlier iterations to show in the next prompt, in the order to show them (by score,
+    or in the order they were written when ``in_written_order``)."""
     kept = [it for it in iterations if rng.random() < config.selection_probability]
     best = sorted(kept, key=lambda it: (it.train_score, it.number), reverse=True)
     best = best[: config.max_solutions]
+    if in_written_order:
+        return sorted(best, key=lambda it: it.number)
     if config.improving_order:
         best.reverse()
     return best
+
+
+def train_order(task: Task, spec: ExpertSpec, rng: random.Random, *, once: bool) -> list[int]:
+    """The train pairs' indices in the order a prompt shows them: shuffled by the iteration's
+    ``rng``, or once per expert when ``once`` (cache-friendly prompts; ``rng`` is not used)."""
+    order = list(range(len(task.train)))
+    if spec.config.shuffle_examples:
+        (iteration_rng(task.id, spec.seed, 0) if once else rng).shuffle(order)
+    return order
+
+
+async def _answer(
+    client: ModelClient,
+    messages: list[Message],
+    *,
+    key: str,
+    settled: asyncio.Event | None,
+    cancel_in_flight: bool,
+) -> Completion | None:
+    """The model's answer; None when the vote settled first and ``cancel_in_flight``."""
+    if settled is None or not cancel_in_flight:
+        return await client.complete(messages, sample_key=key)
+    call = asyncio.ensure_future(client.complete(messages, sample_key=key))
+    waiter = asyncio.ensure_future(settled.wait())
+    try:
+        await asyncio.wait({call, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        if not call.done():
+            call.cancel()
+        await asyncio.gather(call, waiter, return_exceptions=True)
+    if call.cancelled():
+        return None
+    return call.result()
 
 
 def choose_iteration(iterations: Sequence[Iteration], *, return_best: bool) -> int | None:
@@ -195,6 +247,9 @@ async def run_llm_expert(
     sandbox: Sandbox,
     template: Template,
     grid_format: GridFormat = "spaced",
+    cache_friendly: bool = False,
+    settled: asyncio.Event | None = None,
+    cancel_in_flight: bool = False,
 ) -> ExpertResult:
     """Run one expert's loop on ``task`` (see the module docstring).
 
@@ -205,6 +260,9 @@ async def run_llm_expert(
         sandbox: where programs run.
         template: the expert's solver template.
         grid_format: the grid notation of the prompts.
+        cache_friendly: make each prompt extend the one before it.
+        settled: set by the ensemble when the vote is settled: no new call starts after it.
+        cancel_in_flight: cancel a call in flight when ``settled`` is set (else await it).
 
     Raises:
         AuthenticationError: the provider refused the credentials; the run must stop.
@@ -215,12 +273,14 @@ async def run_llm_expert(
     stop: StopReason = "iterations"
     error: str | None = None
     for number in range(1, config.iterations + 1):
+        if settled is not None and settled.is_set():
+            stop = "settled"
+            break
         rng = iteration_rng(task.id, spec.seed, number)
-        order = list(range(len(task.train)))
-        if config.shuffle_examples:
-            rng.shuffle(order)
-        earlier = select_earlier(iterations, config, rng)
-        prompt = solver_prompt(
+        order = train_order(task, spec, rng, once=cache_friendly)
+        earlier = select_earlier(iterations, config, rng, in_written_order=cache_friendly)
+        compose = solver_turns if cache_friendly else solver_prompt
+        turns = compose(
             template,
             train=[task.train[i] for i in order],
             numbers=[i + 1 for i in order],
@@ -228,10 +288,15 @@ async def run_llm_expert(
             earlier=[EarlierProgram(it.code, it.feedback, it.train_score) for it in earlier],
             fmt=grid_format,
         )
-        messages: list[Message] = [{"role": "user", "content": prompt}]
+        texts = [turns] if isinstance(turns, str) else turns
+        messages: list[Message] = [{"role": "user", "content": text} for text in texts]
         try:
-            completion = await client.complete(
-                messages, sample_key=sample_key(task.id, spec, number)
+            completion = await _answer(
+                client,
+                messages,
+                key=sample_key(task.id, spec, number),
+                settled=settled,
+                cancel_in_flight=cancel_in_flight,
             )
         except (AuthenticationError, ProviderOutageError):
             raise  # the whole run stops
@@ -240,6 +305,9 @@ async def run_llm_expert(
             break
         except ProviderError as exc:
             stop, error = "provider_error", f"{type(exc).__name__}: {exc}"
+            break
+        if completion is None:
+            stop = "settled"
             break
         extraction = extract_program(completion.text)
         iteration = await scored_iteration(

@@ -19,10 +19,10 @@ from arcloop.arc.grid import Grid
 from arcloop.llm.types import Usage
 from arcloop.sandbox.types import Outcome
 
-StopReason = Literal["solved", "iterations", "budget", "provider_error", "no_programs"]
+StopReason = Literal["solved", "iterations", "budget", "provider_error", "no_programs", "settled"]
 """Why an expert stopped: a program passed every train pair; it used all its iterations; a
 budget of the LLM layer ran out; the provider failed fatally (or after all retries); the search
-found no program."""
+found no program; the ensemble's vote was settled (``[solver] settle``) while it ran."""
 
 
 @dataclass(frozen=True, slots=True)

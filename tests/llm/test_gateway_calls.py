@@ -274,3 +274,40 @@ def test_retry_after_is_read_on_the_anthropic_and_gemini_paths_too(
     completion = asyncio.run(gateway.client(model).complete(MESSAGES, sample_key="k"))
     assert completion.attempts == 1 and fake.count == 2
     assert clock.sleeps[0] == pytest.approx(9.0, abs=0.01)
+
+
+def test_claude_gets_cache_breakpoints_on_a_prompt_of_several_messages(
+    fake: FakeProvider, make_gateway: MakeGateway
+) -> None:
+    model = "anthropic/claude-sonnet-4-5"
+    gateway = make_gateway(models={model: {"api_base": fake.url}})
+    turns: list[Message] = [
+        {"role": "user", "content": text} for text in ("the task", "program 1", "improve it")
+    ]
+    completion = asyncio.run(gateway.client(model).complete(turns, sample_key="k"))
+    blocks = [
+        block
+        for message in fake.requests[-1].body["messages"]
+        for block in (
+            message["content"]
+            if isinstance(message["content"], list)
+            else [{"text": message["content"]}]
+        )
+    ]
+    assert [b["text"] for b in blocks] == ["the task", "program 1", "improve it"]
+    marked = [b["text"] for b in blocks if b.get("cache_control") == {"type": "ephemeral"}]
+    assert marked == ["the task", "program 1"]
+    # the provider's cache reads come back as cached tokens, priced at the cached price
+    price = BUILTIN_MODELS[model].price
+    assert price is not None and price.cached_input is not None
+    assert completion.usage.cached_tokens == 20
+    assert completion.usage.cost_usd == pytest.approx(
+        price.cost(prompt_tokens=100, cached_tokens=20, completion_tokens=50)
+    )
+
+
+def test_a_single_message_gets_no_cache_breakpoint(
+    fake: FakeProvider, make_gateway: MakeGateway
+) -> None:
+    _, body = _sent(fake, make_gateway, "anthropic/claude-sonnet-4-5")
+    assert "cache_control" not in str(body["messages"])

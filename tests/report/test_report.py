@@ -249,15 +249,15 @@ def test_the_policy_allows_exactly_the_page_script(run_dir: Path) -> None:
         ("update task_results set result = '[1]'", "is not a JSON object"),
         (
             "update task_results set result = json_set(result, '$.vote[0].rank', 'first')",
-            "does not match schema version 2: vote.0.rank: Input should be a valid integer",
+            "does not match schema version 3: vote.0.rank: Input should be a valid integer",
         ),
         (
             "update task_results set result = json_remove(result, '$.experts[0].chosen')",
-            "does not match schema version 2: experts.0.chosen: Field required",
+            "does not match schema version 3: experts.0.chosen: Field required",
         ),
         (
-            "update task_results set result = json_set(result, '$.version', 3)",
-            "version 3 is newer than this arcloop reads (2); upgrade arcloop",
+            "update task_results set result = json_set(result, '$.version', 4)",
+            "version 4 is newer than this arcloop reads (3); upgrade arcloop",
         ),
         (
             "update task_results set result = json_remove(result, '$.version', '$.experts')",
@@ -286,7 +286,7 @@ def test_a_summary_off_the_schema_is_an_error_naming_the_run(
     summary = json.loads((run_dir / "summary.json").read_text())
     summary["tasks"] = "one"
     (run_dir / "summary.json").write_text(json.dumps(summary))
-    with pytest.raises(JournalError, match=r"summary\.json does not match schema version 3: tasks"):
+    with pytest.raises(JournalError, match=r"summary\.json does not match schema version 4: tasks"):
         write_report(run_dir)
     (run_dir / "summary.json").write_text("{")
     with pytest.raises(

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from arcloop.cli import main
+from arcloop.runs.record import RESULT_VERSION
 from tests.report.parse import read_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "result-v1"
@@ -135,7 +136,7 @@ def test_resuming_a_finished_old_run_keeps_every_task_and_buys_nothing(tmp_path:
     ).read_text()
 
 
-def test_resuming_an_old_run_stores_every_result_as_version_2_and_reports_the_same(
+def test_resuming_an_old_run_stores_every_result_in_the_current_version_and_reports_the_same(
     tmp_path: Path,
 ) -> None:
     resumed = _copy(tmp_path, "scored")
@@ -147,7 +148,7 @@ def test_resuming_an_old_run_stores_every_result_as_version_2_and_reports_the_sa
         ).fetchone()
         calls = conn.execute("select sum(cached_tokens), sum(reasoning_tokens) from calls")
         assert columns == calls.fetchone()  # every call here belongs to a candidate
-    assert [r["version"] for r in results] == [2, 2, 2]
+    assert [r["version"] for r in results] == [RESULT_VERSION] * 3
     assert [[g["rank"] for g in r["vote"]] for r in results] == [[1, 2], [1], [1, 2]]
     untouched = _copy(tmp_path / "copy", "scored")
     for run_dir in (resumed, untouched):

@@ -1,10 +1,11 @@
-"""The poetiq presets: their content, and runs against a model right with a given probability."""
+"""The shipped presets: their content, and runs against a model right with a given probability."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import tomllib
+from collections.abc import Callable
 
 import pytest
 
@@ -20,11 +21,16 @@ IDENTITY_TEST = ((2, 3, 0), (4, 0, 0))
 
 def test_list_presets() -> None:
     infos = list_presets()
-    assert [(p.name, p.experts, p.models) for p in infos] == [
+    poetiq = [p for p in infos if p.name.startswith("poetiq-")]
+    assert [(p.name, p.experts, p.models) for p in poetiq] == [
         (name, n, ("gemini/gemini-3-pro-preview",)) for name, n in EXPERTS.items()
     ]
-    for info in infos:
+    for info in poetiq:
         assert info.description.startswith("Poetiq's published Gemini 3 Pro configuration")
+    assert [(p.name, p.experts, p.models) for p in infos if p not in poetiq] == [
+        ("lean-c", 9, ("local/search", "gemini/gemini-3-pro-preview"))
+    ]
+    for info in infos:
         assert tomllib.loads(info.text) == load_preset(info.name)
 
 
@@ -43,11 +49,56 @@ def test_preset_settings(name: str) -> None:
     assert (entry.max_solutions, entry.selection_probability) == (5, 1.0)
     assert entry.improving_order and entry.shuffle_examples and entry.return_best
     assert (entry.max_total_timeouts, entry.max_total_time) == (15, 0)
+    # the faithful presets run every expert to its end, with Poetiq's prompts
+    assert config.settle is None and config.waves == ()
+    assert not config.cache_friendly_prompts and not config.skip_paid_when_search_fits
     config.check()
 
 
+def test_lean_c_keeps_poetiq_c_experts_and_adds_the_economies() -> None:
+    lean = SolverConfig.from_document(load_preset("lean-c"))
+    (poetiq,) = SolverConfig.from_document(load_preset("poetiq-c")).experts
+    search, paid = lean.experts
+    assert search.is_search
+    assert paid == poetiq
+    assert lean.waves == (2, 2, 4) and lean.settle is not None and lean.settle.agreeing == 2
+    assert lean.cache_friendly_prompts and lean.skip_paid_when_search_fits
+    lean.check()
+
+
+def _always(model: ChanceModel) -> Callable[[ExpertSpec], ChanceModel]:
+    return lambda spec: model
+
+
+def _no_programs(task: object, **limits: object) -> list[object]:
+    return []
+
+
+@pytest.mark.parametrize("p_right", [0.15, 0.3])
+def test_lean_c_spends_fewer_calls_than_poetiq_c_for_the_same_answers(p_right: float) -> None:
+    totals = {"poetiq-c": [0, 0], "lean-c": [0, 0]}
+    for k in range(6):
+        for name, calls_and_right in totals.items():
+            model = ChanceModel(right=reply_with(FLIP), wrong=reply_with(IDENTITY), p_right=p_right)
+            result = asyncio.run(
+                solve_task(
+                    flip_task(f"lean-{k}"),
+                    SolverConfig.from_document(load_preset(name)),
+                    client_for=_always(model),
+                    sandbox=InProcessSandbox(),
+                    search=_no_programs,  # type: ignore[arg-type]
+                )
+            )
+            calls_and_right[0] += result.calls
+            calls_and_right[1] += result.attempts[0].attempt_1 == FLIPPED_TEST
+    assert totals["lean-c"][1] >= totals["poetiq-c"][1] - 1
+    assert totals["lean-c"][0] * 2 <= totals["poetiq-c"][0]
+
+
 def test_unknown_preset_names_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match=r"unknown preset 'poetiq-z' \(known presets: poetiq-a"):
+    with pytest.raises(
+        ConfigError, match=r"unknown preset .poetiq-z. \(known presets: lean-c, poetiq-a"
+    ):
         preset_text("poetiq-z")
 
 

@@ -143,7 +143,7 @@
       it.extraction_error ? el("span", { class: "chip bad", title: it.extraction_error }, "error") : null,
       it.program_name ? el("span", { class: "mono" }, it.program_name) : null,
       ...(it.usage.prompt_tokens + it.usage.completion_tokens || it.usage.cost_usd ? [
-        el("span", { class: "stat" }, `${count(it.usage.prompt_tokens)} → ${count(it.usage.completion_tokens)} tokens`),
+        el("span", { class: "stat" }, `${count(it.usage.prompt_tokens)} (${count(it.usage.cached_tokens)} cached) → ${count(it.usage.completion_tokens)} tokens`),
         el("span", { class: "stat" }, money(it.usage.cost_usd)),
         el("span", { class: "stat" }, seconds(it.usage.latency_s)),
       ] : []),
@@ -165,7 +165,7 @@
     ];
     if (x.usage.prompt_tokens + x.usage.completion_tokens || x.usage.cost_usd) {  // the offline search spends nothing
       summary.push(
-        el("span", { class: "stat" }, `${count(x.usage.prompt_tokens + x.usage.completion_tokens)} tokens`),
+        el("span", { class: "stat" }, `${count(x.usage.prompt_tokens + x.usage.completion_tokens)} tokens, ${count(x.usage.cached_tokens)} of them cached`),
         el("span", { class: "stat" }, money(x.usage.cost_usd)),
         el("span", { class: "stat" }, seconds(x.usage.latency_s)));
     }
