@@ -215,6 +215,8 @@ def test_a_model_run_prints_no_third_party_warning(tmp_path: Path) -> None:
                 fake.openai_base,
                 "--tasks",
                 "0c786b71",
+                "--iterations",
+                "2",
                 "--run-dir",
                 str(tmp_path / "run"),
                 "-q",
