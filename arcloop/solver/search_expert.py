@@ -35,8 +35,9 @@ from arcloop.solver.results import ExpertResult, Iteration, StopReason
 logger = logging.getLogger(__name__)
 
 DEFAULT_SEARCH_TIME_S = 10.0
-"""The search's safety stop per task: its work is counted in units (deterministic), and the
-clock only stops a search the budget did not; 10 s leaves the slowest tasks (~2 s) alone."""
+"""The search's safety stop per task, in CPU seconds of its thread: its work is counted in
+units (deterministic), and the clock only stops a search the budget did not; 10 s leaves the
+slowest tasks (~2 s) alone, however loaded the machine is."""
 
 
 class SearchProgram(Protocol):
