@@ -46,12 +46,14 @@ class PlainView(QuietView):
             f" spent ${s.stats().usage.cost_usd:.4f}",
             highlight=False,
             markup=False,
+            soft_wrap=True,  # one line per task, for grep, at any width
         )
 
     def task_failed(self, task_id: str, cause: str) -> None:
         self.console.print(
             f"[{self.state.done}/{self.state.total}] {task_id} provider error: {cause}"
             " (kept for a resume)",
+            soft_wrap=True,
             highlight=False,
             markup=False,
         )

@@ -71,10 +71,11 @@ def _state() -> RunState:
     return RunState(total=4, budget_usd=2.0, started=0.0, clock=lambda: next(ticks, 30.0))
 
 
-def test_plain_view_prints_a_line_per_finished_task() -> None:
+@pytest.mark.parametrize("width", [200, 40])  # a pipe's console is 80 wide: never wrapped
+def test_plain_view_prints_a_line_per_finished_task(width: int) -> None:
     out = io.StringIO()
     state = _state()
-    view = make_view(state, Console(file=out, width=200), quiet=False)
+    view = make_view(state, Console(file=out, width=width), quiet=False)
     assert isinstance(view, PlainView)
     with view:
         state.done, state.scored, state.solved = 1, 1, 1.0
