@@ -23,7 +23,6 @@ LiteLLM: the gateway prices usage with the registry's prices.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import threading
 import warnings
@@ -91,15 +90,6 @@ def load_litellm() -> Any:
             )
             _litellm = litellm
     return _litellm
-
-
-async def close_provider_clients() -> None:
-    """Close the HTTP clients LiteLLM keeps (when it was loaded), so that none is left open
-    for the garbage collector to warn about at exit."""
-    if _litellm is None:
-        return
-    with contextlib.suppress(Exception):  # closing is a courtesy: never fail a run on it
-        await _litellm.close_litellm_async_clients()
 
 
 def _load_and_exercise() -> None:

@@ -18,12 +18,7 @@ from arcloop.llm.classify import classify, key_env_var
 from arcloop.llm.gateway import api_key
 from arcloop.llm.outage import endpoint_of
 from arcloop.llm.registry import Registry
-from arcloop.llm.transport import (
-    ProviderRequest,
-    Transport,
-    close_provider_clients,
-    litellm_transport,
-)
+from arcloop.llm.transport import ProviderRequest, Transport, litellm_transport
 from arcloop.runs.config import RunConfig, expert_models
 
 CHECK_TIMEOUT_S = 60.0
@@ -73,5 +68,4 @@ async def check_endpoints(
             ) from exc
         where = f" at {spec.api_base}" if spec.api_base else ""
         lines.append(f"{model}{where}: answered in {time.monotonic() - started:.1f} s")
-    await close_provider_clients()
     return lines

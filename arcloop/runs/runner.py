@@ -45,7 +45,6 @@ from arcloop.llm.gateway import LLMGateway
 from arcloop.llm.journal import Journal
 from arcloop.llm.outage import Outages
 from arcloop.llm.registry import Registry
-from arcloop.llm.transport import close_provider_clients
 from arcloop.runs import preflight, rundir
 from arcloop.runs.config import RunConfig
 from arcloop.runs.executor import Executor, ExecutorFactory, choose_executor
@@ -233,7 +232,6 @@ async def execute_run(
                         shown,
                     ),
                 )
-                await close_provider_clients()
             except (asyncio.CancelledError, KeyboardInterrupt):
                 status = "interrupted"
                 raise

