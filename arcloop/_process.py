@@ -42,13 +42,18 @@ def table():
             children.setdefault(int(fields[1]), []).append((int(name), fields[19]))
     return children
 
-def remember():
-    children, frontier = table(), [parent]
+def below(roots, children):
+    # the whole tree under roots now: a process seen before may have new children
+    found, frontier = {}, list(roots)
     while frontier:
         for child, started in children.get(frontier.pop(), []):
-            if child != os.getpid() and seen.get(child) != started:
-                seen[child] = started
+            if child != os.getpid() and child not in found:
+                found[child] = started
                 frontier.append(child)
+    return found
+
+def remember():
+    seen.update(below([parent], table()))
 
 while True:
     ready, _, _ = select.select([pipe], [], [], 0.5)
@@ -61,14 +66,9 @@ killed = set()
 for _ in range(3):  # what the doomed started since the last look goes too
     children = table()
     alive = {pid: started for kids in children.values() for pid, started in kids}
-    doomed = [pid for pid, started in seen.items() if alive.get(pid) == started]
-    frontier = list(doomed)
-    while frontier:
-        for child, started in children.get(frontier.pop(), []):
-            if child != os.getpid() and seen.get(child) != started:
-                seen[child] = started
-                doomed.append(child)
-                frontier.append(child)
+    doomed = {pid: started for pid, started in seen.items() if alive.get(pid) == started}
+    doomed.update(below(list(doomed), children))
+    seen.update(doomed)
     fresh = [pid for pid in doomed if pid not in killed]
     if not fresh:
         break

@@ -40,7 +40,8 @@ def test_a_killed_run_leaves_no_ray_process_behind(tmp_path: Path) -> None:
     assert any(b"raylet" in _cmdline(p) for p in started)
     proc.kill()
     proc.wait()
-    assert still_alive(started, within=15) == []
+    left = still_alive(started, within=15)
+    assert left == [], [_cmdline(p).replace(b"\0", b" ")[:200] for p in left]
 
 
 def _cmdline(pid: int) -> bytes:
