@@ -103,10 +103,21 @@ def _record(header: Sequence[str], row: Sequence[str], width: int) -> str:
     rest = ", ".join(f for f, cell in zip(fields, row[2:], strict=True) if cell)
     if not rest:
         return head
-    wrapped = textwrap.fill(
-        rest, width=width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False
+    return head + "\n" + wrap(rest, width, first="    ").replace(keep, " ")
+
+
+def wrap(text: str, width: int, *, first: str = "", rest: str = "    ") -> str:
+    """``text`` wrapped at ``width`` columns, its first line led by ``first`` and the others
+    indented by ``rest``; words are never split at a hyphen (names like ``arc-agi-1``).
+
+    >>> print(wrap("[on ] seccomp allow-list: 104 calls", 20, rest="      "))
+    [on ] seccomp
+          allow-list:
+          104 calls
+    """
+    return textwrap.fill(
+        text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
     )
-    return head + "\n" + wrapped.replace(keep, " ")
 
 
 def terminal_width() -> int | None:

@@ -7,13 +7,12 @@ Not here: changing any of it (configs are files; see the README).
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from arcloop.cli.output import config_files, handle_errors, terminal_width, text_table
+from arcloop.cli.output import config_files, handle_errors, terminal_width, text_table, wrap
 
 if TYPE_CHECKING:
     from arcloop.llm.registry import ModelRow
@@ -72,7 +71,7 @@ def models(configs: tuple[Path, ...], as_json: bool) -> None:
     click.echo("Settings: price date, request timeout, server and what each request sends.")
     click.echo()
     for r in rows:
-        click.echo(_wrapped(r.name, _settings(r)))
+        click.echo(wrap(f"{r.name}  " + ", ".join(_settings(r)), 80))
 
 
 def _number(value: float | None, absent: str) -> str:
@@ -80,7 +79,7 @@ def _number(value: float | None, absent: str) -> str:
 
 
 def _settings(r: ModelRow) -> list[str]:
-    if r.name == "local/search":
+    if r.rate is None:  # the offline search: a model that sends no request
         return ["offline program search in this process: no requests, no key, no cost"]
     parts = [f"priced {r.price_as_of}" if r.price_as_of else "no price"]
     if r.request_timeout is not None:
@@ -89,16 +88,6 @@ def _settings(r: ModelRow) -> list[str]:
         parts.append(f"api_base {r.api_base}")
     parts += [f"{k}={json.dumps(v, sort_keys=True)}" for k, v in sorted(r.props.items())]
     return parts
-
-
-def _wrapped(name: str, parts: list[str], width: int = 80) -> str:
-    """``name`` then the parts, wrapped at ``width`` with continuation lines indented."""
-    return textwrap.fill(
-        f"{name}  " + ", ".join(parts),
-        width=width,
-        subsequent_indent="    ",
-        break_on_hyphens=False,
-    )
 
 
 @click.command()
@@ -120,9 +109,7 @@ def presets(name: str | None) -> None:
     click.echo(lines[0])
     for p, line in zip(shown, lines[1:], strict=True):
         click.echo(line)
-        click.echo(
-            textwrap.fill(p.description, width=80, initial_indent="    ", subsequent_indent="    ")
-        )
+        click.echo(wrap(p.description, 80, first="    "))
 
 
 @click.command()
@@ -149,7 +136,7 @@ def doctor(
         width = terminal_width()
         for line in report.lines():  # wrapped under its text, past the "[on ] " mark
             if width is not None:
-                line = textwrap.fill(line, width=max(width, 40), subsequent_indent=" " * 6)
+                line = wrap(line, max(width, 40), rest=" " * 6)
             click.echo(line)
     if model is not None:
         _check_model(model, api_base, configs)
