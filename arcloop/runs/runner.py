@@ -170,7 +170,7 @@ async def execute_run(
             dataset=dataset.name,
             dataset_hash=dataset.hash,
             config_toml=config.to_toml(),
-            earlier_hashes=(dataset.hash_with_outputs,),
+            earlier_hash=lambda: dataset.hash_with_outputs,
         )
         leg = start_leg(conn, record.id, config_toml=config.to_toml())
         before = earlier_seconds(conn, leg)
