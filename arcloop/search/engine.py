@@ -41,7 +41,7 @@ from arcloop.arc.task import Task
 from arcloop.search.cache import memoise_objects
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.combine import combine
-from arcloop.search.finish import LEARNED
+from arcloop.search.finish import LEARNED, SELECT, crop_selections
 from arcloop.search.grids import to_array
 from arcloop.search.lib_moves import scale_to
 from arcloop.search.state import Found, Frame, Search, state_key
@@ -82,6 +82,7 @@ FAMILIES = (
     "parts",
     "paint",
     LEARNED,
+    SELECT,
     "views",
     "combine",
     "depth3",
@@ -94,6 +95,11 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
     s = frame.search
     frame.consider((), frame.inputs, 0)
     frame.finish_with_rules((), frame.inputs)
+    if SELECT not in s.off:
+        steps = (
+            crop_selections(frame.inputs[: s.n_train], frame.wanted, frame.inputs[s.n_train :])
+            + steps
+        )
     for st in steps:
         if s.exhausted():
             return

@@ -21,6 +21,7 @@ from arcloop.search.catalogue import Primitive, Step
 from arcloop.search.grids import Array
 from arcloop.search.learn import (
     learn_colour_map,
+    learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
@@ -29,6 +30,9 @@ from arcloop.search.learn import (
 
 LEARNED = "learned"
 """The family of every learned finishing step."""
+
+SELECT = "select"
+"""The family of learned object selectors (``crop_selected``)."""
 
 OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "touches", "shape")
 """Object features a learned object rule may key on, most general first."""
@@ -104,3 +108,13 @@ def rule_finishes(
     if implications is not None:
         finishes.append(_learned(rules.apply_neighbour_rule, table=implications))
     return finishes
+
+
+def crop_selections(
+    inputs: Sequence[Array], wanted: Sequence[Array], test_inputs: Sequence[Array]
+) -> list[Step]:
+    """Learned ``crop_selected`` steps that crop every input to its output (``learn.py``)."""
+    return [
+        Step(lib_objects.crop_selected, tuple(kwargs.items()), family=SELECT)
+        for kwargs in learn_crop_selectors(inputs, wanted, apply_to=test_inputs)
+    ]

@@ -16,6 +16,7 @@ import numpy as np
 
 from arcloop.search import lib_objects
 from arcloop.search.grids import Array
+from arcloop.search.lib_geometry import bbox
 from arcloop.search.lib_objects import object_feature
 from arcloop.search.lib_rules import apply_neighbour_rule, local_key
 
@@ -274,3 +275,76 @@ def learn_neighbour_rule(
     except ValueError:
         return None
     return table
+
+
+MAX_SELECTORS = 4
+"""Most learned crop selectors returned for one task."""
+
+
+def learn_crop_selectors(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> list[dict[str, object]]:
+    """Arguments of ``crop_selected`` that crop every input to its wanted output.
+
+    For each way of cutting a grid into objects (4- or 8-connected, one colour or several)
+    and each crop (the object's box as it is, or the object alone), the wanted output must be
+    the crop of some object in every pair; a selector is kept when, in every pair, the object
+    with the most (or least) of one measure is unique and is such an object, and it picks a
+    single object in every ``apply_to`` grid too. Measures are tried most general first; at
+    most ``MAX_SELECTORS`` selectors are returned.
+    """
+    found: list[dict[str, object]] = []
+    pairs = list(zip(inputs, wanted, strict=True))
+    if any(b.shape[0] > a.shape[0] or b.shape[1] > a.shape[1] for a, b in pairs):
+        return found
+    for diagonal in (False, True):
+        for multicolour in (False, True):
+            cut = [lib_objects.find_objects(a, diagonal, multicolour, 0) for a in inputs]
+            test_cut = [lib_objects.find_objects(g, diagonal, multicolour, 0) for g in apply_to]
+            if any(len(objects) < 2 for objects in cut + test_cut):
+                continue
+            for alone in (False, True):
+                targets = [
+                    _crop_targets(a, b, objects, alone)
+                    for (a, b), objects in zip(pairs, cut, strict=True)
+                ]
+                if not all(targets):
+                    continue
+                for measure in lib_objects.MEASURES:
+                    values = [
+                        lib_objects.object_measures(g, objects, measure)
+                        for g, objects in zip([*inputs, *apply_to], cut + test_cut, strict=True)
+                    ]
+                    for most in (True, False):
+                        picks = [_unique_extreme(v, most) for v in values]
+                        if (
+                            all(p in t for p, t in zip(picks, targets, strict=False))
+                            and min(picks) >= 0
+                        ):
+                            kwargs = {"diagonal": diagonal, "multicolour": multicolour}
+                            found.append(
+                                kwargs | {"measure": measure, "most": most, "alone": alone}
+                            )
+                            if len(found) >= MAX_SELECTORS:
+                                return found
+    return found
+
+
+def _crop_targets(a: Array, b: Array, objects: list[Array], alone: bool) -> set[int]:
+    """Indices of the objects whose crop (``alone`` or with the rest of the box) is ``b``."""
+    hits = set()
+    for i, mask in enumerate(objects):
+        top, left, bottom, right = bbox(mask)
+        if (bottom - top, right - left) != b.shape:
+            continue
+        box = np.where(mask, a, 0) if alone else a
+        if np.array_equal(box[top:bottom, left:right], b):
+            hits.add(i)
+    return hits
+
+
+def _unique_extreme(values: Array, most: bool) -> int:
+    """The index of the one largest (smallest) value; -1 on a tie."""
+    best = values.max() if most else values.min()
+    hits = np.flatnonzero(values == best)
+    return int(hits[0]) if len(hits) == 1 else -1

@@ -249,3 +249,81 @@ def recolour_objects(
         if key in table:
             out[mask] = table[key]
     return out
+
+
+MEASURES = (
+    "size",
+    "area",
+    "height",
+    "width",
+    "empty",
+    "colours",
+    "rarity",
+    "shape_count",
+    "colour_count",
+    *(f"count_{c}" for c in range(1, 10)),
+    "top",
+    "left",
+    "bottom",
+    "right",
+)
+"""Numbers a learned selector may pick an object by, most general first."""
+
+
+def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
+    """One number per object (``MEASURES``), computed for all objects at once.
+
+    ``"empty"``: background cells in its box; ``"colours"``: distinct colours;
+    ``"rarity"``: how often its rarest colour occurs in the whole grid; ``"shape_count"`` /
+    ``"colour_count"``: how many objects have its exact shape and colours / its colour set;
+    ``"count_<c>"``: its cells of colour ``c``; the rest: cells, box area, sides of its box.
+    """
+    masks = np.stack(objects)
+    rows = np.asarray(masks.any(axis=2))
+    cols = np.asarray(masks.any(axis=1))
+    top, left = rows.argmax(axis=1), cols.argmax(axis=1)
+    bottom = rows.shape[1] - rows[:, ::-1].argmax(axis=1)
+    right = cols.shape[1] - cols[:, ::-1].argmax(axis=1)
+    size, area = masks.sum(axis=(1, 2)), (bottom - top) * (right - left)
+    simple = {"size": size, "area": area, "height": bottom - top, "width": right - left}
+    simple |= {"empty": area - size, "top": top, "left": left, "bottom": bottom, "right": right}
+    present = np.stack([(masks & (g == c)).any(axis=(1, 2)) for c in range(10)], axis=1)
+    keys = present @ (1 << np.arange(10))
+    if measure in simple:
+        values = simple[measure]
+    elif measure.startswith("count_"):
+        values = (masks & (g == int(measure[6:]))).sum(axis=(1, 2))
+    elif measure == "colours":
+        values = present.sum(axis=1)
+    elif measure == "rarity":
+        counts = np.bincount(g.ravel(), minlength=10)
+        values = np.where(present, counts[None, :], g.size + 1).min(axis=1)
+    elif measure == "colour_count":
+        values = (keys[:, None] == keys[None, :]).sum(axis=1)
+    elif measure == "shape_count":
+        shapes = [shape_key(g, m) for m in objects]
+        values = np.array([shapes.count(k) for k in shapes])
+    else:
+        raise ValueError(measure)
+    return np.asarray(values, dtype=int)
+
+
+def crop_selected(
+    g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool, alone: bool
+) -> Array:
+    """Crop to the one object with the most (or least) of a measure (``object_measures``).
+
+    ``alone``: other cells in its box become 0. Fewer than two objects, or a tie, raise.
+    """
+    objects = find_objects(g, diagonal, multicolour, 0)
+    if len(objects) < 2:
+        raise ValueError("fewer than two objects")
+    values = object_measures(g, objects, measure)
+    best = values.max() if most else values.min()
+    hits = np.flatnonzero(values == best)
+    if len(hits) != 1:
+        raise ValueError("tie")
+    mask = objects[int(hits[0])]
+    top, left, bottom, right = bbox(mask)
+    box = np.where(mask, g, 0) if alone else g
+    return box[top:bottom, left:right]

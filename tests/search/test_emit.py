@@ -11,7 +11,7 @@ from arcloop.search.catalogue import Step, task_steps
 from arcloop.search.emit import _closure, _library, emit_source
 from arcloop.search.grids import Array, to_array, to_grid
 from arcloop.search.learn import learn_local_rule, learn_object_rule
-from arcloop.search.lib_objects import recolour_objects
+from arcloop.search.lib_objects import MEASURES, crop_selected, recolour_objects
 from arcloop.search.lib_paint import recolour, recolour_with_input
 from arcloop.search.lib_rules import apply_local_rule, apply_neighbour_rule
 from tests.search.helpers import arc1_task, run_source
@@ -26,6 +26,7 @@ LEARNED_STEP_NAMES = (
     "apply_local_rule",
     "apply_neighbour_rule",
     "recolour_with_input",
+    "crop_selected",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
@@ -88,6 +89,17 @@ def test_learned_tables_emit_equivalent_source() -> None:
     for s in steps:
         check_same((s,), made)
         check_same((s, stack), made)
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_every_crop_selector_emits_equivalent_source(measure: str) -> None:
+    task = arc1_task("0b148d64")
+    grids = [to_array(p.input) for p in task.train]
+    for diagonal in (False, True):
+        for most in (False, True):
+            kwargs = {"diagonal": diagonal, "multicolour": diagonal, "measure": measure}
+            kwargs |= {"most": most, "alone": most}
+            check_same((Step(crop_selected, tuple(kwargs.items())),), grids)
 
 
 def test_source_is_self_contained_numpy_only() -> None:

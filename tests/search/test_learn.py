@@ -7,12 +7,14 @@ import pytest
 
 from arcloop.search.learn import (
     learn_colour_map,
+    learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
     neighbourhood_codes,
 )
+from arcloop.search.lib_objects import crop_selected
 from arcloop.search.lib_rules import local_key
 
 
@@ -100,3 +102,31 @@ def test_neighbour_rule_decides_cells_with_two_kinds_of_neighbour() -> None:
     # A test cell beside a blue side and a red corner is told two colours: refused.
     clash = a([[2, 0, 0], [0, 0, 1], [0, 0, 0]])
     assert learn_neighbour_rule(made, wanted, apply_to=[clash]) is None
+
+
+def test_crop_selector_picks_the_object_with_most_of_a_colour() -> None:
+    # each input holds two 2x2 objects; the output is always the one with more 3s
+    inputs = [
+        a([[1, 1, 0, 1, 3], [1, 3, 0, 3, 3]]),
+        a([[1, 3, 0, 0, 0], [3, 3, 0, 1, 1], [0, 0, 0, 1, 1]]),
+    ]
+    wanted = [a([[1, 3], [3, 3]]), a([[1, 3], [3, 3]])]
+    test = [a([[3, 3, 0, 1, 1], [3, 3, 0, 1, 3]])]
+    found = learn_crop_selectors(inputs, wanted, apply_to=test)
+    assert {
+        "diagonal": False,
+        "multicolour": True,
+        "measure": "count_3",
+        "most": True,
+        "alone": False,
+    } in found
+    for kwargs in found:
+        assert np.array_equal(crop_selected(test[0], **kwargs), a([[3, 3], [3, 3]]))
+
+
+def test_crop_selector_refuses_a_tie_on_a_test_input() -> None:
+    inputs = [a([[1, 1, 0, 2], [1, 1, 0, 0]]), a([[0, 4, 4], [0, 4, 4], [2, 0, 0]])]
+    wanted = [a([[1, 1], [1, 1]]), a([[4, 4], [4, 4]])]
+    tie = [a([[1, 1, 0, 2, 2], [1, 1, 0, 2, 2]])]
+    assert learn_crop_selectors(inputs, wanted, apply_to=[]) != []
+    assert all(k["measure"] != "size" for k in learn_crop_selectors(inputs, wanted, apply_to=tie))
