@@ -279,33 +279,36 @@ def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
     ``"count_<c>"``: its cells of colour ``c``; the rest: cells, box area, sides of its box.
     """
     masks = np.stack(objects)
+    if measure.startswith("count_"):
+        return np.asarray((masks & (g == int(measure[6:]))).sum(axis=(1, 2)), dtype=int)
+    if measure in ("colours", "rarity", "colour_count"):
+        present = np.stack([(masks & (g == c)).any(axis=(1, 2)) for c in range(10)], axis=1)
+        if measure == "colours":
+            values = present.sum(axis=1)
+        elif measure == "rarity":
+            counts = np.bincount(g.ravel(), minlength=10)
+            values = np.where(present, counts[None, :], g.size + 1).min(axis=1)
+        else:
+            keys = present @ (1 << np.arange(10))
+            values = (keys[:, None] == keys[None, :]).sum(axis=1)
+        return np.asarray(values, dtype=int)
+    if measure == "shape_count":
+        shapes = [shape_key(g, m) for m in objects]
+        return np.array([shapes.count(k) for k in shapes], dtype=int)
+    size = masks.sum(axis=(1, 2))
+    if measure == "size":
+        return np.asarray(size, dtype=int)
     rows = np.asarray(masks.any(axis=2))
     cols = np.asarray(masks.any(axis=1))
     top, left = rows.argmax(axis=1), cols.argmax(axis=1)
     bottom = rows.shape[1] - rows[:, ::-1].argmax(axis=1)
     right = cols.shape[1] - cols[:, ::-1].argmax(axis=1)
-    size, area = masks.sum(axis=(1, 2)), (bottom - top) * (right - left)
-    simple = {"size": size, "area": area, "height": bottom - top, "width": right - left}
+    area = (bottom - top) * (right - left)
+    simple = {"area": area, "height": bottom - top, "width": right - left}
     simple |= {"empty": area - size, "top": top, "left": left, "bottom": bottom, "right": right}
-    present = np.stack([(masks & (g == c)).any(axis=(1, 2)) for c in range(10)], axis=1)
-    keys = present @ (1 << np.arange(10))
-    if measure in simple:
-        values = simple[measure]
-    elif measure.startswith("count_"):
-        values = (masks & (g == int(measure[6:]))).sum(axis=(1, 2))
-    elif measure == "colours":
-        values = present.sum(axis=1)
-    elif measure == "rarity":
-        counts = np.bincount(g.ravel(), minlength=10)
-        values = np.where(present, counts[None, :], g.size + 1).min(axis=1)
-    elif measure == "colour_count":
-        values = (keys[:, None] == keys[None, :]).sum(axis=1)
-    elif measure == "shape_count":
-        shapes = [shape_key(g, m) for m in objects]
-        values = np.array([shapes.count(k) for k in shapes])
-    else:
+    if measure not in simple:
         raise ValueError(measure)
-    return np.asarray(values, dtype=int)
+    return np.asarray(simple[measure], dtype=int)
 
 
 def crop_selected(

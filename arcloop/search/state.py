@@ -178,8 +178,10 @@ class Frame:
         """Try learned neighbourhood rules (and object rules) after ``steps``."""
         s = self.search
         made, test = grids[: s.n_train], grids[s.n_train :]
-        if LEARNED in s.off or self.view is not IDENTITY or not self.right_shape(made):
-            return  # (in the colour view, these rules would mostly repeat the task's own)
+        if LEARNED in s.off or not self.right_shape(made):
+            return
+        # (in the colour view too: a rule on colours ranked by frequency holds across pairs
+        # of different colours, and serves a test colour that no train pair showed)
         finishes = rule_finishes(made, self.wanted, test, objects=objects)
         self.finish_with(finishes, steps, made, test, len(steps))
 

@@ -38,6 +38,26 @@ def test_swap_of_the_two_colours_is_found_in_the_colour_view() -> None:
     assert run_source(programs[0].source, task.test_inputs[0]) == ((9, 9, 0), (0, 6, 0))
 
 
+def _dot(colour: int, y: int, x: int, arms: bool) -> tuple[tuple[int, ...], ...]:
+    g = np.zeros((5, 5), dtype=int)
+    g[y, x] = colour
+    if arms:
+        g[y + 1, x] = g[y, x + 1] = colour
+    return tuple(tuple(int(v) for v in row) for row in g)
+
+
+def test_a_rule_learned_in_the_colour_view_serves_a_colour_the_train_pairs_never_showed() -> None:
+    # Each dot grows a cell of its own colour below and to its right; the test dot is a colour no train pair has, so
+    # only the rule learned on colours renumbered by frequency can decide it.
+    pairs = [(_dot(c, y, x, False), _dot(c, y, x, True)) for c, y, x in [(1, 1, 1), (2, 2, 3)]]
+    pairs.append((_dot(4, 3, 2, False), _dot(4, 3, 2, True)))
+    task = make_task(pairs, [_dot(7, 2, 2, False)])
+    programs = search(task, time_limit_s=30.0)
+    assert programs and programs[0].fits
+    assert programs[0].name.startswith("normalise_colours")
+    assert run_source(programs[0].source, task.test_inputs[0]) == _dot(7, 2, 2, True)
+
+
 def test_combination_lays_two_partial_pieces_together() -> None:
     x = [a([[1, 0, 0], [0, 0, 2]])]
     wanted = [a([[1, 1, 1], [0, 0, 2]])]
