@@ -18,11 +18,11 @@ programs come first, each phase up to its share of the budget (``SHARES``):
 
 Every new state is checked against the train outputs as it is and after a learned colour map
 (``finish.py``); the inputs and the most promising depth-1 states are also finished with
-learned object and neighbourhood rules, in every view. Right-shaped states are kept as pieces for the greedy
-combination (``combine.py``), tried when no single program fits. Work is counted in step
-applications (large grids cost more), so the result does not depend on the machine; the clock
-is only a safety stop, and it counts the CPU time of the searching thread, so that a loaded
-machine (other searches, other programs) does not cut a search short either.
+learned object and neighbourhood rules, in every view. Right-shaped states are kept as pieces
+for the greedy combination (``combine.py``), tried when no single program fits. Work is
+counted in step applications (large grids cost more), so the result does not depend on the
+machine; the clock is only a safety stop, and it counts the CPU time of the searching thread,
+so that a loaded machine (other searches, other programs) does not cut a search short either.
 
 Ranking: programs fitting every train pair first (shallowest, fewest steps, then found first),
 one per distinct set of test outputs; then a combination that fits; then the best partial fits.

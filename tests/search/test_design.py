@@ -47,8 +47,8 @@ def _dot(colour: int, y: int, x: int, arms: bool) -> tuple[tuple[int, ...], ...]
 
 
 def test_a_rule_learned_in_the_colour_view_serves_a_colour_the_train_pairs_never_showed() -> None:
-    # Each dot grows a cell of its own colour below and to its right; the test dot is a colour no train pair has, so
-    # only the rule learned on colours renumbered by frequency can decide it.
+    # Each dot grows a cell of its own colour below and to its right; the test dot is a colour
+    # no train pair has, so only the rule learned on colours ranked by frequency decides it.
     pairs = [(_dot(c, y, x, False), _dot(c, y, x, True)) for c, y, x in [(1, 1, 1), (2, 2, 3)]]
     pairs.append((_dot(4, 3, 2, False), _dot(4, 3, 2, True)))
     task = make_task(pairs, [_dot(7, 2, 2, False)])
