@@ -133,7 +133,11 @@ def rule_finishes(
     implications = learn_neighbour_rule(made, wanted, apply_to=test)
     if implications is not None:
         finishes.append(_learned(rules.apply_neighbour_rule, table=implications))
-    sightings = learn_ray_rule(made, wanted, apply_to=test)
+    # the same along both axes if the train pairs allow it (they may show only one), else
+    # one rule per axis
+    sightings = learn_ray_rule(made, wanted, apply_to=test, symmetric=True)
+    if sightings is None:
+        sightings = learn_ray_rule(made, wanted, apply_to=test)
     if sightings is not None:
         finishes.append(_learned(rules.apply_ray_rule, table=sightings))
     return finishes

@@ -299,12 +299,18 @@ def learn_neighbour_rule(
 
 
 def learn_ray_rule(
-    made: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    apply_to: Sequence[Array],
+    symmetric: bool = False,
 ) -> dict[tuple[int, str, int, int], int] | None:
     """The line-of-sight implications that turn every ``made`` grid into its ``wanted`` one.
 
     An implication (colour, axis, first colour seen one way, the other way) -> new colour is
-    kept when every train cell that sees so becomes ``new`` (``apply_ray_rule``). None under
+    kept when every train cell that sees so becomes ``new`` (``apply_ray_rule``); when
+    ``symmetric``, the axis is ``"s"`` (either axis, either way round), so that what the train
+    pairs show along one axis holds along the other too. None under
     the same conditions as ``learn_neighbour_rule``: the kept implications must reproduce
     every train pair, be at most ``MAX_IMPLICATIONS``, and meet no unseen colour or conflict
     on the ``apply_to`` grids.
@@ -315,7 +321,11 @@ def learn_ray_rule(
     for a, b in zip(made, wanted, strict=True):
         seen = seen_along(a)
         for axis, (one, two) in enumerate((("up", "down"), ("left", "right"))):
-            codes.append((((a * 2 + axis) * 10 + seen[one]) * 10 + seen[two]).ravel())
+            first, second = seen[one], seen[two]
+            if symmetric:
+                axis = 2
+                first, second = np.minimum(first, second), np.maximum(first, second)
+            codes.append((((a * 3 + axis) * 10 + first) * 10 + second).ravel())
             after.append(b.ravel())
     code = np.concatenate(codes)
     new = np.concatenate(after)
@@ -325,10 +335,10 @@ def learn_ray_rule(
     np.minimum.at(low, inverse, new)
     np.maximum.at(high, inverse, new)
     table: dict[tuple[int, str, int, int], int] = {}
-    for k in np.flatnonzero((low == high) & (low != keys // 200)).tolist():
-        colour, rest = divmod(int(keys[k]), 200)
+    for k in np.flatnonzero((low == high) & (low != keys // 300)).tolist():
+        colour, rest = divmod(int(keys[k]), 300)
         axis, rest = divmod(rest, 100)
-        table[(colour, "vh"[axis], rest // 10, rest % 10)] = int(low[k])
+        table[(colour, "vhs"[axis], rest // 10, rest % 10)] = int(low[k])
     if not table or len(table) > MAX_IMPLICATIONS:
         return None
     known = np.unique(np.concatenate([a.ravel() for a in made]))

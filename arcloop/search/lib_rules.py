@@ -147,14 +147,24 @@ def seen_along(g: Array) -> dict[str, Array]:
 def apply_ray_rule(g: Array, table: dict[tuple[int, str, int, int], int]) -> Array:
     """Recolour cells by what they see along a line: ``table[(colour, axis, a, b)] = new``
     paints a cell of ``colour`` that sees ``a`` first looking up and ``b`` looking down
-    (``axis="v"``), or ``a`` looking left and ``b`` looking right (``"h"``), in ``new`` (0:
-    nothing seen). Other cells stay; a cell told two colours raises.
+    (``axis="v"``), or ``a`` looking left and ``b`` looking right (``"h"``), or either of these
+    either way round (``"s"``), in ``new`` (0: nothing seen). Other cells stay; a cell told two
+    colours raises.
     """
     seen = seen_along(g)
     new = np.full(g.shape, -1)
     for (colour, axis, a, b), value in table.items():
-        first, second = (seen["up"], seen["down"]) if axis == "v" else (seen["left"], seen["right"])
-        hit = (g == colour) & (first == a) & (second == b)
+        pairs = [(seen["up"], seen["down"]), (seen["left"], seen["right"])]
+        if axis == "v":
+            pairs = pairs[:1]
+        elif axis == "h":
+            pairs = pairs[1:]
+        else:
+            pairs += [(two, one) for one, two in pairs]
+        hit = np.zeros(g.shape, dtype=bool)
+        for first, second in pairs:
+            hit |= (first == a) & (second == b)
+        hit &= g == colour
         if np.any(hit & (new >= 0) & (new != value)):
             raise ValueError("a cell is told two colours")
         new[hit] = value

@@ -86,7 +86,11 @@ def test_learned_tables_emit_equivalent_source() -> None:
     if rule is not None:
         steps.append(Step(apply_local_rule, (("shape", "cross_set"), ("table", rule))))
     steps.append(Step(apply_neighbour_rule, (("table", {(0, "side", 1): 7, (0, "corner", 5): 4}),)))
-    steps.append(Step(apply_ray_rule, (("table", {(0, "v", 1, 0): 7, (0, "h", 0, 1): 4}),)))
+    steps.append(
+        Step(
+            apply_ray_rule, (("table", {(0, "v", 1, 0): 7, (0, "h", 0, 1): 4, (1, "s", 0, 5): 2}),)
+        )
+    )
     for shape, key in (("rays", (0, 1, 0, 0, 0)), ("boxes", (0, 1, 5)), ("-y%2", (0, 1))):
         steps.append(Step(apply_local_rule, (("shape", shape), ("table", {key: 7}))))
     for feature in ("rank", "colour_touches"):

@@ -182,3 +182,12 @@ def test_object_rule_by_size_rank_among_the_objects() -> None:
         made, wanted, diagonal=False, multicolour=False, feature="rank", apply_to=[]
     )
     assert table == {"mid": 5, "min": 5}
+
+
+def test_symmetric_ray_rule_carries_one_axis_over_to_the_other() -> None:
+    # Train shows only a vertical ray out of the gap; the rule holds horizontally too.
+    made = [a([[0, 0, 0], [0, 0, 0], [5, 0, 5], [5, 8, 5]])]
+    wanted = [a([[0, 8, 0], [0, 8, 0], [5, 8, 5], [5, 8, 5]])]
+    table = learn_ray_rule(made, wanted, apply_to=[], symmetric=True)
+    assert table == {(0, "s", 0, 8): 8, (0, "s", 5, 5): 8}
+    assert apply_ray_rule(a([[8, 0, 0]]), table).tolist() == [[8, 8, 8]]
