@@ -206,7 +206,7 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
     out += [step(paint.keep_colour, colour=c) for c in in_colours]
     out += [step(paint.erase_colour, colour=c) for c in in_colours]
     out += [step(paint.fill_enclosed, colour=c) for c in out_colours]
-    out += [step(paint.hollow), step(paint.interior)]
+    out += [step(paint.hollow), step(paint.interior), step(paint.keep_squares)]
     out += [step(paint.overlay_mirror, how=h) for h in ("lr", "ud", "both", "diagonal", "turns")]
     out += [step(paint.paint_frame, colour=c) for c in out_colours]
     out += [step(paint.outline, colour=c, diagonal=d) for c in out_colours for d in (False, True)]
@@ -216,7 +216,8 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
         for c in in_colours
         for d in ("down", "up", "left", "right")
     ]
-    out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv")]
+    out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv", "vh", "da", "hvda")]
+    out += [step(paint.fill_colour_boxes)]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
     out += [
         step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)
@@ -228,6 +229,7 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
     out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

@@ -26,6 +26,7 @@ from arcloop.search.learn import (
     learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
+    learn_ray_rule,
 )
 
 LEARNED = "learned"
@@ -34,11 +35,36 @@ LEARNED = "learned"
 SELECT = "select"
 """The family of learned object selectors (``crop_selected``)."""
 
-OBJECT_FEATURES = ("colour", "size", "height", "width", "border", "holes", "touches", "shape")
-"""Object features a learned object rule may key on, most general first."""
+OBJECT_FEATURES = (
+    "colour",
+    "size",
+    "height",
+    "width",
+    "border",
+    "holes",
+    "touches",
+    "shape",
+    "rank",
+    "colour_touches",
+)
+"""Object features a learned object rule may key on, most general first (then those that
+compare an object with the others)."""
 
-LOCAL_SHAPES = ("cross_set", "square_set", "split_set", "counts", "cross", "square", "lines")
-"""Neighbourhoods a learned local rule may key on, most general first."""
+LOCAL_SHAPES = (
+    "cross_set",
+    "square_set",
+    "split_set",
+    "counts",
+    "cross",
+    "square",
+    "lines",
+    "rays",
+    "boxes",
+    *(f"{axis}%{k}" for k in (2, 3) for axis in ("x", "-x", "y", "-y")),
+)
+"""Neighbourhoods a learned local rule may key on, most general first (then the first colour
+seen along each side, the colours whose bounding boxes hold the cell, and a cell's phase in
+its row or column)."""
 
 
 def _learned(fn: Primitive, reads_input: bool = False, **kwargs: object) -> Step:
@@ -107,6 +133,13 @@ def rule_finishes(
     implications = learn_neighbour_rule(made, wanted, apply_to=test)
     if implications is not None:
         finishes.append(_learned(rules.apply_neighbour_rule, table=implications))
+    # the same along both axes if the train pairs allow it (they may show only one), else
+    # one rule per axis
+    sightings = learn_ray_rule(made, wanted, apply_to=test, symmetric=True)
+    if sightings is None:
+        sightings = learn_ray_rule(made, wanted, apply_to=test)
+    if sightings is not None:
+        finishes.append(_learned(rules.apply_ray_rule, table=sightings))
     return finishes
 
 

@@ -17,8 +17,9 @@ import numpy as np
 from arcloop.search import lib_objects
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
-from arcloop.search.lib_objects import object_feature
-from arcloop.search.lib_rules import apply_neighbour_rule, local_key
+from arcloop.search.lib_objects import object_features
+from arcloop.search.lib_paint import rays_along
+from arcloop.search.lib_rules import apply_neighbour_rule, apply_ray_rule, local_key, seen_along
 
 
 def learn_colour_map(
@@ -67,6 +68,27 @@ def neighbourhood_codes(g: Array, shape: str) -> Array:
     """
     h, w = g.shape
     centre = (g + 1).astype(np.int64)
+    if shape == "rays":
+        code = centre.copy()
+        for dy, dx in _SIDES:  # looking up from a cell = what a downward ray brings to it
+            code = code * 10 + rays_along(g, g != 0, True, -dy, -dx)
+        rays: Array = code.ravel()
+        return rays
+    if shape == "boxes":
+        bits = np.zeros((h, w), dtype=np.int64)
+        for c in np.unique(g[g != 0]).tolist():
+            ys, xs = np.nonzero(g == c)
+            bits[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] |= 1 << c
+        boxes: Array = ((centre << 10) | bits).ravel()
+        return boxes
+    if "%" in shape:
+        axis, k = shape.split("%")
+        ys, xs = np.indices((h, w))
+        index = xs if axis.endswith("x") else ys
+        size = w if axis.endswith("x") else h
+        phase = (size - 1 - index if axis.startswith("-") else index) % int(k)
+        phased: Array = (centre * 10 + phase).ravel()
+        return phased
     if shape == "lines":
         bits = np.where(g != 0, np.left_shift(1, g), 0).astype(np.int64)
         rows = np.bitwise_or.reduce(bits, axis=1)
@@ -167,9 +189,8 @@ def learn_object_rule(
             return None
         objects = lib_objects.find_objects(a, diagonal, multicolour, 0)
         covered = np.zeros(a.shape, dtype=bool)
-        for mask in objects:
+        for mask, key in zip(objects, object_features(a, objects, feature), strict=True):
             covered |= mask
-            key = object_feature(a, mask, feature)
             after = b[mask]
             if np.array_equal(after, a[mask]):
                 colour = -1
@@ -182,9 +203,9 @@ def learn_object_rule(
         if not np.array_equal(a[~covered], b[~covered]):
             return None
     for g in apply_to:
-        for mask in lib_objects.find_objects(g, diagonal, multicolour, 0):
-            if object_feature(g, mask, feature) not in table:
-                return None
+        objects = lib_objects.find_objects(g, diagonal, multicolour, 0)
+        if any(key not in table for key in object_features(g, objects, feature)):
+            return None
     changes = {k: v for k, v in table.items() if v >= 0}
     return dict(sorted(changes.items(), key=repr)) or None
 
@@ -272,6 +293,63 @@ def learn_neighbour_rule(
                 return None
         for g in apply_to:
             apply_neighbour_rule(g, table)
+    except ValueError:
+        return None
+    return table
+
+
+def learn_ray_rule(
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    apply_to: Sequence[Array],
+    symmetric: bool = False,
+) -> dict[tuple[int, str, int, int], int] | None:
+    """The line-of-sight implications that turn every ``made`` grid into its ``wanted`` one.
+
+    An implication (colour, axis, first colour seen one way, the other way) -> new colour is
+    kept when every train cell that sees so becomes ``new`` (``apply_ray_rule``); when
+    ``symmetric``, the axis is ``"s"`` (either axis, either way round), so that what the train
+    pairs show along one axis holds along the other too. None under
+    the same conditions as ``learn_neighbour_rule``: the kept implications must reproduce
+    every train pair, be at most ``MAX_IMPLICATIONS``, and meet no unseen colour or conflict
+    on the ``apply_to`` grids.
+    """
+    if any(a.shape != b.shape for a, b in zip(made, wanted, strict=True)):
+        return None
+    codes, after = [], []
+    for a, b in zip(made, wanted, strict=True):
+        seen = seen_along(a)
+        for axis, (one, two) in enumerate((("up", "down"), ("left", "right"))):
+            first, second = seen[one], seen[two]
+            if symmetric:
+                axis = 2
+                first, second = np.minimum(first, second), np.maximum(first, second)
+            codes.append((((a * 3 + axis) * 10 + first) * 10 + second).ravel())
+            after.append(b.ravel())
+    code = np.concatenate(codes)
+    new = np.concatenate(after)
+    keys, inverse = np.unique(code, return_inverse=True)
+    low = np.full(len(keys), 10)
+    high = np.full(len(keys), -1)
+    np.minimum.at(low, inverse, new)
+    np.maximum.at(high, inverse, new)
+    table: dict[tuple[int, str, int, int], int] = {}
+    for k in np.flatnonzero((low == high) & (low != keys // 300)).tolist():
+        colour, rest = divmod(int(keys[k]), 300)
+        axis, rest = divmod(rest, 100)
+        table[(colour, "vhs"[axis], rest // 10, rest % 10)] = int(low[k])
+    if not table or len(table) > MAX_IMPLICATIONS:
+        return None
+    known = np.unique(np.concatenate([a.ravel() for a in made]))
+    if any(not np.all(np.isin(g, known)) for g in apply_to):
+        return None
+    try:
+        for a, b in zip(made, wanted, strict=True):
+            if not np.array_equal(apply_ray_rule(a, table), b):
+                return None
+        for g in apply_to:
+            apply_ray_rule(g, table)
     except ValueError:
         return None
     return table

@@ -244,11 +244,24 @@ def recolour_objects(
 ) -> Array:
     """Paint each object by a learned table from its feature to a colour (else unchanged)."""
     out = g.copy()
-    for mask in find_objects(g, diagonal, multicolour, 0):
-        key = object_feature(g, mask, feature)
+    objects = find_objects(g, diagonal, multicolour, 0)
+    for mask, key in zip(objects, object_features(g, objects, feature), strict=True):
         if key in table:
             out[mask] = table[key]
     return out
+
+
+def object_features(g: Array, objects: list[Array], feature: str) -> list[object]:
+    """``object_feature`` of every object, plus features that compare it with the others:
+    ``"rank"`` (``"max"``, ``"min"`` or ``"mid"``: whether its size is the largest, else the
+    smallest, else neither, among the grid's objects) and ``"colour_touches"`` (its colour and
+    the non-zero colours beside it)."""
+    if feature == "rank":
+        sizes = [int(m.sum()) for m in objects]
+        return ["max" if n == max(sizes) else "min" if n == min(sizes) else "mid" for n in sizes]
+    if feature == "colour_touches":
+        return [(object_feature(g, m, "colour"), object_feature(g, m, "touches")) for m in objects]
+    return [object_feature(g, m, feature) for m in objects]
 
 
 MEASURES = (

@@ -165,13 +165,24 @@ def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
 
 
 def connect_pairs(g: Array, directions: str) -> Array:
-    """Join same-coloured cells on a row (``"h"``) or column (``"v"``) with lines over 0 cells.
+    """Join same-coloured cells on a row (``"h"``), column (``"v"``), diagonal (``"d"``, down
+    to the right) or anti-diagonal (``"a"``) with lines over 0 cells.
 
     A 0 cell lies on a line of colour c when c occurs on both sides of it in its row (or
-    column); where lines of several colours meet, the lowest colour wins.
+    column, or diagonal); where lines meet, the first direction letter wins, then the lowest
+    colour.
     """
     out = g.copy()
     for axis in directions:
+        if axis in "da":
+            h, w = g.shape
+            ys, xs = np.indices((h, w))
+            xs = xs if axis == "d" else w - 1 - xs
+            sheared = np.zeros((h, w + h - 1), dtype=g.dtype)  # diagonals become rows
+            sheared[ys, xs - ys + h - 1] = g
+            joined = connect_pairs(sheared.T, "h").T[ys, xs - ys + h - 1]
+            out = np.where(out == 0, joined, out)
+            continue
         work = out if axis == "h" else out.T
         source = g if axis == "h" else g.T
         for colour in np.unique(source[source != 0]):
@@ -179,6 +190,17 @@ def connect_pairs(g: Array, directions: str) -> Array:
             before = np.cumsum(hit, axis=1) > 0
             after = np.cumsum(hit[:, ::-1], axis=1)[:, ::-1] > 0
             work[(work == 0) & before & after] = colour
+    return out
+
+
+def fill_colour_boxes(g: Array) -> Array:
+    """Paint the 0 cells in the bounding box of each colour's cells with that colour (where
+    boxes overlap, the lowest colour wins)."""
+    out = g.copy()
+    for colour in np.unique(g[g != 0]).tolist():
+        top, left, bottom, right = bbox(g == colour)
+        box = out[top:bottom, left:right]
+        box[box == 0] = colour
     return out
 
 
@@ -281,6 +303,29 @@ def periodic_fill(g: Array, mask_colour: int) -> Array:
     raise ValueError("no repeating tile")
 
 
+def diagonal_fill(g: Array, mask_colour: int) -> Array:
+    """Repaint the cells of ``mask_colour`` from a pattern of diagonal stripes.
+
+    A cell's stripe is its (row + column), or else (row - column), mod k; tries k = 1, 2, ...
+    and takes the first stripe pattern on which all known cells agree and every stripe with a
+    masked cell has a known cell.
+    """
+    h, w = g.shape
+    known = g != mask_colour
+    if known.all():
+        raise ValueError("nothing masked")
+    rows, cols = np.indices((h, w))
+    for k in range(1, h + w):
+        for stripe in ((rows + cols) % k, (rows - cols) % k):
+            values = np.full(k, -1)
+            values[stripe[known]] = g[known]
+            if np.any(values[stripe[known]] != g[known]) or np.any(values[stripe] < 0):
+                continue
+            out: Array = values[stripe]
+            return out
+    raise ValueError("no stripes")
+
+
 def periodic_patch(g: Array, mask_colour: int) -> Array:
     """What lies under the ``mask_colour`` rectangle once the repeating pattern is restored."""
     top, left, bottom, right = bbox(g == mask_colour)
@@ -343,6 +388,20 @@ def recolour_with_input(g: Array, original: Array, table: dict[tuple[int, int], 
     for (made, before), new in table.items():
         out[(g == made) & (original == before)] = new
     return out
+
+
+def keep_squares(g: Array) -> Array:
+    """Erase the non-zero cells that lie in no 2x2 block of non-zero cells (noise, whiskers)."""
+    filled = g != 0
+    block = filled[:-1, :-1] & filled[1:, :-1] & filled[:-1, 1:] & filled[1:, 1:]
+    kept = np.zeros_like(filled)
+    kept[:-1, :-1] |= block
+    kept[1:, :-1] |= block
+    kept[:-1, 1:] |= block
+    kept[1:, 1:] |= block
+    if np.array_equal(kept, filled):
+        raise ValueError("nothing to erase")
+    return np.where(kept, g, 0)
 
 
 def interior(g: Array) -> Array:

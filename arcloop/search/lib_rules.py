@@ -28,10 +28,31 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
     (the colours among the 4 side neighbours, then a 10, then among the 4 corner ones; off the
     grid counts as 0),
     ``"counts"`` (how many side, then corner, neighbours are non-zero), ``"lines"`` (which
-    non-zero colours occur in the cell's row, then a -1, then in its column).
+    non-zero colours occur in the cell's row, then a -1, then in its column), ``"rays"`` (the
+    first non-zero colour seen looking up, down, left and right; 0 when none), ``"boxes"``
+    (the colours whose cells' bounding box holds the cell, ascending), ``"x%k"`` /
+    ``"y%k"`` (the column's / row's index mod k; ``"-x%k"``, ``"-y%k"`` count from the right /
+    bottom edge).
     """
     h, w = g.shape
     centre = int(g[y, x])
+    if shape == "rays":
+        return (
+            centre,
+            *(first_seen(g, y, x, dy, dx) for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))),
+        )
+    if shape == "boxes":
+        inside = []
+        for c in np.unique(g[g != 0]).tolist():
+            ys, xs = np.nonzero(g == c)
+            if ys.min() <= y <= ys.max() and xs.min() <= x <= xs.max():
+                inside.append(c)
+        return (centre, *inside)
+    if "%" in shape:  # e.g. "x%3": the column's index mod 3; "-x%3" counts from the right
+        axis, k = shape.split("%")
+        index = x if axis.endswith("x") else y
+        size = w if axis.endswith("x") else h
+        return (centre, (size - 1 - index if axis.startswith("-") else index) % int(k))
     if shape == "lines":
         row = sorted({int(v) for v in g[y] if v != 0})
         col = sorted({int(v) for v in g[:, x] if v != 0})
@@ -59,6 +80,17 @@ def local_key(g: Array, y: int, x: int, shape: str) -> tuple[int, ...]:
     if shape.endswith("_set"):
         around = sorted(set(around))
     return (centre, *around)
+
+
+def first_seen(g: Array, y: int, x: int, dy: int, dx: int) -> int:
+    """The first non-zero colour met going from (y, x) by steps (dy, dx); 0 when none."""
+    h, w = g.shape
+    y, x = y + dy, x + dx
+    while 0 <= y < h and 0 <= x < w:
+        if g[y, x] != 0:
+            return int(g[y, x])
+        y, x = y + dy, x + dx
+    return 0
 
 
 def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) -> Array:
@@ -89,6 +121,49 @@ def apply_neighbour_rule(g: Array, table: dict[tuple[int, str, int], int]) -> Ar
         hit = np.zeros((h, w), dtype=bool)
         for dy, dx in offsets[where]:
             hit |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] == neighbour
+        hit &= g == colour
+        if np.any(hit & (new >= 0) & (new != value)):
+            raise ValueError("a cell is told two colours")
+        new[hit] = value
+    out: Array = np.where(new >= 0, new, g)
+    return out
+
+
+def seen_along(g: Array) -> dict[str, Array]:
+    """For every cell, the first non-zero colour seen looking ``"up"``, ``"down"``, ``"left"``
+    and ``"right"`` (0 when none), as one grid per direction."""
+    out = {}
+    for name, turns in (("up", 0), ("right", 1), ("down", 2), ("left", 3)):
+        work = np.rot90(g, turns)  # the direction now points up
+        seen = np.zeros_like(work)
+        last = np.zeros(work.shape[1], dtype=work.dtype)
+        for y in range(work.shape[0]):
+            seen[y] = last
+            last = np.where(work[y] != 0, work[y], last)
+        out[name] = np.rot90(seen, -turns)
+    return out
+
+
+def apply_ray_rule(g: Array, table: dict[tuple[int, str, int, int], int]) -> Array:
+    """Recolour cells by what they see along a line: ``table[(colour, axis, a, b)] = new``
+    paints a cell of ``colour`` that sees ``a`` first looking up and ``b`` looking down
+    (``axis="v"``), or ``a`` looking left and ``b`` looking right (``"h"``), or either of these
+    either way round (``"s"``), in ``new`` (0: nothing seen). Other cells stay; a cell told two
+    colours raises.
+    """
+    seen = seen_along(g)
+    new = np.full(g.shape, -1)
+    for (colour, axis, a, b), value in table.items():
+        pairs = [(seen["up"], seen["down"]), (seen["left"], seen["right"])]
+        if axis == "v":
+            pairs = pairs[:1]
+        elif axis == "h":
+            pairs = pairs[1:]
+        else:
+            pairs += [(two, one) for one, two in pairs]
+        hit = np.zeros(g.shape, dtype=bool)
+        for first, second in pairs:
+            hit |= (first == a) & (second == b)
         hit &= g == colour
         if np.any(hit & (new >= 0) & (new != value)):
             raise ValueError("a cell is told two colours")

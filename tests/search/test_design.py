@@ -8,7 +8,13 @@ from arcloop.search import search
 from arcloop.search.combine import FROM_INPUT, Piece, combine
 from arcloop.search.lib_frames import combine_layers, normalise_colours, restore_colours
 from arcloop.search.lib_moves import fall_objects, move_to_contact
-from arcloop.search.lib_paint import extend_rays
+from arcloop.search.lib_paint import (
+    connect_pairs,
+    diagonal_fill,
+    extend_rays,
+    fill_colour_boxes,
+    keep_squares,
+)
 from arcloop.search.views import COLOURS, DIHEDRAL
 from tests.search.helpers import make_task, run_source
 
@@ -91,7 +97,8 @@ def test_search_combines_rays_of_two_colours() -> None:
         ),
     ]
     task = make_task(pairs, [((0, 0, 1, 0), (0, 2, 0, 0), (0, 0, 0, 0))])
-    programs = search(task, time_limit_s=30.0)
+    # (a learned rule on what each cell sees along its row and column also fits: leave it out)
+    programs = search(task, time_limit_s=30.0, off=frozenset({"learned"}))
     assert programs[0].fits
     assert programs[0].name.startswith("layers(")
     assert run_source(programs[0].source, task.test_inputs[0]) == (
@@ -130,3 +137,18 @@ def test_every_view_is_undone_by_its_inverse() -> None:
         assert [g.tolist() for g in view.back(seen, grids)] == [g.tolist() for g in grids]
         # the target of an output equal to its input is the input as the view sees it
         assert [view.target(g, g).tolist() for g in grids] == [g.tolist() for g in seen]
+
+
+def test_diagonal_pairs_and_stripes() -> None:
+    g = np.array([[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]])
+    assert connect_pairs(g, "d")[1, 1] == 1
+    assert connect_pairs(np.fliplr(g), "a")[1, 2] == 1
+    stripes = np.array([[2, 8, 3, 0], [8, 0, 0, 0], [0, 0, 0, 0]])
+    assert diagonal_fill(stripes, 0).tolist() == [[2, 8, 3, 2], [8, 3, 2, 8], [3, 2, 8, 3]]
+    boxes = np.array([[4, 0, 0], [0, 0, 4], [0, 0, 0]])
+    assert fill_colour_boxes(boxes).tolist() == [[4, 4, 4], [4, 4, 4], [0, 0, 0]]
+
+
+def test_keep_squares_erases_noise_around_blocks() -> None:
+    g = np.array([[5, 0, 0, 0], [0, 5, 5, 5], [0, 5, 5, 0], [0, 0, 0, 0]])
+    assert keep_squares(g).tolist() == [[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0], [0, 0, 0, 0]]

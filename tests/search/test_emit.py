@@ -13,7 +13,7 @@ from arcloop.search.grids import Array, to_array, to_grid
 from arcloop.search.learn import learn_local_rule, learn_object_rule
 from arcloop.search.lib_objects import MEASURES, crop_selected, recolour_objects
 from arcloop.search.lib_paint import recolour, recolour_with_input
-from arcloop.search.lib_rules import apply_local_rule, apply_neighbour_rule
+from arcloop.search.lib_rules import apply_local_rule, apply_neighbour_rule, apply_ray_rule
 from tests.search.helpers import arc1_task, run_source
 
 # Tasks whose grids exercise separators, objects, masks, symmetry and repeats.
@@ -25,6 +25,7 @@ LEARNED_STEP_NAMES = (
     "recolour_objects",
     "apply_local_rule",
     "apply_neighbour_rule",
+    "apply_ray_rule",
     "recolour_with_input",
     "crop_selected",
 )
@@ -85,6 +86,16 @@ def test_learned_tables_emit_equivalent_source() -> None:
     if rule is not None:
         steps.append(Step(apply_local_rule, (("shape", "cross_set"), ("table", rule))))
     steps.append(Step(apply_neighbour_rule, (("table", {(0, "side", 1): 7, (0, "corner", 5): 4}),)))
+    steps.append(
+        Step(
+            apply_ray_rule, (("table", {(0, "v", 1, 0): 7, (0, "h", 0, 1): 4, (1, "s", 0, 5): 2}),)
+        )
+    )
+    for shape, key in (("rays", (0, 1, 0, 0, 0)), ("boxes", (0, 1, 5)), ("-y%2", (0, 1))):
+        steps.append(Step(apply_local_rule, (("shape", shape), ("table", {key: 7}))))
+    for feature in ("rank", "colour_touches"):
+        kwargs = (("diagonal", True), ("multicolour", False), ("feature", feature))
+        steps.append(Step(recolour_objects, (*kwargs, ("table", {"max": 4, (5, (1,)): 6}))))
     stack = Step(recolour_with_input, (("table", {(1, 1): 4, (0, 5): 6}),), reads_input=True)
     for s in steps:
         check_same((s,), made)

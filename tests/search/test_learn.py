@@ -12,10 +12,11 @@ from arcloop.search.learn import (
     learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
+    learn_ray_rule,
     neighbourhood_codes,
 )
 from arcloop.search.lib_objects import crop_selected
-from arcloop.search.lib_rules import local_key
+from arcloop.search.lib_rules import apply_ray_rule, local_key, seen_along
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -76,7 +77,22 @@ def test_pair_map_keys_on_made_and_input_colours() -> None:
 
 
 @pytest.mark.parametrize(
-    "shape", ["cross", "square", "cross_set", "square_set", "split_set", "counts", "lines"]
+    "shape",
+    [
+        "cross",
+        "square",
+        "cross_set",
+        "square_set",
+        "split_set",
+        "counts",
+        "lines",
+        "rays",
+        "boxes",
+        "x%2",
+        "-x%3",
+        "y%3",
+        "-y%2",
+    ],
 )
 def test_neighbourhood_codes_match_local_keys(shape: str) -> None:
     rng = np.random.default_rng(7)
@@ -130,3 +146,48 @@ def test_crop_selector_refuses_a_tie_on_a_test_input() -> None:
     tie = [a([[1, 1, 0, 2, 2], [1, 1, 0, 2, 2]])]
     assert learn_crop_selectors(inputs, wanted, apply_to=[]) != []
     assert all(k["measure"] != "size" for k in learn_crop_selectors(inputs, wanted, apply_to=tie))
+
+
+def test_ray_rule_fills_between_what_a_cell_sees() -> None:
+    # Cells between a 2 (above) and the 5 line (below) turn 2; others stay.
+    made = [a([[0, 2, 0], [0, 0, 0], [5, 5, 5], [0, 0, 0]])]
+    wanted = [a([[0, 2, 0], [0, 2, 0], [5, 5, 5], [0, 0, 0]])]
+    table = learn_ray_rule(made, wanted, apply_to=[])
+    assert table == {(0, "v", 2, 5): 2}
+    assert apply_ray_rule(a([[2, 0], [0, 0], [5, 5]]), table).tolist() == [[2, 0], [2, 0], [5, 5]]
+    assert learn_ray_rule(made, wanted, apply_to=[a([[7]])]) is None  # unseen colour
+
+
+def test_seen_along_is_the_first_colour_each_way() -> None:
+    seen = seen_along(a([[1, 0, 0, 2]]))
+    assert seen["left"].tolist() == [[0, 1, 1, 1]]
+    assert seen["right"].tolist() == [[2, 2, 2, 0]]
+    assert seen["up"].tolist() == [[0, 0, 0, 0]]
+
+
+def test_local_rule_by_phase_and_by_colour_box() -> None:
+    made = [a([[4, 4, 4, 4, 4, 4, 4]])]
+    wanted = [a([[6, 4, 4, 6, 4, 4, 6]])]
+    assert learn_local_rule(made, wanted, shape="x%3", apply_to=[]) == {(4, 0): 6}
+    assert learn_local_rule(made, wanted, shape="x%2", apply_to=[]) is None
+    made = [a([[8, 1, 0, 1], [1, 1, 8, 1]])]
+    wanted = [a([[8, 3, 0, 1], [3, 3, 8, 1]])]
+    assert learn_local_rule(made, wanted, shape="boxes", apply_to=[]) == {(1, 1, 8): 3}
+
+
+def test_object_rule_by_size_rank_among_the_objects() -> None:
+    made = [a([[1, 1, 1, 0, 2, 0, 3, 3]])]
+    wanted = [a([[1, 1, 1, 0, 5, 0, 5, 5]])]
+    table = learn_object_rule(
+        made, wanted, diagonal=False, multicolour=False, feature="rank", apply_to=[]
+    )
+    assert table == {"mid": 5, "min": 5}
+
+
+def test_symmetric_ray_rule_carries_one_axis_over_to_the_other() -> None:
+    # Train shows only a vertical ray out of the gap; the rule holds horizontally too.
+    made = [a([[0, 0, 0], [0, 0, 0], [5, 0, 5], [5, 8, 5]])]
+    wanted = [a([[0, 8, 0], [0, 8, 0], [5, 8, 5], [5, 8, 5]])]
+    table = learn_ray_rule(made, wanted, apply_to=[], symmetric=True)
+    assert table == {(0, "s", 0, 8): 8, (0, "s", 5, 5): 8}
+    assert apply_ray_rule(a([[8, 0, 0]]), table).tolist() == [[8, 8, 8]]
