@@ -106,6 +106,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(geo.crop_inside_colour, colour=c) for c in in_colours]
     steps += [step(geo.upscale, ky=ky, kx=kx) for ky, kx in sorted(up)]
     steps += [step(geo.downscale, ky=ky, kx=kx) for ky, kx in sorted(down)]
+    steps += [step(geo.downscale_vote, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.tile, rows=r, cols=c) for r, c in sorted(up | {(1, 2), (2, 1)})]
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]

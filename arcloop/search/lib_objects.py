@@ -308,12 +308,10 @@ def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
     return np.asarray(values, dtype=int)
 
 
-def crop_selected(
-    g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool, alone: bool
-) -> Array:
-    """Crop to the one object with the most (or least) of a measure (``object_measures``).
+def selected_object(g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool) -> Array:
+    """The mask of the one object with the most (or least) of a measure (``object_measures``).
 
-    ``alone``: other cells in its box become 0. Fewer than two objects, or a tie, raise.
+    Fewer than two objects, or a tie, raise.
     """
     objects = find_objects(g, diagonal, multicolour, 0)
     if len(objects) < 2:
@@ -323,7 +321,22 @@ def crop_selected(
     hits = np.flatnonzero(values == best)
     if len(hits) != 1:
         raise ValueError("tie")
-    mask = objects[int(hits[0])]
+    return objects[int(hits[0])]
+
+
+def crop_selected(
+    g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool, alone: bool
+) -> Array:
+    """Crop to the object ``selected_object`` picks; ``alone``: other cells in its box
+    become 0."""
+    mask = selected_object(g, diagonal, multicolour, measure, most)
     top, left, bottom, right = bbox(mask)
     box = np.where(mask, g, 0) if alone else g
     return box[top:bottom, left:right]
+
+
+def selected_colour(g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool) -> Array:
+    """A 1 x 1 grid of the most common colour of the object ``selected_object`` picks."""
+    mask = selected_object(g, diagonal, multicolour, measure, most)
+    counts = np.bincount(g[mask], minlength=10)
+    return np.array([[int(counts.argmax())]], dtype=g.dtype)

@@ -187,3 +187,46 @@ def overlay_cells(g: Array, reverse: bool) -> Array:
     for c in flat[1:]:
         out = np.where(out == 0, c, out)
     return out
+
+
+def cell_grid(g: Array, ky: int, kx: int) -> list[list[Array]]:
+    """The grid as rows of cells: ``ky`` x ``kx`` blocks, or (``ky`` 0) the cells of a
+    separator lattice, which must form a full table."""
+    if ky == 0:
+        grid = cells(g)
+        if len(grid) * len(grid[0]) < 2 or any(len(row) != len(grid[0]) for row in grid):
+            raise ValueError("no lattice of cells")
+        return grid
+    h, w = g.shape
+    if h % ky or w % kx:
+        raise ValueError("not divisible")
+    return [[g[y : y + ky, x : x + kx] for x in range(0, w, kx)] for y in range(0, h, ky)]
+
+
+def cell_key(cell: Array, feature: str) -> object:
+    """A literal describing one cell: ``"count"`` (its non-zero cells), ``"colours"`` (its
+    non-zero colours, sorted) or ``"mask"`` (rows of ``#`` and ``.`` where it is non-zero)."""
+    if feature == "count":
+        return int(np.count_nonzero(cell))
+    if feature == "colours":
+        return tuple(int(c) for c in np.unique(cell) if c != 0)
+    if feature == "mask":
+        return tuple("".join("#" if v else "." for v in row) for row in cell != 0)
+    raise ValueError(feature)
+
+
+def cell_table(
+    g: Array, ky: int, kx: int, feature: str, table: tuple[tuple[object, int], ...]
+) -> Array:
+    """One pixel per cell (``cell_grid``): the colour a learned table of (feature, colour)
+    pairs gives the cell's feature (``cell_key``); a feature not in the table raises."""
+    grid = cell_grid(g, ky, kx)
+    colours = dict(table)
+    out = np.zeros((len(grid), len(grid[0])), dtype=g.dtype)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            key = cell_key(cell, feature)
+            if key not in colours:
+                raise ValueError("feature not in the table")
+            out[r, c] = colours[key]
+    return out
