@@ -116,7 +116,12 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         step(geo.self_kron, invert=True),
     ]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
-    steps += [step(geo.drop_repeats), step(geo.drop_uniform_lines, bg=0), step(geo.strip_border)]
+    steps += [
+        step(geo.drop_repeats),
+        step(geo.drop_repeated_half),
+        step(geo.drop_uniform_lines, bg=0),
+        step(geo.strip_border),
+    ]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
     out_shapes = {b.shape for _, b in train}
     if len(out_shapes) == 1:
@@ -172,6 +177,7 @@ def _object_steps() -> list[Step]:
             step(obj.recolour_by_size_rank, diagonal=diagonal),
             step(obj.count_objects_row, diagonal=diagonal),
         ]
+    out += [step(obj.count_cells_row), step(obj.colours_by_size)]
     return out
 
 

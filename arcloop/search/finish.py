@@ -29,6 +29,7 @@ from arcloop.search.learn import (
     learn_object_rule,
     learn_output_lookups,
     learn_pair_map,
+    learn_part_selectors,
 )
 
 LEARNED = "learned"
@@ -117,14 +118,22 @@ def crop_selections(
     inputs: Sequence[Array], wanted: Sequence[Array], test_inputs: Sequence[Array]
 ) -> list[Step]:
     """Learned ``crop_selected`` steps that crop every input to its output, and learned
-    ``selected_colour`` steps that give a 1 x 1 output (``learn.py``)."""
-    return [
-        Step(lib_objects.crop_selected, tuple(kwargs.items()), family=SELECT)
-        for kwargs in learn_crop_selectors(inputs, wanted, apply_to=test_inputs)
-    ] + [
-        Step(lib_objects.selected_colour, tuple(kwargs.items()), chain=False, family=SELECT)
-        for kwargs in learn_colour_selectors(inputs, wanted, apply_to=test_inputs)
-    ]
+    ``selected_colour`` steps that give a 1 x 1 output, and learned ``part_selected`` steps
+    that pick a part of every input (``learn.py``)."""
+    return (
+        [
+            Step(lib_objects.crop_selected, tuple(kwargs.items()), family=SELECT)
+            for kwargs in learn_crop_selectors(inputs, wanted, apply_to=test_inputs)
+        ]
+        + [
+            Step(lib_objects.selected_colour, tuple(kwargs.items()), chain=False, family=SELECT)
+            for kwargs in learn_colour_selectors(inputs, wanted, apply_to=test_inputs)
+        ]
+        + [
+            Step(lib_parts.part_selected, tuple(kwargs.items()), family=SELECT)
+            for kwargs in learn_part_selectors(inputs, wanted, apply_to=test_inputs)
+        ]
+    )
 
 
 def lookups(

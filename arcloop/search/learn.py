@@ -18,7 +18,7 @@ from arcloop.search import lib_objects
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
 from arcloop.search.lib_objects import object_feature
-from arcloop.search.lib_parts import cell_grid, cell_key
+from arcloop.search.lib_parts import PART_MEASURES, cell_grid, cell_key, grid_parts, part_measure
 from arcloop.search.lib_rules import apply_neighbour_rule, grid_feature, local_key
 
 
@@ -379,16 +379,24 @@ def _crop_targets(
     a: Array, b: Array, objects: list[Array], alone: bool, *, exact: bool = True
 ) -> set[int]:
     """Indices of the objects whose crop (``alone`` or with the rest of the box) is ``b``
-    (or, not ``exact``, has ``b``'s non-zero cells)."""
+    (or, not ``exact``, is ``b`` but for its colours: ``_recolours``)."""
     hits = set()
     for i, mask in enumerate(objects):
         top, left, bottom, right = bbox(mask)
         if (bottom - top, right - left) != b.shape:
             continue
         box = (np.where(mask, a, 0) if alone else a)[top:bottom, left:right]
-        if np.array_equal(box, b) if exact else np.array_equal(box != 0, b != 0):
+        if np.array_equal(box, b) if exact else _recolours(box, b):
             hits.add(i)
     return hits
+
+
+def _recolours(box: Array, b: Array) -> bool:
+    """Whether a colour map that keeps 0 and only 0 turns ``box`` into ``b``."""
+    if not np.array_equal(box != 0, b != 0):
+        return False
+    codes = np.unique(box.ravel() * 10 + b.ravel())
+    return len(np.unique(codes // 10)) == len(codes)
 
 
 def _unique_extreme(values: Array, most: bool) -> int:
@@ -480,4 +488,37 @@ def learn_cell_tables(
                 pairs = tuple(sorted(table.items(), key=repr))
                 found.append({"ky": ky, "kx": kx, "feature": feature, "table": pairs})
                 break
+    return found
+
+
+def learn_part_selectors(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> list[dict[str, object]]:
+    """Arguments of ``part_selected`` that give every wanted output: the output is one of
+    its input's parts (halves or thirds, between separators, or lattice cells), and in
+    every pair the part with the most (or least) of one measure is unique and is that part,
+    as it is unique on every ``apply_to`` grid. At most ``MAX_SELECTORS`` are returned."""
+    found: list[dict[str, object]] = []
+    for axis, n in ((0, 2), (0, 3), (1, 2), (1, 3), (2, 0)):
+        try:
+            cut = [grid_parts(a, axis, n) for a in inputs]
+            test_cut = [grid_parts(g, axis, n) for g in apply_to]
+        except (ValueError, IndexError):
+            continue
+        if any(len(pieces) < 2 for pieces in cut + test_cut):
+            continue
+        targets = [
+            {i for i, p in enumerate(pieces) if np.array_equal(p, b)}
+            for pieces, b in zip(cut, wanted, strict=True)
+        ]
+        if not all(targets):
+            continue
+        for measure in PART_MEASURES:
+            values = [np.array(part_measure(pieces, measure)) for pieces in cut + test_cut]
+            for most in (True, False):
+                picks = [_unique_extreme(v, most) for v in values]
+                if all(p in t for p, t in zip(picks, targets, strict=False)) and min(picks) >= 0:
+                    found.append({"axis": axis, "n": n, "measure": measure, "most": most})
+                    if len(found) >= MAX_SELECTORS:
+                        return found
     return found

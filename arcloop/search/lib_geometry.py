@@ -184,6 +184,16 @@ def drop_repeats(g: Array) -> Array:
     return g[:, keep_c]
 
 
+def drop_repeated_half(g: Array) -> Array:
+    """The first half of a grid made of one half twice (side by side, else stacked)."""
+    h, w = g.shape
+    if w % 2 == 0 and np.array_equal(g[:, : w // 2], g[:, w // 2 :]):
+        return g[:, : w // 2]
+    if h % 2 == 0 and np.array_equal(g[: h // 2], g[h // 2 :]):
+        return g[: h // 2]
+    raise ValueError("not two equal halves")
+
+
 def drop_uniform_lines(g: Array, bg: int) -> Array:
     """Remove every row and column made only of ``bg``."""
     rows = np.any(g != bg, axis=1)

@@ -191,6 +191,25 @@ def count_objects_row(g: Array, diagonal: bool) -> Array:
     return np.ones((1, n), dtype=g.dtype)
 
 
+def count_cells_row(g: Array) -> Array:
+    """A 1 x n row of 1s, one per non-zero cell (a colour map paints it)."""
+    n = int(np.count_nonzero(g))
+    if not 1 <= n <= 30:
+        raise ValueError("cell count out of range")
+    return np.ones((1, n), dtype=g.dtype)
+
+
+def colours_by_size(g: Array) -> Array:
+    """A column of the objects' colours (8-connected, one colour each), the largest first;
+    two objects of one size raise."""
+    objects = find_objects(g, True, False, 0)
+    sizes = [int(m.sum()) for m in objects]
+    if not 2 <= len(objects) <= 30 or len(set(sizes)) != len(sizes):
+        raise ValueError("no order by size")
+    order = np.argsort(sizes)[::-1]
+    return np.array([[int(g[objects[i]][0])] for i in order], dtype=g.dtype)
+
+
 def bounding_boxes(g: Array, diagonal: bool, colour: int) -> Array:
     """Fill the empty cells of each object's bounding box with ``colour``."""
     out = g.copy()
@@ -262,6 +281,7 @@ MEASURES = (
     "shape_count",
     "colour_count",
     *(f"count_{c}" for c in range(1, 10)),
+    *(f"touch_{c}" for c in range(1, 10)),
     "top",
     "left",
     "bottom",
@@ -276,7 +296,8 @@ def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
     ``"empty"``: background cells in its box; ``"colours"``: distinct colours;
     ``"rarity"``: how often its rarest colour occurs in the whole grid; ``"shape_count"`` /
     ``"colour_count"``: how many objects have its exact shape and colours / its colour set;
-    ``"count_<c>"``: its cells of colour ``c``; the rest: cells, box area, sides of its box.
+    ``"count_<c>"``: its cells of colour ``c``; ``"touch_<c>"``: cells of colour ``c`` outside
+    it that touch it (sides or corners); the rest: cells, box area, sides of its box.
     """
     masks = np.stack(objects)
     rows = np.asarray(masks.any(axis=2))
@@ -293,6 +314,14 @@ def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
         values = simple[measure]
     elif measure.startswith("count_"):
         values = (masks & (g == int(measure[6:]))).sum(axis=(1, 2))
+    elif measure.startswith("touch_"):
+        padded = np.pad(masks, ((0, 0), (1, 1), (1, 1)))
+        h, w = g.shape
+        grown = np.zeros_like(masks)
+        for dy in (0, 1, 2):
+            for dx in (0, 1, 2):
+                grown |= padded[:, dy : dy + h, dx : dx + w]
+        values = (grown & ~masks & (g == int(measure[6:]))).sum(axis=(1, 2))
     elif measure == "colours":
         values = present.sum(axis=1)
     elif measure == "rarity":

@@ -230,3 +230,52 @@ def cell_table(
                 raise ValueError("feature not in the table")
             out[r, c] = colours[key]
     return out
+
+
+def grid_parts(g: Array, axis: int, n: int) -> list[Array]:
+    """Parts along ``axis`` (``parts``), or (``axis`` 2) the cells of a separator lattice in
+    reading order."""
+    if axis == 2:
+        return [c for row in cells(g) for c in row]
+    return parts(g, axis, n)
+
+
+PART_MEASURES = ("filled", "colours", "symmetry", "same", *(f"count_{c}" for c in range(1, 10)))
+"""Numbers a learned part selector may pick a part by, most general first."""
+
+
+def part_measure(pieces: list[Array], measure: str) -> list[int]:
+    """One number per part: ``"filled"`` (non-zero cells), ``"colours"`` (distinct non-zero
+    colours), ``"symmetry"`` (how many of its mirror and diagonal symmetries hold),
+    ``"same"`` (how many parts equal it), ``"count_<c>"`` (its cells of colour ``c``)."""
+    if measure == "filled":
+        return [int(np.count_nonzero(p)) for p in pieces]
+    if measure == "colours":
+        return [len(np.unique(p[p != 0])) for p in pieces]
+    if measure == "symmetry":
+        return [
+            int(np.array_equal(p, p[:, ::-1]))
+            + int(np.array_equal(p, p[::-1]))
+            + int(p.shape[0] == p.shape[1] and np.array_equal(p, p.T))
+            + int(p.shape[0] == p.shape[1] and np.array_equal(p, p[::-1, ::-1].T))
+            for p in pieces
+        ]
+    if measure == "same":
+        keys = [bytes(str(p.shape), "ascii") + p.tobytes() for p in pieces]
+        return [keys.count(k) for k in keys]
+    if measure.startswith("count_"):
+        return [int(np.count_nonzero(p == int(measure[6:]))) for p in pieces]
+    raise ValueError(measure)
+
+
+def part_selected(g: Array, axis: int, n: int, measure: str, most: bool) -> Array:
+    """The one part (``grid_parts``) with the most (or least) of a measure
+    (``part_measure``); fewer than two parts, or a tie, raise."""
+    pieces = grid_parts(g, axis, n)
+    if len(pieces) < 2:
+        raise ValueError("one part")
+    values = part_measure(pieces, measure)
+    best = max(values) if most else min(values)
+    if values.count(best) != 1:
+        raise ValueError("tie")
+    return pieces[values.index(best)]

@@ -18,7 +18,7 @@ from arcloop.search.lib_objects import (
     selected_colour,
 )
 from arcloop.search.lib_paint import recolour, recolour_with_input
-from arcloop.search.lib_parts import cell_grid, cell_key, cell_table
+from arcloop.search.lib_parts import PART_MEASURES, cell_grid, cell_key, cell_table, part_selected
 from arcloop.search.lib_rules import (
     apply_local_rule,
     apply_neighbour_rule,
@@ -41,6 +41,7 @@ LEARNED_STEP_NAMES = (
     "selected_colour",
     "lookup_output",
     "cell_table",
+    "part_selected",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
@@ -135,6 +136,15 @@ def test_learned_lookups_emit_equivalent_source() -> None:
             table = tuple((k, i % 10) for i, k in enumerate(sorted(keys, key=repr)))
             kwargs = (("ky", ky), ("kx", kx), ("feature", feature), ("table", table))
             check_same((Step(cell_table, kwargs),), grids)
+
+
+def test_part_selectors_emit_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("1190e5a7").train]
+    grids += [to_array(p.input) for p in arc1_task("3631a71a").train[:1]]
+    for measure in PART_MEASURES:
+        for axis, n in ((0, 2), (1, 3), (2, 0)):
+            kwargs = (("axis", axis), ("n", n), ("measure", measure), ("most", axis == 2))
+            check_same((Step(part_selected, kwargs),), grids)
 
 
 def test_source_is_self_contained_numpy_only() -> None:

@@ -15,11 +15,18 @@ from arcloop.search.learn import (
     learn_object_rule,
     learn_output_lookups,
     learn_pair_map,
+    learn_part_selectors,
     neighbourhood_codes,
 )
-from arcloop.search.lib_geometry import downscale_vote
-from arcloop.search.lib_objects import crop_selected, selected_colour
-from arcloop.search.lib_parts import cell_table
+from arcloop.search.lib_geometry import downscale_vote, drop_repeated_half
+from arcloop.search.lib_objects import (
+    colours_by_size,
+    count_cells_row,
+    crop_selected,
+    object_measures,
+    selected_colour,
+)
+from arcloop.search.lib_parts import cell_table, part_selected
 from arcloop.search.lib_rules import local_key, lookup_output
 
 
@@ -197,3 +204,33 @@ def test_downscale_vote_outvotes_noise_and_refuses_ties() -> None:
     assert np.array_equal(downscale_vote(g, 2, 2), a([[1, 0]]))
     with pytest.raises(ValueError):
         downscale_vote(a([[1, 2], [2, 1]]), 2, 2)
+
+
+def test_part_selector_picks_the_asymmetric_third() -> None:
+    sym, odd = a([[1, 2], [2, 1]]), a([[3, 3], [4, 3]])
+    inputs = [np.vstack([sym, odd, sym * 2]), np.vstack([odd * 2, sym, sym + 2])]
+    wanted = [odd, odd * 2]
+    test = [np.vstack([sym + 1, sym * 3, odd + 1])]
+    found = learn_part_selectors(inputs, wanted, apply_to=test)
+    assert {"axis": 0, "n": 3, "measure": "symmetry", "most": False} in found
+    assert np.array_equal(part_selected(test[0], 0, 3, "symmetry", False), odd + 1)
+    with pytest.raises(ValueError):
+        part_selected(np.vstack([sym, sym, sym]), 0, 3, "symmetry", False)
+
+
+def test_touch_measure_counts_cells_of_a_colour_beside_an_object() -> None:
+    g = a([[1, 0, 0, 2], [0, 5, 0, 2], [0, 0, 0, 0]])
+    objects = [g == 1, g == 2, g == 5]
+    assert object_measures(g, objects, "touch_5").tolist() == [1, 0, 0]
+
+
+def test_counting_and_halving_steps() -> None:
+    assert count_cells_row(a([[0, 3], [3, 0]])).shape == (1, 2)
+    g = a([[1, 1, 0, 0], [0, 0, 0, 0], [2, 2, 2, 0], [0, 0, 0, 3]])
+    assert colours_by_size(g).ravel().tolist() == [2, 1, 3]
+    with pytest.raises(ValueError):
+        colours_by_size(a([[1, 0, 2]]))
+    assert np.array_equal(drop_repeated_half(a([[1, 2, 1, 2]])), a([[1, 2]]))
+    assert np.array_equal(drop_repeated_half(a([[1, 2], [1, 2]])), a([[1, 2]]))
+    with pytest.raises(ValueError):
+        drop_repeated_half(a([[1, 2, 2, 1]]))
