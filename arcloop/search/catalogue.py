@@ -197,6 +197,7 @@ def _part_steps() -> list[Step]:
     ]
     out += [
         step(prt.summarise_cells),
+        step(prt.summarise_gaps),
         step(prt.remove_separators),
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),

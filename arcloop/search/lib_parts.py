@@ -161,6 +161,25 @@ def summarise_cells(g: Array) -> Array:
     return out
 
 
+def summarise_gaps(g: Array) -> Array:
+    """One pixel per block between empty rows and columns: the block's most common non-zero
+    colour (blocks with none raise)."""
+    rows = [i for i in range(g.shape[0]) if not g[i].any()]
+    cols = [j for j in range(g.shape[1]) if not g[:, j].any()]
+    if not rows and not cols:
+        raise ValueError("no empty lines")
+    grid = [split_at(band, 1, cols) for band in split_at(g, 0, rows)]
+    out = np.zeros((len(grid), len(grid[0])), dtype=g.dtype)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            counts = np.bincount(cell.ravel(), minlength=10)
+            counts[0] = 0
+            if not counts.any():
+                raise ValueError("an empty block")
+            out[r, c] = int(counts.argmax())
+    return out
+
+
 def remove_separators(g: Array) -> Array:
     """Delete every separator row and column."""
     colours = separator_colours(g)

@@ -26,7 +26,7 @@ from arcloop.search.lib_objects import (
     object_measures,
     selected_colour,
 )
-from arcloop.search.lib_parts import cell_table, part_selected
+from arcloop.search.lib_parts import cell_table, part_selected, summarise_gaps
 from arcloop.search.lib_rules import local_key, lookup_output
 
 
@@ -234,3 +234,10 @@ def test_counting_and_halving_steps() -> None:
     assert np.array_equal(drop_repeated_half(a([[1, 2], [1, 2]])), a([[1, 2]]))
     with pytest.raises(ValueError):
         drop_repeated_half(a([[1, 2, 2, 1]]))
+
+
+def test_summarise_gaps_votes_each_block_between_empty_lines() -> None:
+    g = a([[1, 1, 0, 2], [1, 0, 0, 2], [0, 0, 0, 0], [3, 3, 0, 0], [0, 3, 0, 4]])
+    assert np.array_equal(summarise_gaps(g), a([[1, 2], [3, 4]]))
+    with pytest.raises(ValueError):
+        summarise_gaps(a([[1, 2], [3, 4]]))
