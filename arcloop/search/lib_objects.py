@@ -192,11 +192,12 @@ def count_objects_row(g: Array, diagonal: bool) -> Array:
 
 
 def count_cells_row(g: Array) -> Array:
-    """A 1 x n row of 1s, one per non-zero cell (a colour map paints it)."""
+    """A 1 x n row, one cell per non-zero cell, of the most common non-zero colour."""
     n = int(np.count_nonzero(g))
     if not 1 <= n <= 30:
         raise ValueError("cell count out of range")
-    return np.ones((1, n), dtype=g.dtype)
+    colour = int(np.bincount(g[g != 0], minlength=10).argmax())
+    return np.full((1, n), colour, dtype=g.dtype)
 
 
 def colours_by_size(g: Array) -> Array:
