@@ -106,6 +106,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(geo.crop_inside_colour, colour=c) for c in in_colours]
     steps += [step(geo.upscale, ky=ky, kx=kx) for ky, kx in sorted(up)]
     steps += [step(geo.downscale, ky=ky, kx=kx) for ky, kx in sorted(down)]
+    steps += [step(geo.downscale_vote, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.tile, rows=r, cols=c) for r, c in sorted(up | {(1, 2), (2, 1)})]
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
@@ -115,7 +116,12 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         step(geo.self_kron, invert=True),
     ]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
-    steps += [step(geo.drop_repeats), step(geo.drop_uniform_lines, bg=0), step(geo.strip_border)]
+    steps += [
+        step(geo.drop_repeats),
+        step(geo.drop_repeated_half),
+        step(geo.drop_uniform_lines, bg=0),
+        step(geo.strip_border),
+    ]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
     out_shapes = {b.shape for _, b in train}
     if len(out_shapes) == 1:
@@ -171,6 +177,7 @@ def _object_steps() -> list[Step]:
             step(obj.recolour_by_size_rank, diagonal=diagonal),
             step(obj.count_objects_row, diagonal=diagonal),
         ]
+    out += [step(obj.count_cells_row), step(obj.colours_by_size)]
     return out
 
 
@@ -190,6 +197,7 @@ def _part_steps() -> list[Step]:
     ]
     out += [
         step(prt.summarise_cells),
+        step(prt.summarise_gaps),
         step(prt.remove_separators),
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),

@@ -41,7 +41,7 @@ from arcloop.arc.task import Task
 from arcloop.search.cache import memoise_objects
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.combine import combine
-from arcloop.search.finish import LEARNED, SELECT, crop_selections
+from arcloop.search.finish import LEARNED, SELECT, crop_selections, lookups
 from arcloop.search.grids import to_array
 from arcloop.search.lib_moves import scale_to
 from arcloop.search.state import Found, Frame, Search, state_key
@@ -100,6 +100,8 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
             crop_selections(frame.inputs[: s.n_train], frame.wanted, frame.inputs[s.n_train :])
             + steps
         )
+    if LEARNED not in s.off and frame.view is IDENTITY:
+        steps = steps + lookups(frame.inputs[: s.n_train], frame.wanted, frame.inputs[s.n_train :])
     for st in steps:
         if s.exhausted():
             return

@@ -14,18 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from arcloop.search import lib_objects
+from arcloop.search import lib_objects, lib_parts
 from arcloop.search import lib_paint as paint
 from arcloop.search import lib_rules as rules
 from arcloop.search.catalogue import Primitive, Step
 from arcloop.search.grids import Array
 from arcloop.search.learn import (
+    learn_cell_tables,
     learn_colour_map,
+    learn_colour_selectors,
     learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
+    learn_output_lookups,
     learn_pair_map,
+    learn_part_selectors,
     learn_ray_rule,
 )
 
@@ -146,8 +150,41 @@ def rule_finishes(
 def crop_selections(
     inputs: Sequence[Array], wanted: Sequence[Array], test_inputs: Sequence[Array]
 ) -> list[Step]:
-    """Learned ``crop_selected`` steps that crop every input to its output (``learn.py``)."""
-    return [
-        Step(lib_objects.crop_selected, tuple(kwargs.items()), family=SELECT)
-        for kwargs in learn_crop_selectors(inputs, wanted, apply_to=test_inputs)
+    """Learned ``crop_selected`` steps that crop every input to its output, and learned
+    ``selected_colour`` steps that give a 1 x 1 output, and learned ``part_selected`` steps
+    that pick a part of every input (``learn.py``)."""
+    return (
+        [
+            Step(lib_objects.crop_selected, tuple(kwargs.items()), family=SELECT)
+            for kwargs in learn_crop_selectors(inputs, wanted, apply_to=test_inputs)
+        ]
+        + [
+            Step(lib_objects.selected_colour, tuple(kwargs.items()), chain=False, family=SELECT)
+            for kwargs in learn_colour_selectors(inputs, wanted, apply_to=test_inputs)
+        ]
+        + [
+            Step(lib_parts.part_selected, tuple(kwargs.items()), family=SELECT)
+            for kwargs in learn_part_selectors(inputs, wanted, apply_to=test_inputs)
+        ]
+    )
+
+
+def lookups(
+    inputs: Sequence[Array], wanted: Sequence[Array], test_inputs: Sequence[Array]
+) -> list[Step]:
+    """Learned whole-input steps: the output looked up from a feature of the input
+    (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``)."""
+    steps = [
+        Step(
+            rules.lookup_output,
+            (("feature", feature), ("table", table)),
+            chain=False,
+            family=LEARNED,
+        )
+        for feature, table in learn_output_lookups(inputs, wanted, apply_to=test_inputs)
     ]
+    steps += [
+        Step(lib_parts.cell_table, tuple(kwargs.items()), chain=False, family=LEARNED)
+        for kwargs in learn_cell_tables(inputs, wanted, apply_to=test_inputs)
+    ]
+    return steps

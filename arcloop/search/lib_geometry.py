@@ -141,6 +141,21 @@ def downscale(g: Array, ky: int, kx: int) -> Array:
     return small
 
 
+def downscale_vote(g: Array, ky: int, kx: int) -> Array:
+    """Shrink ``ky`` x ``kx`` blocks to one cell: the block's most common colour (noise
+    outvoted); a block with two most common colours raises."""
+    h, w = g.shape
+    if h % ky or w % kx:
+        raise ValueError("not divisible")
+    blocks = g.reshape(h // ky, ky, w // kx, kx).transpose(0, 2, 1, 3).reshape(h // ky, w // kx, -1)
+    counts = np.stack([(blocks == c).sum(axis=2) for c in range(10)], axis=2)
+    best = counts.max(axis=2)
+    if np.any((counts == best[:, :, None]).sum(axis=2) > 1):
+        raise ValueError("a tied block")
+    out: Array = counts.argmax(axis=2).astype(g.dtype)
+    return out
+
+
 def self_kron(g: Array, invert: bool) -> Array:
     """Place a copy of the grid at every non-zero cell (zero cells when ``invert``)."""
     mask = (g == 0) if invert else (g != 0)
@@ -167,6 +182,16 @@ def drop_repeats(g: Array) -> Array:
     g = g[keep_r]
     keep_c = np.r_[True, np.any(g[:, 1:] != g[:, :-1], axis=0)]
     return g[:, keep_c]
+
+
+def drop_repeated_half(g: Array) -> Array:
+    """The first half of a grid made of one half twice (side by side, else stacked)."""
+    h, w = g.shape
+    if w % 2 == 0 and np.array_equal(g[:, : w // 2], g[:, w // 2 :]):
+        return g[:, : w // 2]
+    if h % 2 == 0 and np.array_equal(g[: h // 2], g[h // 2 :]):
+        return g[: h // 2]
+    raise ValueError("not two equal halves")
 
 
 def drop_uniform_lines(g: Array, bg: int) -> Array:

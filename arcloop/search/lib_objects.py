@@ -191,6 +191,26 @@ def count_objects_row(g: Array, diagonal: bool) -> Array:
     return np.ones((1, n), dtype=g.dtype)
 
 
+def count_cells_row(g: Array) -> Array:
+    """A 1 x n row, one cell per non-zero cell, of the most common non-zero colour."""
+    n = int(np.count_nonzero(g))
+    if not 1 <= n <= 30:
+        raise ValueError("cell count out of range")
+    colour = int(np.bincount(g[g != 0], minlength=10).argmax())
+    return np.full((1, n), colour, dtype=g.dtype)
+
+
+def colours_by_size(g: Array) -> Array:
+    """A column of the objects' colours (8-connected, one colour each), the largest first;
+    two objects of one size raise."""
+    objects = find_objects(g, True, False, 0)
+    sizes = [int(m.sum()) for m in objects]
+    if not 2 <= len(objects) <= 30 or len(set(sizes)) != len(sizes):
+        raise ValueError("no order by size")
+    order = np.argsort(sizes)[::-1]
+    return np.array([[int(g[objects[i]][0])] for i in order], dtype=g.dtype)
+
+
 def bounding_boxes(g: Array, diagonal: bool, colour: int) -> Array:
     """Fill the empty cells of each object's bounding box with ``colour``."""
     out = g.copy()
@@ -275,6 +295,7 @@ MEASURES = (
     "shape_count",
     "colour_count",
     *(f"count_{c}" for c in range(1, 10)),
+    *(f"touch_{c}" for c in range(1, 10)),
     "top",
     "left",
     "bottom",
@@ -289,11 +310,20 @@ def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
     ``"empty"``: background cells in its box; ``"colours"``: distinct colours;
     ``"rarity"``: how often its rarest colour occurs in the whole grid; ``"shape_count"`` /
     ``"colour_count"``: how many objects have its exact shape and colours / its colour set;
-    ``"count_<c>"``: its cells of colour ``c``; the rest: cells, box area, sides of its box.
+    ``"count_<c>"``: its cells of colour ``c``; ``"touch_<c>"``: cells of colour ``c`` outside
+    it that touch it (sides or corners); the rest: cells, box area, sides of its box.
     """
     masks = np.stack(objects)
     if measure.startswith("count_"):
         return np.asarray((masks & (g == int(measure[6:]))).sum(axis=(1, 2)), dtype=int)
+    if measure.startswith("touch_"):
+        padded = np.pad(masks, ((0, 0), (1, 1), (1, 1)))
+        h, w = g.shape
+        grown = np.zeros_like(masks)
+        for dy in (0, 1, 2):
+            for dx in (0, 1, 2):
+                grown |= padded[:, dy : dy + h, dx : dx + w]
+        return np.asarray((grown & ~masks & (g == int(measure[6:]))).sum(axis=(1, 2)), dtype=int)
     if measure in ("colours", "rarity", "colour_count"):
         present = np.stack([(masks & (g == c)).any(axis=(1, 2)) for c in range(10)], axis=1)
         if measure == "colours":
@@ -324,12 +354,10 @@ def object_measures(g: Array, objects: list[Array], measure: str) -> Array:
     return np.asarray(simple[measure], dtype=int)
 
 
-def crop_selected(
-    g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool, alone: bool
-) -> Array:
-    """Crop to the one object with the most (or least) of a measure (``object_measures``).
+def selected_object(g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool) -> Array:
+    """The mask of the one object with the most (or least) of a measure (``object_measures``).
 
-    ``alone``: other cells in its box become 0. Fewer than two objects, or a tie, raise.
+    Fewer than two objects, or a tie, raise.
     """
     objects = find_objects(g, diagonal, multicolour, 0)
     if len(objects) < 2:
@@ -339,7 +367,22 @@ def crop_selected(
     hits = np.flatnonzero(values == best)
     if len(hits) != 1:
         raise ValueError("tie")
-    mask = objects[int(hits[0])]
+    return objects[int(hits[0])]
+
+
+def crop_selected(
+    g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool, alone: bool
+) -> Array:
+    """Crop to the object ``selected_object`` picks; ``alone``: other cells in its box
+    become 0."""
+    mask = selected_object(g, diagonal, multicolour, measure, most)
     top, left, bottom, right = bbox(mask)
     box = np.where(mask, g, 0) if alone else g
     return box[top:bottom, left:right]
+
+
+def selected_colour(g: Array, diagonal: bool, multicolour: bool, measure: str, most: bool) -> Array:
+    """A 1 x 1 grid of the most common colour of the object ``selected_object`` picks."""
+    mask = selected_object(g, diagonal, multicolour, measure, most)
+    counts = np.bincount(g[mask], minlength=10)
+    return np.array([[int(counts.argmax())]], dtype=g.dtype)

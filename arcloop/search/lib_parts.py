@@ -161,6 +161,25 @@ def summarise_cells(g: Array) -> Array:
     return out
 
 
+def summarise_gaps(g: Array) -> Array:
+    """One pixel per block between empty rows and columns: the block's most common non-zero
+    colour (blocks with none raise)."""
+    rows = [i for i in range(g.shape[0]) if not g[i].any()]
+    cols = [j for j in range(g.shape[1]) if not g[:, j].any()]
+    if not rows and not cols:
+        raise ValueError("no empty lines")
+    grid = [split_at(band, 1, cols) for band in split_at(g, 0, rows)]
+    out = np.zeros((len(grid), len(grid[0])), dtype=g.dtype)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            counts = np.bincount(cell.ravel(), minlength=10)
+            counts[0] = 0
+            if not counts.any():
+                raise ValueError("an empty block")
+            out[r, c] = int(counts.argmax())
+    return out
+
+
 def remove_separators(g: Array) -> Array:
     """Delete every separator row and column."""
     colours = separator_colours(g)
@@ -187,3 +206,95 @@ def overlay_cells(g: Array, reverse: bool) -> Array:
     for c in flat[1:]:
         out = np.where(out == 0, c, out)
     return out
+
+
+def cell_grid(g: Array, ky: int, kx: int) -> list[list[Array]]:
+    """The grid as rows of cells: ``ky`` x ``kx`` blocks, or (``ky`` 0) the cells of a
+    separator lattice, which must form a full table."""
+    if ky == 0:
+        grid = cells(g)
+        if len(grid) * len(grid[0]) < 2 or any(len(row) != len(grid[0]) for row in grid):
+            raise ValueError("no lattice of cells")
+        return grid
+    h, w = g.shape
+    if h % ky or w % kx:
+        raise ValueError("not divisible")
+    return [[g[y : y + ky, x : x + kx] for x in range(0, w, kx)] for y in range(0, h, ky)]
+
+
+def cell_key(cell: Array, feature: str) -> object:
+    """A literal describing one cell: ``"count"`` (its non-zero cells), ``"colours"`` (its
+    non-zero colours, sorted) or ``"mask"`` (rows of ``#`` and ``.`` where it is non-zero)."""
+    if feature == "count":
+        return int(np.count_nonzero(cell))
+    if feature == "colours":
+        return tuple(int(c) for c in np.unique(cell) if c != 0)
+    if feature == "mask":
+        return tuple("".join("#" if v else "." for v in row) for row in cell != 0)
+    raise ValueError(feature)
+
+
+def cell_table(
+    g: Array, ky: int, kx: int, feature: str, table: tuple[tuple[object, int], ...]
+) -> Array:
+    """One pixel per cell (``cell_grid``): the colour a learned table of (feature, colour)
+    pairs gives the cell's feature (``cell_key``); a feature not in the table raises."""
+    grid = cell_grid(g, ky, kx)
+    colours = dict(table)
+    out = np.zeros((len(grid), len(grid[0])), dtype=g.dtype)
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            key = cell_key(cell, feature)
+            if key not in colours:
+                raise ValueError("feature not in the table")
+            out[r, c] = colours[key]
+    return out
+
+
+def grid_parts(g: Array, axis: int, n: int) -> list[Array]:
+    """Parts along ``axis`` (``parts``), or (``axis`` 2) the cells of a separator lattice in
+    reading order."""
+    if axis == 2:
+        return [c for row in cells(g) for c in row]
+    return parts(g, axis, n)
+
+
+PART_MEASURES = ("filled", "colours", "symmetry", "same", *(f"count_{c}" for c in range(1, 10)))
+"""Numbers a learned part selector may pick a part by, most general first."""
+
+
+def part_measure(pieces: list[Array], measure: str) -> list[int]:
+    """One number per part: ``"filled"`` (non-zero cells), ``"colours"`` (distinct non-zero
+    colours), ``"symmetry"`` (how many of its mirror and diagonal symmetries hold),
+    ``"same"`` (how many parts equal it), ``"count_<c>"`` (its cells of colour ``c``)."""
+    if measure == "filled":
+        return [int(np.count_nonzero(p)) for p in pieces]
+    if measure == "colours":
+        return [len(np.unique(p[p != 0])) for p in pieces]
+    if measure == "symmetry":
+        return [
+            int(np.array_equal(p, p[:, ::-1]))
+            + int(np.array_equal(p, p[::-1]))
+            + int(p.shape[0] == p.shape[1] and np.array_equal(p, p.T))
+            + int(p.shape[0] == p.shape[1] and np.array_equal(p, p[::-1, ::-1].T))
+            for p in pieces
+        ]
+    if measure == "same":
+        keys = [bytes(str(p.shape), "ascii") + p.tobytes() for p in pieces]
+        return [keys.count(k) for k in keys]
+    if measure.startswith("count_"):
+        return [int(np.count_nonzero(p == int(measure[6:]))) for p in pieces]
+    raise ValueError(measure)
+
+
+def part_selected(g: Array, axis: int, n: int, measure: str, most: bool) -> Array:
+    """The one part (``grid_parts``) with the most (or least) of a measure
+    (``part_measure``); fewer than two parts, or a tie, raise."""
+    pieces = grid_parts(g, axis, n)
+    if len(pieces) < 2:
+        raise ValueError("one part")
+    values = part_measure(pieces, measure)
+    best = max(values) if most else min(values)
+    if values.count(best) != 1:
+        raise ValueError("tie")
+    return pieces[values.index(best)]

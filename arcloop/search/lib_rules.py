@@ -170,3 +170,49 @@ def apply_ray_rule(g: Array, table: dict[tuple[int, str, int, int], int]) -> Arr
         new[hit] = value
     out: Array = np.where(new >= 0, new, g)
     return out
+
+
+def grid_feature(g: Array, feature: str) -> object:
+    """A literal describing a whole grid, the key of a learned output lookup.
+
+    ``feature``: ``"colours"`` (its non-zero colours, sorted), ``"count"`` (how many
+    8-connected groups of non-zero cells it holds), ``"mask"`` (rows of ``#`` and ``.``
+    where it is non-zero, the whole grid), ``"shape"`` (the same, cropped to the non-zero
+    cells).
+    """
+    if feature == "colours":
+        return tuple(int(c) for c in np.unique(g) if c != 0)
+    mask = g != 0
+    if feature == "count":
+        h, w = g.shape
+        labels = np.where(mask, np.arange(h * w).reshape(h, w), h * w)
+        while True:
+            padded = np.pad(labels, 1, constant_values=h * w)
+            new = labels.copy()
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    nb = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+                    np.minimum(new, nb, out=new, where=mask)
+            if np.array_equal(new, labels):
+                return len(np.unique(labels[mask]))
+            labels = new
+    if feature == "shape":
+        if not mask.any():
+            raise ValueError("empty grid")
+        rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        mask = mask[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    elif feature != "mask":
+        raise ValueError(feature)
+    return tuple("".join("#" if v else "." for v in row) for row in mask)
+
+
+def lookup_output(
+    g: Array, feature: str, table: tuple[tuple[object, tuple[tuple[int, ...], ...]], ...]
+) -> Array:
+    """The output a learned table of (feature, output) pairs gives the grid's feature
+    (``grid_feature``); an unseen feature raises."""
+    key = grid_feature(g, feature)
+    outputs = dict(table)
+    if key not in outputs:
+        raise ValueError("feature not in the table")
+    return np.array(outputs[key], dtype=g.dtype)

@@ -10,10 +10,22 @@ import pytest
 from arcloop.search.catalogue import Step, task_steps
 from arcloop.search.emit import _closure, _library, emit_source
 from arcloop.search.grids import Array, to_array, to_grid
-from arcloop.search.learn import learn_local_rule, learn_object_rule
-from arcloop.search.lib_objects import MEASURES, crop_selected, recolour_objects
+from arcloop.search.learn import CELL_FEATURES, learn_local_rule, learn_object_rule
+from arcloop.search.lib_objects import (
+    MEASURES,
+    crop_selected,
+    recolour_objects,
+    selected_colour,
+)
 from arcloop.search.lib_paint import recolour, recolour_with_input
-from arcloop.search.lib_rules import apply_local_rule, apply_neighbour_rule, apply_ray_rule
+from arcloop.search.lib_parts import PART_MEASURES, cell_grid, cell_key, cell_table, part_selected
+from arcloop.search.lib_rules import (
+    apply_local_rule,
+    apply_neighbour_rule,
+    apply_ray_rule,
+    grid_feature,
+    lookup_output,
+)
 from tests.search.helpers import arc1_task, run_source
 
 # Tasks whose grids exercise separators, objects, masks, symmetry and repeats.
@@ -28,6 +40,10 @@ LEARNED_STEP_NAMES = (
     "apply_ray_rule",
     "recolour_with_input",
     "crop_selected",
+    "selected_colour",
+    "lookup_output",
+    "cell_table",
+    "part_selected",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
@@ -111,6 +127,36 @@ def test_every_crop_selector_emits_equivalent_source(measure: str) -> None:
             kwargs = {"diagonal": diagonal, "multicolour": diagonal, "measure": measure}
             kwargs |= {"most": most, "alone": most}
             check_same((Step(crop_selected, tuple(kwargs.items())),), grids)
+
+
+def test_selected_colour_emits_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("0b148d64").train]
+    for measure in ("size", "rarity", "empty"):
+        for most in (False, True):
+            kwargs = {"diagonal": most, "multicolour": most, "measure": measure, "most": most}
+            check_same((Step(selected_colour, tuple(kwargs.items())),), grids)
+
+
+def test_learned_lookups_emit_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("1190e5a7").train]
+    for feature in ("colours", "count", "shape", "mask"):
+        table = ((grid_feature(grids[0], feature), ((1, 2), (3, 4))),)
+        check_same((Step(lookup_output, (("feature", feature), ("table", table))),), grids)
+    for feature in CELL_FEATURES:
+        for ky, kx in ((0, 0), (1, 1)):
+            keys = {cell_key(c, feature) for row in cell_grid(grids[0], ky, kx) for c in row}
+            table = tuple((k, i % 10) for i, k in enumerate(sorted(keys, key=repr)))
+            kwargs = (("ky", ky), ("kx", kx), ("feature", feature), ("table", table))
+            check_same((Step(cell_table, kwargs),), grids)
+
+
+def test_part_selectors_emit_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("1190e5a7").train]
+    grids += [to_array(p.input) for p in arc1_task("3631a71a").train[:1]]
+    for measure in PART_MEASURES:
+        for axis, n in ((0, 2), (1, 3), (2, 0)):
+            kwargs = (("axis", axis), ("n", n), ("measure", measure), ("most", axis == 2))
+            check_same((Step(part_selected, kwargs),), grids)
 
 
 def test_source_is_self_contained_numpy_only() -> None:

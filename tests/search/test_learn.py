@@ -6,17 +6,29 @@ import numpy as np
 import pytest
 
 from arcloop.search.learn import (
+    learn_cell_tables,
     learn_colour_map,
+    learn_colour_selectors,
     learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
+    learn_output_lookups,
     learn_pair_map,
+    learn_part_selectors,
     learn_ray_rule,
     neighbourhood_codes,
 )
-from arcloop.search.lib_objects import crop_selected
-from arcloop.search.lib_rules import apply_ray_rule, local_key, seen_along
+from arcloop.search.lib_geometry import downscale_vote, drop_repeated_half
+from arcloop.search.lib_objects import (
+    colours_by_size,
+    count_cells_row,
+    crop_selected,
+    object_measures,
+    selected_colour,
+)
+from arcloop.search.lib_parts import cell_table, part_selected, summarise_gaps
+from arcloop.search.lib_rules import apply_ray_rule, local_key, lookup_output, seen_along
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -191,3 +203,102 @@ def test_symmetric_ray_rule_carries_one_axis_over_to_the_other() -> None:
     table = learn_ray_rule(made, wanted, apply_to=[], symmetric=True)
     assert table == {(0, "s", 0, 8): 8, (0, "s", 5, 5): 8}
     assert apply_ray_rule(a([[8, 0, 0]]), table).tolist() == [[8, 8, 8]]
+
+
+def test_crop_selector_accepts_a_recoloured_crop() -> None:
+    # the output is an object's box painted over (a later step recolours it)
+    inputs = [
+        a([[1, 1, 0, 2, 2], [1, 0, 0, 3, 0]]),
+        a([[0, 4, 4, 0, 5], [0, 4, 3, 0, 5]]),
+    ]
+    wanted = [a([[6, 6], [6, 0]]), a([[6, 6], [6, 6]])]
+    found = learn_crop_selectors(inputs, wanted, apply_to=[])
+    assert found
+    for kwargs in found:
+        for g, b in zip(inputs, wanted, strict=True):
+            assert np.array_equal(crop_selected(g, **kwargs) != 0, b != 0)
+    # an exact crop, where there is one, is all it takes
+    exact = [a([[2, 2], [3, 0]]), a([[4, 4], [4, 3]])]
+    for kwargs in learn_crop_selectors(inputs, exact, apply_to=[]):
+        for g, b in zip(inputs, exact, strict=True):
+            assert np.array_equal(crop_selected(g, **kwargs), b)
+
+
+def test_colour_selector_names_the_colour_of_the_selected_object() -> None:
+    # the answer is the colour of the largest object
+    inputs = [a([[1, 1, 0, 2], [1, 1, 0, 0]]), a([[3, 0, 4, 4], [0, 0, 4, 4]])]
+    wanted = [a([[1]]), a([[4]])]
+    test = [a([[5, 0, 6, 6], [0, 0, 6, 0]])]
+    found = learn_colour_selectors(inputs, wanted, apply_to=test)
+    assert found and "alone" not in found[0]
+    assert np.array_equal(selected_colour(test[0], **found[0]), a([[6]]))
+    assert learn_colour_selectors(inputs, [a([[1, 1]]), a([[4]])], apply_to=test) == []
+
+
+def test_output_lookup_needs_a_repeated_key_and_a_seen_test_key() -> None:
+    plus, bar = a([[0, 1, 0], [1, 1, 1]]), a([[2, 2, 2], [0, 0, 0]])
+    inputs = [plus, bar, plus * 3]
+    wanted = [a([[1]]), a([[2]]), a([[1]])]
+    found = dict(learn_output_lookups(inputs, wanted, apply_to=[plus * 5]))
+    assert "shape" in found and "colours" not in found
+    assert np.array_equal(lookup_output(plus * 5, "shape", found["shape"]), a([[1]]))
+    # every key once: the table would only memorise the pairs
+    assert learn_output_lookups(inputs[:2], wanted[:2], apply_to=[]) == []
+    # the test input's shape was never seen: no lookup guesses it
+    assert all(f != "shape" for f, _ in learn_output_lookups(inputs, wanted, apply_to=[bar.T]))
+    with pytest.raises(ValueError):
+        lookup_output(bar.T, "shape", found["shape"])
+
+
+def test_cell_table_counts_the_cells_of_a_lattice() -> None:
+    # 2x2 cells split by 5s: a cell with two marks becomes 1, with one mark 0
+    g = a([[7, 7, 5, 7, 0], [0, 0, 5, 0, 0], [5, 5, 5, 5, 5], [7, 0, 5, 0, 7], [7, 0, 5, 0, 0]])
+    found = learn_cell_tables([g], [a([[1, 0], [1, 0]])], apply_to=[])
+    assert found and found[0]["feature"] == "count" and found[0]["ky"] == 0
+    assert np.array_equal(cell_table(g, 0, 0, "count", ((1, 0), (2, 1))), a([[1, 0], [1, 0]]))
+    with pytest.raises(ValueError):
+        cell_table(g, 0, 0, "count", ((2, 1),))
+
+
+def test_downscale_vote_outvotes_noise_and_refuses_ties() -> None:
+    g = a([[1, 1, 0, 0], [1, 2, 0, 3]])
+    assert np.array_equal(downscale_vote(g, 2, 2), a([[1, 0]]))
+    with pytest.raises(ValueError):
+        downscale_vote(a([[1, 2], [2, 1]]), 2, 2)
+
+
+def test_part_selector_picks_the_asymmetric_third() -> None:
+    sym, odd = a([[1, 2], [2, 1]]), a([[3, 3], [4, 3]])
+    inputs = [np.vstack([sym, odd, sym * 2]), np.vstack([odd * 2, sym, sym + 2])]
+    wanted = [odd, odd * 2]
+    test = [np.vstack([sym + 1, sym * 3, odd + 1])]
+    found = learn_part_selectors(inputs, wanted, apply_to=test)
+    assert {"axis": 0, "n": 3, "measure": "symmetry", "most": False} in found
+    assert np.array_equal(part_selected(test[0], 0, 3, "symmetry", False), odd + 1)
+    with pytest.raises(ValueError):
+        part_selected(np.vstack([sym, sym, sym]), 0, 3, "symmetry", False)
+
+
+def test_touch_measure_counts_cells_of_a_colour_beside_an_object() -> None:
+    g = a([[1, 0, 0, 2], [0, 5, 0, 2], [0, 0, 0, 0]])
+    objects = [g == 1, g == 2, g == 5]
+    assert object_measures(g, objects, "touch_5").tolist() == [1, 0, 0]
+
+
+def test_counting_and_halving_steps() -> None:
+    assert np.array_equal(count_cells_row(a([[0, 3], [3, 3]])), a([[3, 3, 3]]))
+    g = a([[1, 1, 0, 0], [0, 0, 0, 0], [2, 2, 2, 0], [0, 0, 0, 3]])
+    assert colours_by_size(g).ravel().tolist() == [2, 1, 3]
+    with pytest.raises(ValueError):
+        colours_by_size(a([[1, 0, 2]]))
+    assert np.array_equal(drop_repeated_half(a([[1, 2, 1, 2]])), a([[1, 2]]))
+    assert np.array_equal(drop_repeated_half(a([[1, 2], [1, 2]])), a([[1, 2]]))
+    with pytest.raises(ValueError):
+        drop_repeated_half(a([[1, 2, 2, 1]]))
+
+
+def test_summarise_gaps_votes_each_block_between_empty_lines() -> None:
+    g = a([[1, 1, 0, 2], [1, 0, 0, 2], [0, 0, 0, 0], [3, 3, 0, 0], [0, 3, 0, 4]])
+    assert np.array_equal(summarise_gaps(g), a([[1, 2], [3, 4]]))
+    with pytest.raises(ValueError):
+        summarise_gaps(a([[1, 2], [3, 4]]))
