@@ -213,7 +213,11 @@ def cell_grid(g: Array, ky: int, kx: int) -> list[list[Array]]:
     separator lattice, which must form a full table."""
     if ky == 0:
         grid = cells(g)
-        if len(grid) * len(grid[0]) < 2 or any(len(row) != len(grid[0]) for row in grid):
+        if (
+            not grid
+            or len(grid) * len(grid[0]) < 2
+            or any(len(row) != len(grid[0]) for row in grid)
+        ):
             raise ValueError("no lattice of cells")
         return grid
     h, w = g.shape

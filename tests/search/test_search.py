@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
+from arcloop.arc.task import Task
 from arcloop.search import Program, search
 from tests.search.helpers import arc1_task, make_task, run_source
 
@@ -85,3 +87,29 @@ def test_time_limit_stops_the_search() -> None:
 def test_max_programs_is_respected() -> None:
     task = arc1_task("007bbfb7")
     assert len(search(task, max_programs=1, time_limit_s=30.0)) == 1
+
+
+def _random_task(rng: np.random.Generator, k: int) -> Task:
+    def grid(h: int, w: int) -> tuple[tuple[int, ...], ...]:
+        g = rng.integers(0, 10, (h, w)) * (rng.random((h, w)) < rng.random())
+        if rng.random() < 0.3:  # separator lines, sometimes covering the whole grid
+            g[:: rng.integers(1, 4)] = 5
+            g[:, :: rng.integers(1, 4)] = 5
+        return tuple(tuple(int(v) for v in row) for row in g)
+
+    h, w = (int(v) for v in rng.integers(1, 9, 2))
+    oh, ow = (h, w) if rng.random() < 0.5 else (int(v) for v in rng.integers(1, 9, 2))
+    pairs = [(grid(h, w), grid(oh, ow)) for _ in range(int(rng.integers(1, 4)))]
+    return make_task(pairs, [grid(h, w)], task_id=f"random-{k}")
+
+
+def test_random_and_degenerate_tasks_never_raise() -> None:
+    # Uniform grids, grids that are all separator, 1-cell grids, mismatched shapes: the
+    # search must answer (possibly with nothing), never raise.
+    rng = np.random.default_rng(18)
+    tasks = [_random_task(rng, k) for k in range(60)]
+    full = tuple(tuple(5 for _ in range(4)) for _ in range(4))
+    tasks.append(make_task([(full, ((1,),)), (full, ((1,),))], [full], task_id="all-separator"))
+    for task in tasks:
+        programs = search(task, time_limit_s=30.0, budget=300)
+        assert all(isinstance(p, Program) for p in programs), task.id
