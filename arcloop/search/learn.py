@@ -11,6 +11,7 @@ Not here: applying the tables (``lib_paint``), deciding when to try them (``engi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -289,6 +290,18 @@ def learn_neighbour_rule(
         colour, rest = divmod(int(keys[k]), 20)
         where, neighbour = divmod(rest, 10)
         table[(colour, ("side", "corner")[where], neighbour)] = int(low[k])
+    return _checked_implications(table, made, wanted, apply_to, apply_neighbour_rule)
+
+
+def _checked_implications(
+    table: dict[Any, int],
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    apply_to: Sequence[Array],
+    apply: Callable[[Array, dict[Any, int]], Array],
+) -> dict[Any, int] | None:
+    """``table`` when it is small, reproduces every train pair through ``apply`` and decides
+    every ``apply_to`` grid without a colour the train pairs never showed; else None."""
     if not table or len(table) > MAX_IMPLICATIONS:
         return None
     known = np.unique(np.concatenate([a.ravel() for a in made]))
@@ -296,10 +309,10 @@ def learn_neighbour_rule(
         return None  # a colour the train pairs never showed: the rule would be guessing
     try:
         for a, b in zip(made, wanted, strict=True):
-            if not np.array_equal(apply_neighbour_rule(a, table), b):
+            if not np.array_equal(apply(a, table), b):
                 return None
         for g in apply_to:
-            apply_neighbour_rule(g, table)
+            apply(g, table)
     except ValueError:
         return None
     return table
@@ -346,20 +359,7 @@ def learn_ray_rule(
         colour, rest = divmod(int(keys[k]), 300)
         axis, rest = divmod(rest, 100)
         table[(colour, "vhs"[axis], rest // 10, rest % 10)] = int(low[k])
-    if not table or len(table) > MAX_IMPLICATIONS:
-        return None
-    known = np.unique(np.concatenate([a.ravel() for a in made]))
-    if any(not np.all(np.isin(g, known)) for g in apply_to):
-        return None
-    try:
-        for a, b in zip(made, wanted, strict=True):
-            if not np.array_equal(apply_ray_rule(a, table), b):
-                return None
-        for g in apply_to:
-            apply_ray_rule(g, table)
-    except ValueError:
-        return None
-    return table
+    return _checked_implications(table, made, wanted, apply_to, apply_ray_rule)
 
 
 MAX_SELECTORS = 4
