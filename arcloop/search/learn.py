@@ -368,7 +368,7 @@ MAX_SELECTORS = 4
 
 def learn_crop_selectors(
     inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Arguments of ``crop_selected`` that crop every input to its wanted output.
 
     For each way of cutting a grid into objects (4- or 8-connected, one colour or several)
@@ -397,7 +397,7 @@ def learn_crop_selectors(
 
 def learn_colour_selectors(
     inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Arguments of ``selected_colour`` that give every 1 x 1 wanted output: the object a
     learned selector picks (as in ``learn_crop_selectors``) has the output's colour."""
     if any(b.shape != (1, 1) for b in wanted):
@@ -420,10 +420,10 @@ def _selectors(
     wanted: Sequence[Array],
     apply_to: Sequence[Array],
     targets_of: Callable[[Array, Array, list[Array], bool], set[int]],
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Selectors (cut, measure, most or least, ``alone``) whose pick is in ``targets_of``
     in every train pair and unique in every ``apply_to`` grid."""
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
     for diagonal in (False, True):
         for multicolour in (False, True):
             cut = [lib_objects.find_objects(a, diagonal, multicolour, 0) for a in inputs]
@@ -528,7 +528,7 @@ CELL_FEATURES = ("count", "colours", "mask")
 
 def learn_cell_tables(
     inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Arguments of ``cell_table``: every train output has one pixel per cell of its input
     (the cells of a separator lattice, or blocks of the size the in/out ratio gives), the
     colour a table gives the cell's feature (``cell_key``).
@@ -548,7 +548,7 @@ def learn_cell_tables(
             for a, b in zip(inputs, wanted, strict=True)
         ):
             sizes.append((ky, kx))
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
     for ky, kx in sizes:
         try:
             grids = [cell_grid(a, ky, kx) for a in inputs]
@@ -577,12 +577,12 @@ def learn_cell_tables(
 
 def learn_part_selectors(
     inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Arguments of ``part_selected`` that give every wanted output: the output is one of
     its input's parts (halves or thirds, between separators, or lattice cells), and in
     every pair the part with the most (or least) of one measure is unique and is that part,
     as it is unique on every ``apply_to`` grid. At most ``MAX_SELECTORS`` are returned."""
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
     for axis, n in ((0, 2), (0, 3), (1, 2), (1, 3), (2, 0)):
         try:
             cut = [grid_parts(a, axis, n) for a in inputs]

@@ -145,8 +145,8 @@ def test_learned_lookups_emit_equivalent_source() -> None:
     for feature in CELL_FEATURES:
         for ky, kx in ((0, 0), (1, 1)):
             keys = {cell_key(c, feature) for row in cell_grid(grids[0], ky, kx) for c in row}
-            table = tuple((k, i % 10) for i, k in enumerate(sorted(keys, key=repr)))
-            kwargs = (("ky", ky), ("kx", kx), ("feature", feature), ("table", table))
+            colours = tuple((k, i % 10) for i, k in enumerate(sorted(keys, key=repr)))
+            kwargs = (("ky", ky), ("kx", kx), ("feature", feature), ("table", colours))
             check_same((Step(cell_table, kwargs),), grids)
 
 
