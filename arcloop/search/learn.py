@@ -278,19 +278,27 @@ def learn_neighbour_rule(
                 inside = nb >= 0
                 codes.append(((a * 2 + where) * 10 + nb)[inside])
                 after.append(b[inside])
-    code = np.concatenate(codes)
-    new = np.concatenate(after)
-    keys, inverse = np.unique(code, return_inverse=True)
-    low = np.full(len(keys), 10)
-    high = np.full(len(keys), -1)
-    np.minimum.at(low, inverse, new)
-    np.maximum.at(high, inverse, new)
+    keys, low, agree = _agreeing_codes(codes, after)
     table: dict[tuple[int, str, int], int] = {}
-    for k in np.flatnonzero((low == high) & (low != keys // 20)).tolist():
+    for k in np.flatnonzero(agree & (low != keys // 20)).tolist():
         colour, rest = divmod(int(keys[k]), 20)
         where, neighbour = divmod(rest, 10)
         table[(colour, ("side", "corner")[where], neighbour)] = int(low[k])
     return _checked_implications(table, made, wanted, apply_to, apply_neighbour_rule)
+
+
+def _agreeing_codes(codes: list[Array], after: list[Array]) -> tuple[Array, Array, Array]:
+    """The distinct codes, the colour each becomes, and whether all its cells agree on it.
+
+    ``codes[i]`` and ``after[i]`` are aligned: a code per cell and what that cell became.
+    """
+    keys, inverse = np.unique(np.concatenate(codes), return_inverse=True)
+    new = np.concatenate(after)
+    low = np.full(len(keys), 10)
+    high = np.full(len(keys), -1)
+    np.minimum.at(low, inverse, new)
+    np.maximum.at(high, inverse, new)
+    return keys, low, low == high
 
 
 def _checked_implications(
@@ -347,15 +355,9 @@ def learn_ray_rule(
                 first, second = np.minimum(first, second), np.maximum(first, second)
             codes.append((((a * 3 + axis) * 10 + first) * 10 + second).ravel())
             after.append(b.ravel())
-    code = np.concatenate(codes)
-    new = np.concatenate(after)
-    keys, inverse = np.unique(code, return_inverse=True)
-    low = np.full(len(keys), 10)
-    high = np.full(len(keys), -1)
-    np.minimum.at(low, inverse, new)
-    np.maximum.at(high, inverse, new)
+    keys, low, agree = _agreeing_codes(codes, after)
     table: dict[tuple[int, str, int, int], int] = {}
-    for k in np.flatnonzero((low == high) & (low != keys // 300)).tolist():
+    for k in np.flatnonzero(agree & (low != keys // 300)).tolist():
         colour, rest = divmod(int(keys[k]), 300)
         axis, rest = divmod(rest, 100)
         table[(colour, "vhs"[axis], rest // 10, rest % 10)] = int(low[k])
