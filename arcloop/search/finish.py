@@ -31,6 +31,7 @@ from arcloop.search.learn import (
     learn_pair_map,
     learn_part_selectors,
     learn_ray_rule,
+    object_outcomes,
 )
 
 LEARNED = "learned"
@@ -111,7 +112,8 @@ def rule_finishes(
     finishes: list[Step] = []
     for diagonal in (False, True) if objects else ():
         for multicolour in (False, True):
-            for feature in OBJECT_FEATURES:
+            outcomes = object_outcomes(made, wanted, diagonal=diagonal, multicolour=multicolour)
+            for feature in OBJECT_FEATURES if outcomes is not None else ():
                 table = learn_object_rule(
                     made,
                     wanted,
@@ -119,6 +121,7 @@ def rule_finishes(
                     multicolour=multicolour,
                     feature=feature,
                     apply_to=test,
+                    outcomes=outcomes,
                 )
                 if table is not None:
                     finishes.append(

@@ -30,6 +30,13 @@ from arcloop.search.lib_rules import (
 )
 
 
+def _present(codes: Array) -> list[int]:
+    """The distinct values of small non-negative integer codes, ascending (``np.unique``,
+    several times faster on the search's small grids)."""
+    found: list[int] = np.bincount(codes).nonzero()[0].tolist()
+    return found
+
+
 def learn_colour_map(
     made: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
 ) -> dict[int, int] | None:
@@ -50,13 +57,12 @@ def learn_colour_map(
     for a, b in zip(made, wanted, strict=True):
         if a.shape != b.shape:
             return None
-        codes = np.unique(a.ravel() * 10 + b.ravel())
-        for code in codes.tolist():
-            old, new = divmod(int(code), 10)
+        for code in _present(a.ravel() * 10 + b.ravel()):
+            old, new = divmod(code, 10)
             if table.setdefault(old, new) != new:
                 return None
     for g in apply_to:
-        if any(int(c) not in table for c in np.unique(g)):
+        if any(c not in table for c in _present(g.ravel())):
             return None
     changes = {old: new for old, new in sorted(table.items()) if old != new}
     return changes or None
@@ -175,6 +181,39 @@ def learn_local_rule(
     return dict(sorted(table.items()))
 
 
+ObjectOutcomes = list[tuple[list[Array], list[int]]]
+"""Per train pair: its objects' masks, and what each becomes (-1: it stays as it is)."""
+
+
+def object_outcomes(
+    made: Sequence[Array], wanted: Sequence[Array], *, diagonal: bool, multicolour: bool
+) -> ObjectOutcomes | None:
+    """What each object of every ``made`` grid becomes in its ``wanted`` grid, when every object
+    either stays as it is or becomes one colour and every cell outside the objects stays; else
+    None. This part of learning an object rule does not depend on the feature, so it is done
+    once for all features."""
+    outcomes: ObjectOutcomes = []
+    for a, b in zip(made, wanted, strict=True):
+        if a.shape != b.shape:
+            return None
+        objects = lib_objects.find_objects(a, diagonal, multicolour, 0)
+        covered = np.zeros(a.shape, dtype=bool)
+        colours = []
+        for mask in objects:
+            covered |= mask
+            after = b[mask]
+            if np.array_equal(after, a[mask]):
+                colours.append(-1)
+            elif np.all(after == after[0]):
+                colours.append(int(after[0]))
+            else:
+                return None
+        if not np.array_equal(a[~covered], b[~covered]):
+            return None
+        outcomes.append((objects, colours))
+    return outcomes
+
+
 def learn_object_rule(
     made: Sequence[Array],
     wanted: Sequence[Array],
@@ -183,33 +222,25 @@ def learn_object_rule(
     multicolour: bool,
     feature: str,
     apply_to: Sequence[Array],
+    outcomes: ObjectOutcomes | None = None,
 ) -> dict[object, int] | None:
     """The table from an object feature to the colour the whole object becomes, if any.
 
     Every cell outside the objects must stay as it is; each object must either stay as it is
     or become one colour, the same for every object with that feature. Only features whose
     objects change are listed. None when no such table exists, nothing changes, or a grid in
-    ``apply_to`` has an object whose feature the train pairs never showed.
+    ``apply_to`` has an object whose feature the train pairs never showed. ``outcomes``:
+    ``object_outcomes`` of the same grids, when the caller has it already.
     """
-    table: dict[object, int] = {}
-    for a, b in zip(made, wanted, strict=True):
-        if a.shape != b.shape:
+    if outcomes is None:
+        outcomes = object_outcomes(made, wanted, diagonal=diagonal, multicolour=multicolour)
+        if outcomes is None:
             return None
-        objects = lib_objects.find_objects(a, diagonal, multicolour, 0)
-        covered = np.zeros(a.shape, dtype=bool)
-        for mask, key in zip(objects, object_features(a, objects, feature), strict=True):
-            covered |= mask
-            after = b[mask]
-            if np.array_equal(after, a[mask]):
-                colour = -1
-            elif np.all(after == after[0]):
-                colour = int(after[0])
-            else:
-                return None
+    table: dict[object, int] = {}
+    for a, (objects, colours) in zip(made, outcomes, strict=True):
+        for key, colour in zip(object_features(a, objects, feature), colours, strict=True):
             if table.setdefault(key, colour) != colour:
                 return None
-        if not np.array_equal(a[~covered], b[~covered]):
-            return None
     for g in apply_to:
         objects = lib_objects.find_objects(g, diagonal, multicolour, 0)
         if any(key not in table for key in object_features(g, objects, feature)):
@@ -235,16 +266,15 @@ def learn_pair_map(
     for a, x, b in zip(made, inputs, wanted, strict=True):
         if not a.shape == x.shape == b.shape:
             return None
-        codes = np.unique((a.ravel() * 10 + x.ravel()) * 10 + b.ravel())
-        for code in codes.tolist():
-            key = (int(code) // 100, int(code) // 10 % 10)
-            if table.setdefault(key, int(code) % 10) != int(code) % 10:
+        for code in _present((a.ravel() * 10 + x.ravel()) * 10 + b.ravel()):
+            key = (code // 100, code // 10 % 10)
+            if table.setdefault(key, code % 10) != code % 10:
                 return None
     for a, x in apply_to:
         if a.shape != x.shape:
             return None
-        for code in np.unique(a.ravel() * 10 + x.ravel()).tolist():
-            if (int(code) // 10, int(code) % 10) not in table:
+        for code in _present(a.ravel() * 10 + x.ravel()):
+            if (code // 10, code % 10) not in table:
                 return None
     changes = {k: v for k, v in sorted(table.items()) if v != k[0]}
     return changes or None

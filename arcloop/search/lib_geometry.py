@@ -59,10 +59,10 @@ def background(g: Array) -> int:
 
 def bbox(mask: Array) -> tuple[int, int, int, int]:
     """(top, left, bottom, right) bounds, exclusive at the end, of the True cells of a mask."""
-    rows = np.flatnonzero(mask.any(axis=1))
+    rows = np.nonzero(mask.any(axis=1))[0]
     if rows.size == 0:
         raise ValueError("empty mask")
-    cols = np.flatnonzero(mask.any(axis=0))
+    cols = np.nonzero(mask.any(axis=0))[0]
     return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
 
 

@@ -37,7 +37,8 @@ def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[A
     steps = [(0, 1), (1, 0), (0, -1), (-1, 0)]
     if diagonal:
         steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
-    padded_g = np.pad(g, 1, constant_values=-1)
+    padded_g = np.full((h + 2, w + 2), -1)
+    padded_g[1:-1, 1:-1] = g
     links = []
     for dy, dx in steps:
         nb = padded_g[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]

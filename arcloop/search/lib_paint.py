@@ -73,8 +73,9 @@ def fill_enclosed(g: Array, colour: int) -> Array:
 
 def neighbour_count(mask: Array, diagonal: bool) -> Array:
     """How many of each cell's 4 (or 8) neighbours are set in ``mask``."""
-    p = np.pad(mask.astype(np.int_), 1)
     h, w = mask.shape
+    p = np.zeros((h + 2, w + 2), dtype=np.int_)
+    p[1:-1, 1:-1] = mask
     steps = [(0, 1), (1, 0), (0, -1), (-1, 0)]
     if diagonal:
         steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
@@ -185,11 +186,14 @@ def connect_pairs(g: Array, directions: str) -> Array:
             continue
         work = out if axis == "h" else out.T
         source = g if axis == "h" else g.T
-        for colour in np.unique(source[source != 0]):
-            hit = source == colour
-            before = np.cumsum(hit, axis=1) > 0
-            after = np.cumsum(hit[:, ::-1], axis=1)[:, ::-1] > 0
-            work[(work == 0) & before & after] = colour
+        colours = np.unique(source[source != 0])
+        if colours.size == 0:
+            continue
+        hit = source[None] == colours[:, None, None]  # one layer per colour
+        on = np.logical_or.accumulate(hit, axis=2)
+        on &= np.logical_or.accumulate(hit[:, :, ::-1], axis=2)[:, :, ::-1]
+        paint = (work == 0) & on.any(axis=0)
+        work[paint] = colours[on.argmax(axis=0)[paint]]  # the lowest colour on the cell
     return out
 
 

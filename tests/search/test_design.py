@@ -152,3 +152,25 @@ def test_diagonal_pairs_and_stripes() -> None:
 def test_keep_squares_erases_noise_around_blocks() -> None:
     g = np.array([[5, 0, 0, 0], [0, 5, 5, 5], [0, 5, 5, 0], [0, 0, 0, 0]])
     assert keep_squares(g).tolist() == [[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0], [0, 0, 0, 0]]
+
+
+def test_cached_selection_agrees_with_the_plain_primitive_and_raises_again_on_a_tie() -> None:
+    import inspect
+
+    import pytest
+
+    from arcloop.search import engine, lib_objects  # importing the engine installs the cache
+
+    assert engine.DEFAULT_BUDGET > 0
+    cached = lib_objects.select_object
+    plain = inspect.unwrap(cached)
+    assert cached is not plain
+    g = a([[1, 1, 0, 2], [0, 0, 0, 2], [3, 0, 0, 2]])
+    for selector in ("max_size", "min_size", "max_left", "max_top"):
+        for _ in range(2):  # the second call is served from the cache
+            picked = cached(g, False, False, selector)
+            assert np.array_equal(picked, plain(g, False, False, selector))
+            assert not picked.flags.writeable
+    for _ in range(2):  # two objects start on the top row: a tie, raised every time
+        with pytest.raises(ValueError):
+            cached(g, False, False, "min_top")
