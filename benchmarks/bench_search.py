@@ -6,6 +6,11 @@ programs' outputs equals the expected output). Prints per dataset: tasks solved,
 top program is right on test when it fits every train pair (precision), and CPU seconds per
 task (per process), beside the issue's targets.
 
+With ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/prev <commit>``) it
+measures CPU only, side by side: both checkouts search the same tasks at the same time, one
+process each, ten tasks at a time, and the ratio of their mean CPU per task is printed, so
+that a change of machine or of load cancels out.
+
 With ``--show`` it also prints the per-family ablation: the tasks of the first dataset that the
 full search solves are searched again with each primitive family left out, and the tasks lost
 are counted (so the margin over a target is visible). Removing a family can only lose tasks
@@ -14,20 +19,24 @@ here, since only solved tasks are searched again.
 Usage:
     python benchmarks/bench_search.py --show  # the three default sets, then the ablation
     python benchmarks/bench_search.py arc-agi-1/training --limit 50 --workers 2 --list
+    python benchmarks/bench_search.py arc-agi-1/training --limit 100 --against /tmp/prev
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
 import multiprocessing
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE))
 
 from arcloop.arc.dataset import load_dataset
 from arcloop.arc.task import Task
@@ -99,6 +108,64 @@ def table_row(spec: str, results: list[Outcome], wall: float) -> str:
     )
 
 
+_TIMER = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from arcloop.arc.dataset import load_dataset
+from arcloop.search import search
+want = set(sys.argv[3:])
+cpu = {}
+for task in load_dataset(sys.argv[2]).tasks:
+    if task.id in want:
+        start = time.process_time()
+        search(task.without_solutions(), time_limit_s=60.0, max_programs=2)
+        cpu[task.id] = time.process_time() - start
+print(json.dumps(cpu))
+"""
+"""Searches the tasks named on its command line with the checkout given first, and prints
+the CPU seconds of each as JSON (run in a fresh interpreter per checkout)."""
+
+SIDE_BY_SIDE_CHUNK = 10
+
+
+def side_by_side(spec: str, tasks: list[Task], other: Path) -> tuple[list[float], list[float]]:
+    """CPU seconds per task of this checkout and of ``other``, run at the same time."""
+    here: list[float] = []
+    there: list[float] = []
+    for k in range(0, len(tasks), SIDE_BY_SIDE_CHUNK):
+        ids = [t.id for t in tasks[k : k + SIDE_BY_SIDE_CHUNK]]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _TIMER, str(root), spec, *ids],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for root in (HERE, other)
+        ]
+        for proc, sink in zip(procs, (here, there), strict=True):
+            out, _ = proc.communicate()
+            if proc.returncode != 0:
+                raise SystemExit(f"the search failed in {proc.args[3]} (exit {proc.returncode})")
+            sink.extend(json.loads(out.splitlines()[-1]).values())
+    return here, there
+
+
+def print_side_by_side(datasets: list[str], limit: int | None, other: Path) -> None:
+    print(f"CPU per task, this checkout ({HERE}) against {other}, run side by side")
+    print("| set | tasks | mean CPU here | mean CPU there | here / there | max here | max there |")
+    print("|---|---|---|---|---|---|---|")
+    for spec in datasets:
+        tasks = load_dataset(spec).tasks[:limit]
+        here, there = side_by_side(spec, tasks, other)
+        mean_here, mean_there = sum(here) / len(here), sum(there) / len(there)
+        print(
+            f"| {spec} | {len(tasks)} | {mean_here:.3f} s | {mean_there:.3f} s "
+            f"| {mean_here / mean_there:.2f} | {max(here):.2f} s | {max(there):.2f} s |",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("datasets", nargs="*", default=list(DEFAULT_SETS))
@@ -106,7 +173,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="also print the family ablation")
     parser.add_argument("--list", action="store_true", help="list solved and wrong-fit tasks")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="only compare CPU per task with the checkout in DIR, side by side",
+    )
     args = parser.parse_args()
+    if args.against is not None:
+        if not (args.against / "arcloop" / "search").is_dir():
+            parser.error(f"{args.against} is not an arcloop checkout (no arcloop/search in it)")
+        print_side_by_side(args.datasets, args.limit, args.against.resolve())
+        return
     print(
         f"targets: solved as below; precision >= {TARGET_PRECISION:.0f}%; "
         f"mean CPU <= {TARGET_MEAN_CPU_S:.1f} s per task"

@@ -114,7 +114,10 @@ class Frame:
         """Mean share of right cells over the train pairs; -1 when a shape is wrong."""
         if not self.right_shape(grids):
             return -1.0
-        return float(np.mean([np.mean(a == b) for a, b in zip(grids, self.wanted, strict=False)]))
+        shares = [
+            np.count_nonzero(a == b) / a.size for a, b in zip(grids, self.wanted, strict=False)
+        ]
+        return float(np.mean(shares))
 
     def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
         """Sort key for states to extend: right-shaped near misses first."""
