@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from scipy import ndimage
 
-from arcloop.search import lib_moves, lib_objects
+from arcloop.search import lib_geometry, lib_moves, lib_objects
 from arcloop.search.grids import Array
 
 _CACHE_SIZE = 512
@@ -26,8 +27,11 @@ class _DoesNotApply:
         self.message = message
 
 
-def _memoise(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``original(g, *args)`` cached on the grid's content and the other arguments.
+def _memoise(
+    original: Callable[..., Any], compute: Callable[..., Any] | None = None
+) -> Callable[..., Any]:
+    """``original(g, *args)`` cached on the grid's content and the other arguments, computed
+    by ``compute`` when given (a faster function with the same results).
 
     What it returns must be read-only masks (or lists of them), so that no caller can spoil
     the cache; ``ValueError`` is remembered and raised again, any other error is not cached.
@@ -37,7 +41,7 @@ def _memoise(original: Callable[..., Any]) -> Callable[..., Any]:
     def cached(shape: tuple[int, ...], data: bytes, *args: Any) -> Any:
         g = np.frombuffer(data, dtype=np.int_).reshape(shape)
         try:
-            result = original(g, *args)
+            result = (compute or original)(g, *args)
         except ValueError as exc:
             return _DoesNotApply(str(exc))
         for m in result if isinstance(result, list) else [result]:
@@ -55,8 +59,61 @@ def _memoise(original: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+_NEIGHBOURS = {
+    False: ndimage.generate_binary_structure(2, 1),  # the four sides
+    True: ndimage.generate_binary_structure(2, 2),  # and the four corners
+}
+
+
+def label_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[Array]:
+    """``find_objects`` by scipy's connected-component labelling: the same masks in the same
+    order (reading order of each object's first cell), two to four times faster. The search
+    calls this one; emitted programs keep the numpy-only original."""
+    fg = g != bg
+    if multicolour:
+        labels, count = ndimage.label(fg, _NEIGHBOURS[diagonal])
+    else:  # label each colour on its own, numbering on from the colours before
+        labels = np.zeros(g.shape, dtype=np.int_)
+        count = 0
+        for colour in np.unique(g[fg]).tolist():
+            own, n = ndimage.label(g == colour, _NEIGHBOURS[diagonal])
+            np.add(labels, own + count, out=labels, where=own > 0)
+            count += n
+    if count == 0:
+        return []
+    ids, first = np.unique(labels.ravel(), return_index=True)
+    if ids[0] == 0:  # the background
+        ids, first = ids[1:], first[1:]
+    order = ids[np.argsort(first)]
+    masks = list(labels[None] == order[:, None, None])
+    if len(_BOXES) > _MAX_BOXES:
+        _BOXES.clear()
+    boxes = ndimage.find_objects(labels)
+    for mask, label in zip(masks, order.tolist(), strict=True):
+        rows, cols = boxes[label - 1]
+        _BOXES[id(mask)] = (mask, (rows.start, cols.start, rows.stop, cols.stop))
+    return masks
+
+
+_BOXES: dict[int, tuple[Array, tuple[int, int, int, int]]] = {}
+"""The bounding box of every mask ``label_objects`` made, by the mask's id (the entry holds the
+mask, so the id cannot pass to another array while it is here)."""
+
+_MAX_BOXES = 50_000
+"""Boxes remembered before the table starts afresh (about 50 MB of masks at most)."""
+
+
+def known_bbox(mask: Array) -> tuple[int, int, int, int]:
+    """``bbox``, looked up for an object's mask (the object primitives ask for the same
+    boxes again and again), computed for any other mask."""
+    known = _BOXES.get(id(mask))
+    if known is not None and known[0] is mask:
+        return known[1]
+    return lib_geometry.bbox(mask)
+
+
 def memoise_objects() -> None:
-    """Cache ``find_objects`` and ``select_object`` in this process.
+    """Cache ``find_objects`` and ``select_object`` in this process, and the boxes of objects.
 
     Dozens of selectors label the same grid, and four actions (crop, crop alone, keep, erase)
     select the same object. The primitives look these two up in their module at call time, so
@@ -66,8 +123,10 @@ def memoise_objects() -> None:
     """
     if hasattr(lib_objects.find_objects, "__wrapped__"):
         return
-    find_objects = _memoise(lib_objects.find_objects)
+    find_objects = _memoise(lib_objects.find_objects, compute=label_objects)
     select_object = _memoise(lib_objects.select_object)
     for module in (lib_objects, lib_moves):  # every module that calls them by these names
         setattr(module, "find_objects", find_objects)  # noqa: B010 (a typed module attribute)
     setattr(lib_objects, "select_object", select_object)  # noqa: B010
+    for module in (lib_objects, lib_moves):
+        setattr(module, "bbox", functools.wraps(lib_geometry.bbox)(known_bbox))  # noqa: B010

@@ -174,3 +174,31 @@ def test_cached_selection_agrees_with_the_plain_primitive_and_raises_again_on_a_
     for _ in range(2):  # two objects start on the top row: a tie, raised every time
         with pytest.raises(ValueError):
             cached(g, False, False, "min_top")
+
+
+def test_the_search_labels_and_boxes_objects_exactly_as_the_emitted_primitives_do() -> None:
+    import inspect
+
+    from arcloop.search import engine, lib_objects
+    from arcloop.search.cache import known_bbox, label_objects
+    from arcloop.search.lib_geometry import bbox
+
+    assert engine.DEFAULT_BUDGET > 0  # importing the engine installs the cache
+    plain = inspect.unwrap(lib_objects.find_objects)
+    assert plain is not lib_objects.find_objects
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        h, w = (int(v) for v in rng.integers(1, 16, 2))
+        g = rng.integers(0, 5, (h, w))
+        g[rng.random((h, w)) < rng.random()] = 0
+        bg = int(rng.integers(0, 3))
+        for diagonal in (False, True):
+            for multicolour in (False, True):
+                want = plain(g, diagonal, multicolour, bg)
+                for got in (
+                    label_objects(g, diagonal, multicolour, bg),
+                    lib_objects.find_objects(g, diagonal, multicolour, bg),
+                ):
+                    assert len(got) == len(want)
+                    assert all(np.array_equal(x, y) for x, y in zip(got, want, strict=True))
+                    assert [known_bbox(m) for m in got] == [bbox(m) for m in want]
