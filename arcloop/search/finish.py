@@ -3,7 +3,9 @@
 Given what a candidate makes of each train input (``made``), the train outputs it should
 have made (``wanted``) and what it makes of the test inputs, these return the steps whose
 literal tables (learned in ``learn.py``) turn the one into the other: a colour map, a
-(candidate colour, input colour) map, object rules and neighbourhood rules. Every step they
+(candidate colour, input colour) map, object rules, rules over background regions,
+neighbourhood rules, and colours borrowed from elsewhere in the grid (the nearest other
+colour, or what an object sees in one direction). Every step they
 return belongs to the ``learned`` family, so the ablation can remove them all at once.
 
 Not here: learning the tables (``learn.py``), deciding which candidates get finished
@@ -13,6 +15,8 @@ Not here: learning the tables (``learn.py``), deciding which candidates get fini
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
 
 from arcloop.search import lib_objects, lib_parts
 from arcloop.search import lib_paint as paint
@@ -54,6 +58,20 @@ OBJECT_FEATURES = (
 )
 """Object features a learned object rule may key on, most general first (then those that
 compare an object with the others)."""
+
+REGION_FEATURES = (
+    "border",
+    "filled",
+    "square",
+    "rank",
+    "size",
+    "height",
+    "width",
+    "touches",
+    "shape",
+)
+"""Features a learned rule over background regions (``find_regions``) may key on, most
+general first; ``touch_<c>`` for each colour of the grids comes after them."""
 
 LOCAL_SHAPES = (
     "cross_set",
@@ -133,11 +151,16 @@ def rule_finishes(
                             table=table,
                         )
                     )
+    if objects:
+        finishes += region_finishes(made, wanted, test)
+    finishes += borrowed_colours(made, wanted, test)
     for shape in LOCAL_SHAPES:
         rule = learn_local_rule(made, wanted, shape=shape, apply_to=test)
         if rule is not None:
             finishes.append(_learned(rules.apply_local_rule, shape=shape, table=rule))
     implications = learn_neighbour_rule(made, wanted, apply_to=test)
+    if implications is None:
+        implications = learn_neighbour_rule(made, wanted, apply_to=test, directed=True)
     if implications is not None:
         finishes.append(_learned(rules.apply_neighbour_rule, table=implications))
     # the same along both axes if the train pairs allow it (they may show only one), else
@@ -148,6 +171,71 @@ def rule_finishes(
     if sightings is not None:
         finishes.append(_learned(rules.apply_ray_rule, table=sightings))
     return finishes
+
+
+def region_finishes(
+    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
+) -> list[Step]:
+    """Learned rules that paint each background region of ``made`` (the empty space between
+    and inside shapes) by one of its features, fitting ``made`` to ``wanted``."""
+    finishes: list[Step] = []
+    colours = sorted({int(c) for a in made for c in np.unique(a)} - {0})
+    features = [*REGION_FEATURES, *(f"touch_{c}" for c in colours)]
+    for diagonal in (False, True):
+        outcomes = object_outcomes(made, wanted, diagonal=diagonal, multicolour=False, regions=True)
+        if outcomes is None:
+            continue
+        for feature in features:
+            table = learn_object_rule(
+                made,
+                wanted,
+                diagonal=diagonal,
+                multicolour=False,
+                feature=feature,
+                apply_to=test,
+                outcomes=outcomes,
+                regions=True,
+            )
+            if table is not None:
+                finishes.append(
+                    _learned(
+                        lib_objects.recolour_regions,
+                        diagonal=diagonal,
+                        feature=feature,
+                        table=table,
+                    )
+                )
+                break
+    return finishes
+
+
+def borrowed_colours(
+    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
+) -> list[Step]:
+    """Steps that paint the cells of the colours that change with a colour found elsewhere
+    in the grid: the nearest other colour (``paint_from_nearest``), or the colour an object
+    sees in one direction (``paint_from_sight``). Nothing is learned but which colours
+    change, so these apply to test colours the train pairs never showed."""
+    if any(a.shape != b.shape for a, b in zip(made, wanted, strict=True)):
+        return []
+    changed = [a[a != b] for a, b in zip(made, wanted, strict=True)]
+    colours = tuple(sorted({int(c) for c in np.concatenate(changed)}))
+    if not colours or 0 in colours:
+        return []
+    candidates = [_learned(lib_objects.paint_from_nearest, colours=colours)]
+    candidates += [
+        _learned(lib_objects.paint_from_sight, colours=colours, direction=d)
+        for d in ("up", "down", "left", "right")
+    ]
+    for st in candidates:
+        try:
+            if all(np.array_equal(st(a), b) for a, b in zip(made, wanted, strict=True)):
+                for g in test:
+                    st(g)
+                return [st]
+        except ValueError:
+            continue
+    return []
 
 
 def crop_selections(

@@ -185,18 +185,31 @@ ObjectOutcomes = list[tuple[list[Array], list[int]]]
 """Per train pair: its objects' masks, and what each becomes (-1: it stays as it is)."""
 
 
+def _parts(g: Array, diagonal: bool, multicolour: bool, regions: bool) -> list[Array]:
+    """The objects of ``g``, or (``regions``) its background regions."""
+    if regions:
+        return lib_objects.find_regions(g, diagonal)
+    return lib_objects.find_objects(g, diagonal, multicolour, 0)
+
+
 def object_outcomes(
-    made: Sequence[Array], wanted: Sequence[Array], *, diagonal: bool, multicolour: bool
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    diagonal: bool,
+    multicolour: bool,
+    regions: bool = False,
 ) -> ObjectOutcomes | None:
     """What each object of every ``made`` grid becomes in its ``wanted`` grid, when every object
     either stays as it is or becomes one colour and every cell outside the objects stays; else
     None. This part of learning an object rule does not depend on the feature, so it is done
-    once for all features."""
+    once for all features. ``regions``: the background regions (``find_regions``) stand for
+    the objects."""
     outcomes: ObjectOutcomes = []
     for a, b in zip(made, wanted, strict=True):
         if a.shape != b.shape:
             return None
-        objects = lib_objects.find_objects(a, diagonal, multicolour, 0)
+        objects = _parts(a, diagonal, multicolour, regions)
         covered = np.zeros(a.shape, dtype=bool)
         colours = []
         for mask in objects:
@@ -223,6 +236,7 @@ def learn_object_rule(
     feature: str,
     apply_to: Sequence[Array],
     outcomes: ObjectOutcomes | None = None,
+    regions: bool = False,
 ) -> dict[object, int] | None:
     """The table from an object feature to the colour the whole object becomes, if any.
 
@@ -230,10 +244,13 @@ def learn_object_rule(
     or become one colour, the same for every object with that feature. Only features whose
     objects change are listed. None when no such table exists, nothing changes, or a grid in
     ``apply_to`` has an object whose feature the train pairs never showed. ``outcomes``:
-    ``object_outcomes`` of the same grids, when the caller has it already.
+    ``object_outcomes`` of the same grids, when the caller has it already. ``regions``: learn
+    over the background regions (``find_regions``) instead of the objects.
     """
     if outcomes is None:
-        outcomes = object_outcomes(made, wanted, diagonal=diagonal, multicolour=multicolour)
+        outcomes = object_outcomes(
+            made, wanted, diagonal=diagonal, multicolour=multicolour, regions=regions
+        )
         if outcomes is None:
             return None
     table: dict[object, int] = {}
@@ -242,7 +259,7 @@ def learn_object_rule(
             if table.setdefault(key, colour) != colour:
                 return None
     for g in apply_to:
-        objects = lib_objects.find_objects(g, diagonal, multicolour, 0)
+        objects = _parts(g, diagonal, multicolour, regions)
         if any(key not in table for key in object_features(g, objects, feature)):
             return None
     changes = {k: v for k, v in table.items() if v >= 0}
@@ -281,7 +298,11 @@ def learn_pair_map(
 
 
 def learn_neighbour_rule(
-    made: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    apply_to: Sequence[Array],
+    directed: bool = False,
 ) -> dict[tuple[int, str, int], int] | None:
     """The single-neighbour implications that turn every ``made`` grid into its ``wanted`` one.
 
@@ -292,29 +313,62 @@ def learn_neighbour_rule(
     when an ``apply_to`` grid has a colour the train grids lack or a cell told two colours, or
     when nothing changes.
 
+    With ``directed``, a neighbour counts in one direction only (``"n"``: the cell above, ...,
+    ``"se"``: the one down to the right), so that the cells around a pixel may each become a
+    different colour; implications whose cells others already decide are dropped.
+
     >>> import numpy as np
     >>> learn_neighbour_rule([np.array([[0, 2, 0]])], [np.array([[4, 2, 4]])], apply_to=[])
     {(0, 'side', 2): 4}
     """
     if any(a.shape != b.shape for a, b in zip(made, wanted, strict=True)):
         return None
+    groups = [(d,) for d in _SIDES + _CORNERS] if directed else [_SIDES, _CORNERS]
+    names = _DIRECTIONS if directed else ("side", "corner")
+    n = len(groups)
     codes, after = [], []
     for a, b in zip(made, wanted, strict=True):
         h, w = a.shape
         padded = np.pad(a, 1, constant_values=-1)
-        for where, offsets in enumerate((_SIDES, _CORNERS)):
+        for where, offsets in enumerate(groups):
             for dy, dx in offsets:
                 nb = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
                 inside = nb >= 0
-                codes.append(((a * 2 + where) * 10 + nb)[inside])
+                codes.append(((a * n + where) * 10 + nb)[inside])
                 after.append(b[inside])
     keys, low, agree = _agreeing_codes(codes, after)
     table: dict[tuple[int, str, int], int] = {}
-    for k in np.flatnonzero(agree & (low != keys // 20)).tolist():
-        colour, rest = divmod(int(keys[k]), 20)
+    for k in np.flatnonzero(agree & (low != keys // (10 * n))).tolist():
+        colour, rest = divmod(int(keys[k]), 10 * n)
         where, neighbour = divmod(rest, 10)
-        table[(colour, ("side", "corner")[where], neighbour)] = int(low[k])
+        table[(colour, names[where], neighbour)] = int(low[k])
+    if directed:
+        table = _fewest_implications(table, made)
     return _checked_implications(table, made, wanted, apply_to, apply_neighbour_rule)
+
+
+_DIRECTIONS = ("n", "s", "w", "e", "nw", "ne", "sw", "se")
+"""Names of the single neighbours of a directed neighbour rule, in the order of
+``_SIDES + _CORNERS``."""
+
+
+def _fewest_implications(
+    table: dict[tuple[int, str, int], int], made: Sequence[Array]
+) -> dict[tuple[int, str, int], int]:
+    """The implications of ``table`` that decide the most train cells, greedily, each kept
+    only when it decides a cell the ones kept before it do not (they all agree: ``table``
+    holds only implications every one of whose cells becomes the same colour)."""
+    hits = {}
+    for key in table:
+        masks = [apply_neighbour_rule(a, {key: 10}) == 10 for a in made]
+        hits[key] = np.concatenate([m.ravel() for m in masks])
+    covered = np.zeros(sum(a.size for a in made), dtype=bool)
+    kept = {}
+    for key in sorted(table, key=lambda k: (-int(hits[k].sum()), k)):
+        if np.any(hits[key] & ~covered):
+            kept[key] = table[key]
+            covered |= hits[key]
+    return dict(sorted(kept.items()))
 
 
 def _agreeing_codes(codes: list[Array], after: list[Array]) -> tuple[Array, Array, Array]:

@@ -228,7 +228,8 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
     ``feature``: ``"colour"`` (its colour, or sorted colours), ``"size"`` (cells),
     ``"height"``, ``"width"``, ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
     grid's edge), ``"holes"`` (encloses background cells), ``"touches"`` (the non-zero colours
-    beside it, sorted).
+    beside it, sorted), ``"filled"`` (it fills its bounding box), ``"square"`` (it fills a
+    square box), ``"touch_<c>"`` (a cell of colour ``c`` is beside it).
     """
     top, left, bottom, right = bbox(mask)
     if feature == "colour":
@@ -253,6 +254,17 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
         grown[:, :-1] |= mask[:, 1:]
         around = g[grown & ~mask]
         return tuple(int(c) for c in np.unique(around[around != 0]))
+    if feature == "filled":
+        return bool(mask[top:bottom, left:right].all())
+    if feature == "square":
+        return bottom - top == right - left and bool(mask[top:bottom, left:right].all())
+    if feature.startswith("touch_"):
+        grown = mask.copy()
+        grown[1:] |= mask[:-1]
+        grown[:-1] |= mask[1:]
+        grown[:, 1:] |= mask[:, :-1]
+        grown[:, :-1] |= mask[:, 1:]
+        return bool((g[grown & ~mask] == int(feature[6:])).any())
     if feature == "holes":
         box = ~mask[top:bottom, left:right]
         padded = np.pad(box, 1, constant_values=True)
@@ -267,6 +279,23 @@ def recolour_objects(
     out = g.copy()
     objects = find_objects(g, diagonal, multicolour, 0)
     for mask, key in zip(objects, object_features(g, objects, feature), strict=True):
+        if key in table:
+            out[mask] = table[key]
+    return out
+
+
+def find_regions(g: Array, diagonal: bool) -> list[Array]:
+    """Masks of the connected groups of background (0) cells, in reading order: the holes
+    inside shapes, the spaces between lines, the open background."""
+    return find_objects((g == 0).astype(g.dtype), diagonal, False, 0)
+
+
+def recolour_regions(g: Array, diagonal: bool, feature: str, table: dict[object, int]) -> Array:
+    """Paint each background region (``find_regions``) by a learned table from its feature
+    (``object_features``) to a colour (else it stays empty)."""
+    out = g.copy()
+    regions = find_regions(g, diagonal)
+    for mask, key in zip(regions, object_features(g, regions, feature), strict=True):
         if key in table:
             out[mask] = table[key]
     return out
@@ -387,3 +416,53 @@ def selected_colour(g: Array, diagonal: bool, multicolour: bool, measure: str, m
     mask = selected_object(g, diagonal, multicolour, measure, most)
     counts = np.bincount(g[mask], minlength=10)
     return np.array([[int(counts.argmax())]], dtype=g.dtype)
+
+
+def paint_from_nearest(g: Array, colours: tuple[int, ...]) -> Array:
+    """Paint every cell of ``colours`` with the colour of the nearest cell (fewest steps
+    along rows and columns) that is non-zero and of another colour. Raises when a cell has
+    two such nearest colours, or there is none."""
+    targets = np.isin(g, colours)
+    sources = (g != 0) & ~targets
+    if not targets.any() or not sources.any():
+        raise ValueError("nothing to paint, or nothing to paint from")
+    ty, tx = np.nonzero(targets)
+    sy, sx = np.nonzero(sources)
+    dist = np.abs(ty[:, None] - sy[None, :]) + np.abs(tx[:, None] - sx[None, :])
+    nearest = dist == dist.min(axis=1, keepdims=True)
+    found = np.where(nearest, g[sy, sx][None, :], -1)
+    colour = found.max(axis=1)
+    if np.any(np.where(nearest, found, colour[:, None]) != colour[:, None]):
+        raise ValueError("two nearest colours")
+    out = g.copy()
+    out[ty, tx] = colour
+    return out
+
+
+def paint_from_sight(g: Array, colours: tuple[int, ...], direction: str) -> Array:
+    """Paint every object (4-connected, one colour) of ``colours`` with the one colour its
+    cells see first looking ``direction`` (``"up"``, ``"down"``, ``"left"``, ``"right"``),
+    looking past cells of ``colours``. Raises when an object sees no colour, or two."""
+    hidden = np.where(np.isin(g, colours), 0, g)
+    turns = {"up": 0, "right": 1, "down": 2, "left": 3}[direction]
+    work = np.rot90(hidden, turns)  # the direction now points up
+    seen = np.zeros_like(work)
+    last = np.zeros(work.shape[1], dtype=work.dtype)
+    for y in range(work.shape[0]):
+        seen[y] = last
+        last = np.where(work[y] != 0, work[y], last)
+    seen = np.rot90(seen, -turns)
+    out = g.copy()
+    painted = False
+    for mask in find_objects(g, False, False, 0):
+        if int(g[mask][0]) not in colours:
+            continue
+        values = np.unique(seen[mask])
+        values = values[values != 0]
+        if len(values) != 1:
+            raise ValueError("an object sees no colour, or two")
+        out[mask] = values[0]
+        painted = True
+    if not painted:
+        raise ValueError("nothing to paint")
+    return out

@@ -108,13 +108,23 @@ def apply_local_rule(g: Array, shape: str, table: dict[tuple[int, ...], int]) ->
 def apply_neighbour_rule(g: Array, table: dict[tuple[int, str, int], int]) -> Array:
     """Recolour cells by single neighbours: ``table[(colour, where, neighbour)] = new`` paints
     a cell of ``colour`` with a ``neighbour``-coloured cell at its side (``where="side"``) or
-    corner (``"corner"``) in ``new``. Other cells stay; a cell told two colours raises.
+    corner (``"corner"``), or in one direction (``"n"``: above it, ``"s"``, ``"w"``, ``"e"``,
+    ``"nw"``, ``"ne"``, ``"sw"``, ``"se"``), in ``new``. Other cells stay; a cell told two
+    colours raises.
     """
     h, w = g.shape
     padded = np.pad(g, 1, constant_values=-1)
     offsets = {
         "side": [(-1, 0), (1, 0), (0, -1), (0, 1)],
         "corner": [(-1, -1), (-1, 1), (1, -1), (1, 1)],
+        "n": [(-1, 0)],
+        "s": [(1, 0)],
+        "w": [(0, -1)],
+        "e": [(0, 1)],
+        "nw": [(-1, -1)],
+        "ne": [(-1, 1)],
+        "sw": [(1, -1)],
+        "se": [(1, 1)],
     }
     new = np.full((h, w), -1)
     for (colour, where, neighbour), value in table.items():

@@ -14,7 +14,10 @@ from arcloop.search.learn import CELL_FEATURES, learn_local_rule, learn_object_r
 from arcloop.search.lib_objects import (
     MEASURES,
     crop_selected,
+    paint_from_nearest,
+    paint_from_sight,
     recolour_objects,
+    recolour_regions,
     selected_colour,
 )
 from arcloop.search.lib_paint import recolour, recolour_with_input
@@ -35,6 +38,9 @@ TASKS = ["1190e5a7", "3631a71a", "0b148d64"]
 LEARNED_STEP_NAMES = (
     "recolour",
     "recolour_objects",
+    "recolour_regions",
+    "paint_from_nearest",
+    "paint_from_sight",
     "apply_local_rule",
     "apply_neighbour_rule",
     "apply_ray_rule",
@@ -102,6 +108,7 @@ def test_learned_tables_emit_equivalent_source() -> None:
     if rule is not None:
         steps.append(Step(apply_local_rule, (("shape", "cross_set"), ("table", rule))))
     steps.append(Step(apply_neighbour_rule, (("table", {(0, "side", 1): 7, (0, "corner", 5): 4}),)))
+    steps.append(Step(apply_neighbour_rule, (("table", {(0, "ne", 1): 7, (1, "s", 0): 4}),)))
     steps.append(
         Step(
             apply_ray_rule, (("table", {(0, "v", 1, 0): 7, (0, "h", 0, 1): 4, (1, "s", 0, 5): 2}),)
@@ -112,6 +119,13 @@ def test_learned_tables_emit_equivalent_source() -> None:
     for feature in ("rank", "colour_touches"):
         kwargs = (("diagonal", True), ("multicolour", False), ("feature", feature))
         steps.append(Step(recolour_objects, (*kwargs, ("table", {"max": 4, (5, (1,)): 6}))))
+    for region_feature, flag in (("filled", True), ("touch_5", True), ("square", False)):
+        region_table: dict[object, int] = {flag: 4}
+        region_kwargs = (("diagonal", False), ("feature", region_feature), ("table", region_table))
+        steps.append(Step(recolour_regions, region_kwargs))
+    steps.append(Step(paint_from_nearest, (("colours", (1,)),)))
+    for direction in ("up", "down", "left", "right"):
+        steps.append(Step(paint_from_sight, (("colours", (5,)), ("direction", direction))))
     stack = Step(recolour_with_input, (("table", {(1, 1): 4, (0, 5): 6}),), reads_input=True)
     for s in steps:
         check_same((s,), made)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arcloop.search.finish import borrowed_colours
 from arcloop.search.learn import (
     learn_cell_tables,
     learn_colour_map,
@@ -24,11 +25,22 @@ from arcloop.search.lib_objects import (
     colours_by_size,
     count_cells_row,
     crop_selected,
+    find_regions,
+    object_features,
     object_measures,
+    paint_from_nearest,
+    paint_from_sight,
+    recolour_regions,
     selected_colour,
 )
 from arcloop.search.lib_parts import cell_table, part_selected, summarise_gaps
-from arcloop.search.lib_rules import apply_ray_rule, local_key, lookup_output, seen_along
+from arcloop.search.lib_rules import (
+    apply_neighbour_rule,
+    apply_ray_rule,
+    local_key,
+    lookup_output,
+    seen_along,
+)
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -302,3 +314,92 @@ def test_summarise_gaps_votes_each_block_between_empty_lines() -> None:
     assert np.array_equal(summarise_gaps(g), a([[1, 2], [3, 4]]))
     with pytest.raises(ValueError):
         summarise_gaps(a([[1, 2], [3, 4]]))
+
+
+def test_region_rule_paints_closed_boxes_and_leaves_the_open_background() -> None:
+    # Two pairs: the holes of closed frames fill with 3, the open background stays.
+    made = [
+        a([[5, 5, 5, 0, 0], [5, 0, 5, 0, 0], [5, 5, 5, 0, 0], [0, 0, 0, 0, 0]]),
+        a([[0, 0, 0, 0, 0], [0, 5, 5, 5, 5], [0, 5, 0, 0, 5], [0, 5, 5, 5, 5]]),
+    ]
+    wanted = [
+        a([[5, 5, 5, 0, 0], [5, 3, 5, 0, 0], [5, 5, 5, 0, 0], [0, 0, 0, 0, 0]]),
+        a([[0, 0, 0, 0, 0], [0, 5, 5, 5, 5], [0, 5, 3, 3, 5], [0, 5, 5, 5, 5]]),
+    ]
+    test = [a([[0, 0, 0, 0], [5, 5, 5, 0], [5, 0, 5, 0], [5, 0, 5, 0], [5, 0, 5, 0], [5, 5, 5, 0]])]
+    table = learn_object_rule(
+        made,
+        wanted,
+        diagonal=False,
+        multicolour=False,
+        feature="border",
+        apply_to=test,
+        regions=True,
+    )
+    assert table == {False: 3}
+    out = recolour_regions(test[0], False, "border", table)
+    assert out[2:5, 1].tolist() == [3, 3, 3] and out[0].tolist() == [0, 0, 0, 0]
+    # A region of a size the train pairs never showed is not guessed.
+    assert (
+        learn_object_rule(
+            made,
+            wanted,
+            diagonal=False,
+            multicolour=False,
+            feature="size",
+            apply_to=test,
+            regions=True,
+        )
+        is None
+    )
+
+
+def test_region_features_filled_square_and_touching_a_colour() -> None:
+    g = a([[1, 0, 0, 2], [1, 0, 0, 2], [1, 1, 1, 2], [0, 0, 1, 2]])
+    regions = find_regions(g, False)
+    assert len(regions) == 2
+    assert object_features(g, regions, "square") == [True, False]
+    assert object_features(g, regions, "filled") == [True, True]
+    assert object_features(g, regions, "touch_2") == [True, False]
+    assert object_features(g, regions, "touch_1") == [True, True]
+
+
+def test_directed_neighbour_rule_paints_each_corner_its_own_colour() -> None:
+    made = [a([[0, 0, 0], [0, 2, 0], [0, 0, 0]]), a([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0]])]
+    wanted = [a([[3, 0, 6], [0, 0, 0], [8, 0, 7]]), a([[0, 0, 0, 0], [0, 3, 0, 6], [0, 0, 0, 0]])]
+    # The undirected rule cannot tell the corners apart.
+    assert learn_neighbour_rule(made, wanted, apply_to=[]) is None
+    test = [a([[2, 0, 0], [0, 0, 0], [0, 0, 0]])]
+    table = learn_neighbour_rule(made, wanted, apply_to=test, directed=True)
+    assert table is not None
+    assert {k: v for k, v in table.items() if k[0] == 0} == {
+        (0, "nw", 2): 7,
+        (0, "ne", 2): 8,
+        (0, "sw", 2): 6,
+        (0, "se", 2): 3,
+    }
+    assert len(table) == 5  # one implication clears the 2; the redundant ones are dropped
+    assert apply_neighbour_rule(test[0], table).tolist() == [[0, 0, 0], [0, 7, 0], [0, 0, 0]]
+
+
+def test_paint_from_nearest_takes_the_closest_other_colour_and_refuses_ties() -> None:
+    g = a([[2, 0, 0, 0], [0, 5, 0, 0], [0, 0, 0, 0], [0, 5, 0, 7]])
+    out = paint_from_nearest(g, (5,))
+    assert out[1, 1] == 2 and out[3, 1] == 7
+    with pytest.raises(ValueError):
+        paint_from_nearest(a([[2, 0, 0], [0, 0, 0], [0, 0, 5], [0, 0, 0], [7, 0, 0]]), (5,))
+
+
+def test_paint_from_sight_gives_each_object_the_colour_above_it() -> None:
+    g = a([[0, 4, 0, 6], [0, 0, 0, 0], [5, 5, 0, 5], [5, 5, 0, 5]])
+    out = paint_from_sight(g, (5,), "up")
+    assert out[2:].tolist() == [[4, 4, 0, 6], [4, 4, 0, 6]]
+    with pytest.raises(ValueError):
+        paint_from_sight(g, (5,), "down")  # nothing below them
+
+
+def test_borrowed_colours_finish_handles_a_test_colour_unseen_in_train() -> None:
+    made = [a([[1, 0, 3, 3]]), a([[2, 0, 0, 3]])]
+    wanted = [a([[1, 0, 1, 1]]), a([[2, 0, 0, 2]])]
+    (found,) = borrowed_colours(made, wanted, [a([[0, 3, 0, 8]])])
+    assert found(a([[0, 3, 0, 8]])).tolist() == [[0, 8, 0, 8]]

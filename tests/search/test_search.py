@@ -21,6 +21,7 @@ SOLVED = [
     "1190e5a7",  # one pixel per separator cell
     "3aa6fb7a",  # learned local rule
     "ce039d91",  # mirror, then recolour by (mirrored colour, input colour)
+    "83302e8f",  # paint the background regions: closed boxes one colour, leaky ones another
 ]
 
 
