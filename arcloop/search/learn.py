@@ -253,6 +253,8 @@ def learn_object_rule(
         )
         if outcomes is None:
             return None
+    if "colour" not in feature and "touch" not in feature and _new_colours_by_pair(outcomes):
+        return None
     table: dict[object, int] = {}
     for a, (objects, colours) in zip(made, outcomes, strict=True):
         for key, colour in zip(object_features(a, objects, feature), colours, strict=True):
@@ -264,6 +266,23 @@ def learn_object_rule(
             return None
     changes = {k: v for k, v in table.items() if v >= 0}
     return dict(sorted(changes.items(), key=repr)) or None
+
+
+def _new_colours_by_pair(outcomes: ObjectOutcomes) -> bool:
+    """True when at least two train pairs change objects and no two of them share a new
+    colour: the new colour then goes with the pair, and a table keyed on a shape or a size
+    would only tell the pairs apart (it could not give a test input its own colour)."""
+    seen: set[int] = set()
+    pairs = 0
+    for _, colours in outcomes:
+        new = {c for c in colours if c >= 0}
+        if not new:
+            continue
+        if new & seen:
+            return False
+        seen |= new
+        pairs += 1
+    return pairs >= 2
 
 
 def learn_pair_map(

@@ -71,6 +71,22 @@ def test_local_rule_needs_every_test_neighbourhood_seen() -> None:
     assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[1, 1, 0]])]) is not None
 
 
+def test_object_rule_on_a_size_is_refused_when_each_pair_brings_its_own_new_colour() -> None:
+    made = [a([[5, 5, 0, 5]]), a([[5, 5, 5, 0, 5]])]
+    # each pair paints its big object a colour of its own: the colour goes with the pair
+    wanted = [a([[4, 4, 0, 5]]), a([[6, 6, 6, 0, 5]])]
+    test = [a([[5, 5, 0, 5]])]
+
+    def by_size(wanted: list[np.ndarray]) -> dict[object, int] | None:
+        return learn_object_rule(
+            made, wanted, diagonal=False, multicolour=False, feature="size", apply_to=test
+        )
+
+    assert by_size(wanted) is None
+    # when the pairs share the new colour, the same size table is learned
+    assert by_size([a([[4, 4, 0, 5]]), a([[4, 4, 4, 0, 5]])]) == {2: 4, 3: 4}
+
+
 def test_object_rule_by_size() -> None:
     made = [a([[1, 0, 1], [1, 0, 0]])]
     wanted = [a([[2, 0, 3], [2, 0, 0]])]
