@@ -114,7 +114,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         step(geo.rotation_tile),
         step(geo.self_kron, invert=False),
         step(geo.self_kron, invert=True),
+        step(geo.upscale_by_colours),
     ]
+    steps += [step(geo.colour_kron, colour=c) for c in [-1, *in_colours]]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
     steps += [
         step(geo.drop_repeats),
@@ -178,6 +180,7 @@ def _object_steps() -> list[Step]:
             step(obj.count_objects_row, diagonal=diagonal),
         ]
     out += [step(obj.count_cells_row), step(obj.colours_by_size)]
+    out += [step(obj.colour_list, order=o, skip=k) for o in ("count", "position") for k in (0, 1)]
     return out
 
 
@@ -234,9 +237,9 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
         for s in (True, False)
     ]
     out += [step(paint.symmetry_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
-    out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
-    out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [

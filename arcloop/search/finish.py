@@ -23,6 +23,7 @@ from arcloop.search.learn import (
     learn_cell_tables,
     learn_colour_map,
     learn_colour_selectors,
+    learn_count_fills,
     learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
@@ -176,7 +177,8 @@ def lookups(
     inputs: Sequence[Array], wanted: Sequence[Array], test_inputs: Sequence[Array]
 ) -> list[Step]:
     """Learned whole-input steps: the output looked up from a feature of the input
-    (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``)."""
+    (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``), one
+    cell per counted object in a fixed order (``count_fill``)."""
     steps = [
         Step(
             rules.lookup_output,
@@ -189,5 +191,9 @@ def lookups(
     steps += [
         Step(lib_parts.cell_table, tuple(kwargs.items()), chain=False, family=LEARNED)
         for kwargs in learn_cell_tables(inputs, wanted, apply_to=test_inputs)
+    ]
+    steps += [
+        Step(lib_objects.count_fill, tuple(kwargs.items()), chain=False, family=LEARNED)
+        for kwargs in learn_count_fills(inputs, wanted, apply_to=test_inputs)
     ]
     return steps

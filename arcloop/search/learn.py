@@ -554,6 +554,63 @@ def learn_output_lookups(
     return found
 
 
+FILL_ORDERS = ("rows", "snake", "cols", "checker")
+"""Orders in which ``count_fill`` places one cell per counted object."""
+
+
+def learn_count_fills(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> list[dict[str, Any]]:
+    """Arguments of ``count_fill``: every train output is one shape, zeros and one colour,
+    its coloured cells the first n places of a fixed order, n the number of some objects of
+    its input (of one colour or any, of at least one or two cells).
+
+    Kept only when the train pairs show at least two counts and every ``apply_to`` grid's
+    count fits the output. The order is a rule, not a table, so a test count need not have
+    been seen (the colour of the cells is left to the colour-map finish).
+    """
+    shapes = {b.shape for b in wanted}
+    if len(shapes) != 1:
+        return []
+    ((h, w),) = shapes
+    painted = {int(v) for b in wanted for v in np.unique(b) if v != 0}
+    counts = [int(np.count_nonzero(b)) for b in wanted]
+    if len(painted) != 1 or len(set(counts)) < 2:
+        return []
+    found: list[dict[str, Any]] = []
+    orders = []
+    for order in FILL_ORDERS:
+        places = lib_objects.fill_places(h, w, order)
+        if all(
+            n <= len(places) and {(int(y), int(x)) for y, x in np.argwhere(b)} == set(places[:n])
+            for b, n in zip(wanted, counts, strict=True)
+        ):
+            orders.append(order)
+    if not orders:
+        return []
+    kinds = []
+    for g in [*inputs, *apply_to]:
+        objects = lib_objects.find_objects(g, False, False, 0)
+        kinds.append([(int(g[m][0]), int(m.sum())) for m in objects])
+    colours = sorted({c for objects in kinds for c, _ in objects})
+    for colour in [0, *colours]:
+        for min_size in (1, 2):
+            ns = [
+                sum(1 for c, size in objects if size >= min_size and colour in (0, c))
+                for objects in kinds
+            ]
+            if ns[: len(inputs)] != counts:
+                continue
+            for order in orders:
+                if max(ns) <= len(lib_objects.fill_places(h, w, order)):
+                    found.append(
+                        {"colour": colour, "min_size": min_size, "h": h, "w": w, "order": order}
+                    )
+            if found:
+                return found[:MAX_SELECTORS]
+    return found
+
+
 CELL_FEATURES = ("count", "colours", "mask")
 """Cell features a learned cell table may key on, most general first."""
 

@@ -162,6 +162,28 @@ def self_kron(g: Array, invert: bool) -> Array:
     return np.kron(mask.astype(g.dtype), g)
 
 
+def colour_kron(g: Array, colour: int) -> Array:
+    """Place a copy of the grid at every cell of ``colour`` (-1: the grid's most common
+    colour, which must be unique), zeros elsewhere."""
+    if colour < 0:
+        counts = np.bincount(g.ravel(), minlength=10)
+        if np.count_nonzero(counts == counts.max()) > 1:
+            raise ValueError("no single most common colour")
+        colour = int(counts.argmax())
+    mask = g == colour
+    if not mask.any() or mask.all():
+        raise ValueError("the colour is missing or everywhere")
+    return np.kron(mask.astype(g.dtype), g)
+
+
+def upscale_by_colours(g: Array) -> Array:
+    """Blow every cell up into a k x k block, k the number of non-zero colours."""
+    k = len(np.unique(g[g != 0]))
+    if not 2 <= k <= 6:
+        raise ValueError("colour count out of range")
+    return upscale(g, k, k)
+
+
 def half(g: Array, part: str) -> Array:
     """One half: ``"top"``, ``"bottom"``, ``"left"`` or ``"right"`` (a middle line is dropped)."""
     h, w = g.shape

@@ -212,6 +212,75 @@ def colours_by_size(g: Array) -> Array:
     return np.array([[int(g[objects[i]][0])] for i in order], dtype=g.dtype)
 
 
+def colour_list(g: Array, order: str, skip: int) -> Array:
+    """The grid's non-zero colours, one cell each, without the first ``skip`` of them.
+
+    ``order``: ``"count"`` (most cells first, a column; equal counts raise) or
+    ``"position"`` (by the mean position of their cells, along the axis on which the colours
+    lie further apart: a row when they lie side by side, a column when stacked).
+    """
+    colours = [int(c) for c in np.unique(g) if c != 0]
+    if not 2 <= len(colours) <= 30:
+        raise ValueError("colour count out of range")
+    h, w = g.shape
+    if order == "count":
+        counts = [int(np.count_nonzero(g == c)) for c in colours]
+        if len(set(counts)) != len(counts):
+            raise ValueError("equal counts")
+        ranked = [c for _, c in sorted(zip(counts, colours, strict=True), reverse=True)]
+        return np.array([[c] for c in ranked[skip:]], dtype=g.dtype)
+    if order != "position":
+        raise ValueError(order)
+    rows, cols = np.indices((h, w))
+    ys = [float(rows[g == c].mean()) for c in colours]
+    xs = [float(cols[g == c].mean()) for c in colours]
+    across = (max(xs) - min(xs)) / w > (max(ys) - min(ys)) / h
+    keys = xs if across else ys
+    if len(set(keys)) != len(keys):
+        raise ValueError("colours at one position")
+    ranked = [c for _, c in sorted(zip(keys, colours, strict=True))][skip:]
+    if not ranked:
+        raise ValueError("nothing left")
+    out = np.array([ranked], dtype=g.dtype)
+    return out if across else out.T
+
+
+def fill_places(h: int, w: int, order: str) -> list[tuple[int, int]]:
+    """The cells of an ``h`` x ``w`` grid in one fixed order: ``"rows"`` (reading order),
+    ``"snake"`` (rows, every other one backwards), ``"cols"`` (column by column) or
+    ``"checker"`` (reading order over the cells whose row plus column is even)."""
+    if order == "cols":
+        return [(y, x) for x in range(w) for y in range(h)]
+    places = [(y, x) for y in range(h) for x in range(w)]
+    if order == "snake":
+        return [(y, x if y % 2 == 0 else w - 1 - x) for y, x in places]
+    if order == "checker":
+        return [(y, x) for y, x in places if (y + x) % 2 == 0]
+    if order != "rows":
+        raise ValueError(order)
+    return places
+
+
+def count_fill(g: Array, colour: int, min_size: int, h: int, w: int, order: str) -> Array:
+    """An ``h`` x ``w`` grid of zeros with one cell of 1 per counted object, placed in a fixed
+    order (``fill_places``).
+
+    Counted: the 4-connected one-colour objects of ``colour`` (0: of any colour) with at
+    least ``min_size`` cells. More objects than places raise.
+    """
+    n = 0
+    for mask in find_objects(g, False, False, 0):
+        if int(mask.sum()) >= min_size and colour in (0, int(g[mask][0])):
+            n += 1
+    places = fill_places(h, w, order)
+    if n > len(places):
+        raise ValueError("more objects than places")
+    out = np.zeros((h, w), dtype=g.dtype)
+    for y, x in places[:n]:
+        out[y, x] = 1
+    return out
+
+
 def bounding_boxes(g: Array, diagonal: bool, colour: int) -> Array:
     """Fill the empty cells of each object's bounding box with ``colour``."""
     out = g.copy()

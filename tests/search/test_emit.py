@@ -13,6 +13,7 @@ from arcloop.search.grids import Array, to_array, to_grid
 from arcloop.search.learn import CELL_FEATURES, learn_local_rule, learn_object_rule
 from arcloop.search.lib_objects import (
     MEASURES,
+    count_fill,
     crop_selected,
     recolour_objects,
     selected_colour,
@@ -44,6 +45,7 @@ LEARNED_STEP_NAMES = (
     "lookup_output",
     "cell_table",
     "part_selected",
+    "count_fill",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
@@ -148,6 +150,14 @@ def test_learned_lookups_emit_equivalent_source() -> None:
             colours = tuple((k, i % 10) for i, k in enumerate(sorted(keys, key=repr)))
             kwargs = (("ky", ky), ("kx", kx), ("feature", feature), ("table", colours))
             check_same((Step(cell_table, kwargs),), grids)
+
+
+def test_count_fill_emits_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("0b148d64").train]
+    for order in ("rows", "snake", "cols", "checker"):
+        for colour, min_size in ((0, 1), (1, 2)):
+            kwargs = (("colour", colour), ("min_size", min_size), ("h", 12), ("w", 12))
+            check_same((Step(count_fill, (*kwargs, ("order", order))),), grids)
 
 
 def test_part_selectors_emit_equivalent_source() -> None:

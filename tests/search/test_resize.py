@@ -1,0 +1,84 @@
+"""Resizing primitives and learners: outputs built from counts, colour lists and copies."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search import search
+from arcloop.search.learn import learn_count_fills
+from arcloop.search.lib_geometry import colour_kron, upscale_by_colours
+from arcloop.search.lib_objects import colour_list, count_fill, fill_places
+from tests.search.helpers import make_task, run_source
+
+
+def test_colour_kron_places_copies_at_one_colour() -> None:
+    g = np.array([[2, 1], [0, 2]])
+    out = colour_kron(g, 2)
+    assert out.shape == (4, 4)
+    assert np.array_equal(out[:2, :2], g) and np.array_equal(out[2:, 2:], g)
+    assert not out[:2, 2:].any() and not out[2:, :2].any()
+    # -1: the most common colour (2 here)
+    assert np.array_equal(colour_kron(g, -1), out)
+
+
+def test_upscale_by_colours_uses_the_colour_count() -> None:
+    g = np.array([[1, 0], [0, 3]])
+    assert upscale_by_colours(g).shape == (4, 4)
+    assert upscale_by_colours(np.array([[1, 2], [3, 0]])).shape == (6, 6)
+
+
+def test_colour_list_by_count_and_by_position() -> None:
+    g = np.array([[1, 1, 1, 2], [1, 1, 3, 2], [0, 0, 0, 2]])
+    assert colour_list(g, "count", 0).ravel().tolist() == [1, 2, 3]
+    assert colour_list(g, "count", 1).shape == (2, 1)
+    stripes = np.array([[4, 4, 2, 8], [4, 2, 2, 8]])
+    assert colour_list(stripes, "position", 0).tolist() == [[4, 2, 8]]
+    assert colour_list(stripes.T, "position", 0).tolist() == [[4], [2], [8]]
+
+
+def test_fill_places_orders() -> None:
+    assert fill_places(2, 3, "snake") == [(0, 0), (0, 1), (0, 2), (1, 2), (1, 1), (1, 0)]
+    assert fill_places(3, 3, "checker")[:3] == [(0, 0), (0, 2), (1, 1)]
+    assert fill_places(2, 2, "cols") == [(0, 0), (1, 0), (0, 1), (1, 1)]
+
+
+def test_count_fill_counts_objects_of_a_size() -> None:
+    g = np.array([[1, 1, 0, 1], [0, 0, 0, 0], [2, 2, 0, 1], [0, 0, 0, 1]])
+    # colour 1 objects of two or more cells: two of them
+    assert count_fill(g, 1, 2, 1, 4, "rows").tolist() == [[1, 1, 0, 0]]
+    # every object: four
+    assert count_fill(g, 0, 1, 2, 2, "rows").tolist() == [[1, 1], [1, 1]]
+
+
+def _dots(n: int, size: int = 6) -> tuple[tuple[int, ...], ...]:
+    """A grid with ``n`` single red cells on a diagonal spacing (never touching)."""
+    g = np.zeros((size, size), dtype=int)
+    for i in range(n):
+        g[(2 * i) % size, (2 * i) // size * 2 + 1] = 2
+    return tuple(tuple(int(v) for v in row) for row in g)
+
+
+def _snake(n: int) -> tuple[tuple[int, ...], ...]:
+    out = np.zeros((2, 3), dtype=int)
+    for y, x in fill_places(2, 3, "snake")[:n]:
+        out[y, x] = 4
+    return tuple(tuple(int(v) for v in row) for row in out)
+
+
+def test_learned_count_fill_generalises_to_an_unseen_count() -> None:
+    pairs = [(_dots(n), _snake(n)) for n in (1, 2, 4)]
+    inputs = [np.array(a) for a, _ in pairs]
+    wanted = [np.array(b) for _, b in pairs]
+    found = learn_count_fills(inputs, wanted, apply_to=[np.array(_dots(5))])
+    assert found and found[0]["order"] == "snake"
+    task = make_task(pairs, [_dots(5)])
+    programs = search(task, time_limit_s=30.0)
+    assert programs[0].fits
+    assert run_source(programs[0].source, _dots(5)) == _snake(5)
+
+
+def test_count_fill_learner_needs_two_counts() -> None:
+    pairs = [(_dots(2), _snake(2)), (_dots(2), _snake(2))]
+    inputs = [np.array(a) for a, _ in pairs]
+    wanted = [np.array(b) for _, b in pairs]
+    assert learn_count_fills(inputs, wanted, apply_to=[np.array(_dots(3))]) == []
