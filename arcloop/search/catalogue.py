@@ -104,6 +104,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     steps += [step(geo.crop_to_colour, colour=c) for c in in_colours]
     steps += [step(geo.crop_inside_colour, colour=c) for c in in_colours]
+    steps += [step(geo.crop_inside_frame)]
     steps += [step(geo.upscale, ky=ky, kx=kx) for ky, kx in sorted(up)]
     steps += [step(geo.downscale, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.downscale_vote, ky=ky, kx=kx) for ky, kx in sorted(down)]
@@ -205,6 +206,7 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),
     ]
+    out += [step(prt.paint_pattern, mode=m) for m in ("kron", "scale")]
     return out
 
 

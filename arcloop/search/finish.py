@@ -29,6 +29,7 @@ from arcloop.search.learn import (
     learn_neighbour_rule,
     learn_object_rule,
     learn_output_lookups,
+    learn_overlay_orders,
     learn_pair_map,
     learn_part_selectors,
     learn_ray_rule,
@@ -178,7 +179,8 @@ def lookups(
 ) -> list[Step]:
     """Learned whole-input steps: the output looked up from a feature of the input
     (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``), one
-    cell per counted object in a fixed order (``count_fill``)."""
+    cell per counted object in a fixed order (``count_fill``), equal blocks laid on one another
+    in a learned order (``overlay_blocks``)."""
     steps = [
         Step(
             rules.lookup_output,
@@ -195,5 +197,9 @@ def lookups(
     steps += [
         Step(lib_objects.count_fill, tuple(kwargs.items()), chain=False, family=LEARNED)
         for kwargs in learn_count_fills(inputs, wanted, apply_to=test_inputs)
+    ]
+    steps += [
+        Step(lib_parts.overlay_blocks, tuple(kwargs.items()), chain=False, family=LEARNED)
+        for kwargs in learn_overlay_orders(inputs, wanted, apply_to=test_inputs)
     ]
     return steps

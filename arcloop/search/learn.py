@@ -10,12 +10,13 @@ Not here: applying the tables (``lib_paint``), deciding when to try them (``engi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from arcloop.search import lib_objects
+from arcloop.search import lib_objects, lib_parts
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
 from arcloop.search.lib_objects import object_features
@@ -608,6 +609,33 @@ def learn_count_fills(
                     )
             if found:
                 return found[:MAX_SELECTORS]
+    return found
+
+
+BLOCK_LAYOUTS = ((1, 2), (2, 1), (1, 3), (3, 1), (2, 2))
+"""(rows, cols) of equal blocks that ``overlay_blocks`` may lay on one another."""
+
+
+def learn_overlay_orders(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> list[dict[str, Any]]:
+    """Arguments of ``overlay_blocks``: every train output is its input's equal blocks laid on
+    one another in one order (the first order in ``itertools.permutations`` order that fits
+    is kept, one per layout the ``apply_to`` grids can be cut into)."""
+    found: list[dict[str, Any]] = []
+    for rows, cols in BLOCK_LAYOUTS:
+        if any(g.shape[0] % rows or g.shape[1] % cols for g in [*inputs, *apply_to]) or any(
+            (a.shape[0] // rows, a.shape[1] // cols) != b.shape
+            for a, b in zip(inputs, wanted, strict=True)
+        ):
+            continue
+        for order in itertools.permutations(range(rows * cols)):
+            if all(
+                np.array_equal(lib_parts.overlay_blocks(a, rows, cols, order), b)
+                for a, b in zip(inputs, wanted, strict=True)
+            ):
+                found.append({"rows": rows, "cols": cols, "order": order})
+                break
     return found
 
 

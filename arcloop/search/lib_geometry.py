@@ -88,6 +88,24 @@ def crop_inside_colour(g: Array, colour: int) -> Array:
     return g[top + 1 : bottom - 1, left + 1 : right - 1]
 
 
+def crop_inside_frame(g: Array) -> Array:
+    """Crop to the inside of the largest rectangle outlined in one colour: a colour whose
+    cells' bounding box has every border cell in that colour (ties raise)."""
+    best: list[tuple[int, int, int, int, int]] = []
+    for colour in np.unique(g):
+        top, left, bottom, right = bbox(g == colour)
+        if bottom - top < 3 or right - left < 3 or (bottom - top, right - left) == g.shape:
+            continue
+        box = g[top:bottom, left:right]
+        if np.all(box[[0, -1]] == colour) and np.all(box[:, [0, -1]] == colour):
+            best.append(((bottom - top) * (right - left), top, left, bottom, right))
+    best.sort(reverse=True)
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        raise ValueError("no single frame")
+    _, top, left, bottom, right = best[0]
+    return g[top + 1 : bottom - 1, left + 1 : right - 1]
+
+
 def tile(g: Array, rows: int, cols: int) -> Array:
     """Repeat the grid ``rows`` times down and ``cols`` times across."""
     return np.tile(g, (rows, cols))

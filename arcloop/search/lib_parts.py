@@ -111,6 +111,67 @@ def part(g: Array, axis: int, n: int, index: int) -> Array:
     return pieces[index]
 
 
+def key_and_pattern(g: Array) -> tuple[Array, Array]:
+    """A colour key and a one-colour pattern: the only two non-empty pieces of the grid,
+    its halves across its longer side, else cut by separator lines; the pattern piece has one
+    colour, the key more (its zero cells included)."""
+    h, w = g.shape
+    tries = []
+    if h > w and h % 2 == 0:
+        tries.append([g[: h // 2], g[h // 2 :]])
+    if w > h and w % 2 == 0:
+        tries.append([g[:, : w // 2], g[:, w // 2 :]])
+    for colour in separator_colours(g)[:1]:
+        cols = separator_lines(g, 1, colour)
+        tries.append(
+            [
+                piece
+                for band in split_at(g, 0, separator_lines(g, 0, colour))
+                for piece in split_at(band, 1, cols)
+            ]
+        )
+    for pieces in tries:
+        pieces = [p for p in pieces if p.any()]
+        if len(pieces) != 2:
+            continue
+        counts = [len(np.unique(p[p != 0])) for p in pieces]
+        if sorted(counts)[0] == 1 and sorted(counts)[1] >= 2:
+            pattern, key = pieces if counts[0] == 1 else pieces[::-1]
+            return key, pattern
+    raise ValueError("no key and pattern")
+
+
+def paint_pattern(g: Array, mode: str) -> Array:
+    """Colour a one-colour pattern by a colour key (``key_and_pattern``): ``"kron"``, a copy
+    of the pattern per key cell in that cell's colour; ``"scale"``, the key blown up to the
+    pattern's size and kept where the pattern is set."""
+    key, pattern = key_and_pattern(g)
+    mask = (pattern != 0).astype(g.dtype)
+    if mode == "kron":
+        return np.kron(key, mask)
+    if mode != "scale":
+        raise ValueError(mode)
+    (kh, kw), (ph, pw) = key.shape, pattern.shape
+    if ph % kh or pw % kw:
+        raise ValueError("pattern is not a multiple of the key")
+    big: Array = np.repeat(np.repeat(key, ph // kh, axis=0), pw // kw, axis=1)
+    return np.where(mask != 0, big, 0).astype(g.dtype)
+
+
+def overlay_blocks(g: Array, rows: int, cols: int, order: tuple[int, ...]) -> Array:
+    """Cut the grid into ``rows`` x ``cols`` equal blocks (numbered in reading order) and
+    lay them on one another in ``order``, the last on top; zero cells let lower ones show."""
+    h, w = g.shape
+    if h % rows or w % cols:
+        raise ValueError("not divisible")
+    bh, bw = h // rows, w // cols
+    blocks = [g[y : y + bh, x : x + bw] for y in range(0, h, bh) for x in range(0, w, bw)]
+    out = np.zeros((bh, bw), dtype=g.dtype)
+    for i in order:
+        out = np.where(blocks[i] != 0, blocks[i], out)
+    return out
+
+
 def cells(g: Array) -> list[list[Array]]:
     """The cells of a lattice of separator rows and columns (one colour), as rows of cells."""
     colours = separator_colours(g)

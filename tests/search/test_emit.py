@@ -19,7 +19,14 @@ from arcloop.search.lib_objects import (
     selected_colour,
 )
 from arcloop.search.lib_paint import recolour, recolour_with_input
-from arcloop.search.lib_parts import PART_MEASURES, cell_grid, cell_key, cell_table, part_selected
+from arcloop.search.lib_parts import (
+    PART_MEASURES,
+    cell_grid,
+    cell_key,
+    cell_table,
+    overlay_blocks,
+    part_selected,
+)
 from arcloop.search.lib_rules import (
     apply_local_rule,
     apply_neighbour_rule,
@@ -46,6 +53,7 @@ LEARNED_STEP_NAMES = (
     "cell_table",
     "part_selected",
     "count_fill",
+    "overlay_blocks",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
@@ -158,6 +166,13 @@ def test_count_fill_emits_equivalent_source() -> None:
         for colour, min_size in ((0, 1), (1, 2)):
             kwargs = (("colour", colour), ("min_size", min_size), ("h", 12), ("w", 12))
             check_same((Step(count_fill, (*kwargs, ("order", order))),), grids)
+
+
+def test_overlay_blocks_emits_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("3631a71a").train[:2]]
+    for rows, cols, order in ((2, 2, (3, 0, 2, 1)), (1, 2, (1, 0)), (3, 1, (0, 2, 1))):
+        kwargs = (("rows", rows), ("cols", cols), ("order", order))
+        check_same((Step(overlay_blocks, kwargs),), grids)
 
 
 def test_part_selectors_emit_equivalent_source() -> None:

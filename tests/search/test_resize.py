@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from arcloop.search import search
-from arcloop.search.learn import learn_count_fills
-from arcloop.search.lib_geometry import colour_kron, upscale_by_colours
+from arcloop.search.learn import learn_count_fills, learn_overlay_orders
+from arcloop.search.lib_geometry import colour_kron, crop_inside_frame, upscale_by_colours
 from arcloop.search.lib_objects import colour_list, count_fill, fill_places
+from arcloop.search.lib_parts import overlay_blocks, paint_pattern
 from tests.search.helpers import make_task, run_source
 
 
@@ -82,3 +83,42 @@ def test_count_fill_learner_needs_two_counts() -> None:
     inputs = [np.array(a) for a, _ in pairs]
     wanted = [np.array(b) for _, b in pairs]
     assert learn_count_fills(inputs, wanted, apply_to=[np.array(_dots(3))]) == []
+
+
+def test_crop_inside_frame_finds_the_outlined_rectangle() -> None:
+    g = np.array(
+        [
+            [1, 3, 0, 0, 0, 1],
+            [0, 5, 5, 5, 5, 0],
+            [3, 5, 1, 2, 5, 0],
+            [0, 5, 5, 5, 5, 1],
+            [1, 0, 3, 0, 0, 0],
+        ]
+    )
+    assert crop_inside_frame(g).tolist() == [[1, 2]]
+
+
+def test_paint_pattern_kron_and_scale() -> None:
+    # halves: a key with two colours on the left, a one-colour pattern on the right
+    g = np.array([[2, 0, 0, 8], [0, 3, 8, 8]])
+    out = paint_pattern(g, "kron")
+    assert out.shape == (4, 4)
+    assert out[:2, :2].tolist() == [[0, 2], [2, 2]] and out[2:, 2:].tolist() == [[0, 3], [3, 3]]
+    assert not out[:2, 2:].any()
+    # separator lines of 5: a 1 x 2 key, a 1 x 4 pattern, two empty pieces
+    g = np.array([[2, 4, 5, 0, 0, 0, 0], [5, 5, 5, 5, 5, 5, 5], [0, 0, 5, 3, 0, 3, 3]])
+    assert paint_pattern(g, "scale").tolist() == [[2, 0, 4, 4]]
+
+
+def test_overlay_blocks_order_is_learned() -> None:
+    inputs = [
+        np.array([[1, 1, 2, 0], [0, 1, 2, 2], [3, 0, 0, 4], [3, 3, 4, 4]]),
+        np.array([[1, 0, 0, 2], [1, 1, 2, 2], [0, 3, 4, 0], [3, 3, 0, 0]]),
+    ]
+    order = (3, 2, 0, 1)  # block 1 on top, then 0, then 2, block 3 at the bottom
+    wanted = [overlay_blocks(a, 2, 2, order) for a in inputs]
+    found = learn_overlay_orders(inputs, wanted, apply_to=[inputs[0]])
+    assert found and found[0]["rows"] == 2 and found[0]["cols"] == 2
+    for a, b in zip(inputs, wanted, strict=True):
+        assert np.array_equal(overlay_blocks(a, 2, 2, found[0]["order"]), b)
+    assert overlay_blocks(inputs[0], 2, 2, order).tolist() == [[2, 1], [2, 2]]
