@@ -182,6 +182,7 @@ def _object_steps() -> list[Step]:
         ]
     out += [step(obj.count_cells_row), step(obj.colours_by_size)]
     out += [step(obj.colour_list, order=o, skip=k) for o in ("count", "position") for k in (0, 1)]
+    out += [step(obj.colour_bars, which=w) for w in ("count", "largest")]
     return out
 
 

@@ -245,6 +245,42 @@ def colour_list(g: Array, order: str, skip: int) -> Array:
     return out if across else out.T
 
 
+def colour_bars(g: Array, which: str) -> Array:
+    """Columns of colour, one per bar, top-aligned, as tall as the bar's size.
+
+    ``which``: ``"count"``, one bar per non-zero colour as long as its cell count, most
+    first (equal counts raise); ``"largest"``, one bar per largest object (4-connected, one
+    colour), left to right by its leftmost cell (two at one column raise).
+    """
+    if which == "count":
+        colours = [int(c) for c in np.unique(g) if c != 0]
+        sizes = [int(np.count_nonzero(g == c)) for c in colours]
+        if len(set(sizes)) != len(sizes):
+            raise ValueError("equal counts")
+        bars = sorted(zip(sizes, colours, strict=True), reverse=True)
+    elif which == "largest":
+        objects = find_objects(g, False, False, 0)
+        if not objects:
+            raise ValueError("no objects")
+        top = max(int(m.sum()) for m in objects)
+        big = [m for m in objects if int(m.sum()) == top]
+        lefts = [int(np.flatnonzero(m.any(axis=0))[0]) for m in big]
+        if len(set(lefts)) != len(lefts):
+            raise ValueError("two objects at one column")
+        bars = [
+            (top, int(g[m][0])) for _, m in sorted(zip(lefts, big, strict=True), key=lambda p: p[0])
+        ]
+    else:
+        raise ValueError(which)
+    if not bars or bars[0][0] > 30 or len(bars) > 30:
+        raise ValueError("bars out of range")
+    height = max(size for size, _ in bars)
+    out = np.zeros((height, len(bars)), dtype=g.dtype)
+    for x, (size, colour) in enumerate(bars):
+        out[:size, x] = colour
+    return out
+
+
 def fill_places(h: int, w: int, order: str) -> list[tuple[int, int]]:
     """The cells of an ``h`` x ``w`` grid in one fixed order: ``"rows"`` (reading order),
     ``"snake"`` (rows, every other one backwards), ``"cols"`` (column by column) or

@@ -7,7 +7,7 @@ import numpy as np
 from arcloop.search import search
 from arcloop.search.learn import learn_count_fills, learn_overlay_orders
 from arcloop.search.lib_geometry import colour_kron, crop_inside_frame, upscale_by_colours
-from arcloop.search.lib_objects import colour_list, count_fill, fill_places
+from arcloop.search.lib_objects import colour_bars, colour_list, count_fill, fill_places
 from arcloop.search.lib_parts import overlay_blocks, paint_pattern
 from tests.search.helpers import make_task, run_source
 
@@ -122,3 +122,17 @@ def test_overlay_blocks_order_is_learned() -> None:
     for a, b in zip(inputs, wanted, strict=True):
         assert np.array_equal(overlay_blocks(a, 2, 2, found[0]["order"]), b)
     assert overlay_blocks(inputs[0], 2, 2, order).tolist() == [[2, 1], [2, 2]]
+
+
+def test_colour_bars_by_count_and_by_largest_objects() -> None:
+    g = np.array([[2, 2, 1], [2, 3, 1], [1, 1, 1]])
+    assert colour_bars(g, "count").tolist() == [
+        [1, 2, 3],
+        [1, 2, 0],
+        [1, 2, 0],
+        [1, 0, 0],
+        [1, 0, 0],
+    ]
+    objects = np.array([[0, 4, 0, 6, 6], [0, 4, 0, 0, 0], [3, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+    # the two largest objects (two cells each), left to right; the single 3 is left out
+    assert colour_bars(objects, "largest").tolist() == [[4, 6], [4, 6]]
