@@ -23,6 +23,7 @@ from arcloop.search import lib_objects as obj
 from arcloop.search import lib_paint as paint
 from arcloop.search import lib_parts as prt
 from arcloop.search.grids import Array
+from arcloop.search.lib_objects import FILL_ORDERS
 
 Primitive = Callable[..., Array]
 
@@ -108,6 +109,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(geo.upscale, ky=ky, kx=kx) for ky, kx in sorted(up)]
     steps += [step(geo.downscale, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.downscale_vote, ky=ky, kx=kx) for ky, kx in sorted(down)]
+    steps += [step(geo.downscale_fg, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.tile, rows=r, cols=c) for r, c in sorted(up | {(1, 2), (2, 1)})]
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
@@ -130,12 +132,13 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     if len(out_shapes) == 1:
         ((h, w),) = out_shapes
         steps += [step(mv.tile_to, h=h, w=w), step(mv.scale_to, h=h, w=w)]
+        steps += [step(obj.cells_in_order, h=h, w=w, order=o) for o in FILL_ORDERS]
     steps += _object_steps()
     directions = ("down", "up", "left", "right")
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
     steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
     steps += _part_steps()
-    steps += _paint_steps(in_colours, out_colours)
+    steps += _paint_steps(in_colours, out_colours, up)
     return steps
 
 
@@ -211,7 +214,7 @@ def _part_steps() -> list[Step]:
     return out
 
 
-def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
+def _paint_steps(in_colours: list[int], out_colours: list[int], up: Ratios) -> list[Step]:
     out: list[Step] = [
         step(paint.nonzero_mask),
         step(paint.paint_nonzero, which="most"),
@@ -231,6 +234,11 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
         for d in ("down", "up", "left", "right")
     ]
     out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv", "vh", "da", "hvda")]
+    out += [
+        step(paint.smear, chain=False, ky=ky, kx=kx, corner=c)
+        for ky, kx in sorted(up)
+        for c in ("tl", "tr", "bl", "br")
+    ]
     out += [step(paint.fill_colour_boxes)]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
     out += [

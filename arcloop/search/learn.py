@@ -555,10 +555,6 @@ def learn_output_lookups(
     return found
 
 
-FILL_ORDERS = ("rows", "snake", "cols", "checker")
-"""Orders in which ``count_fill`` places one cell per counted object."""
-
-
 def learn_count_fills(
     inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
 ) -> list[dict[str, Any]]:
@@ -580,7 +576,7 @@ def learn_count_fills(
         return []
     found: list[dict[str, Any]] = []
     orders = []
-    for order in FILL_ORDERS:
+    for order in lib_objects.FILL_ORDERS:
         places = lib_objects.fill_places(h, w, order)
         if all(
             n <= len(places) and {(int(y), int(x)) for y, x in np.argwhere(b)} == set(places[:n])

@@ -174,6 +174,21 @@ def downscale_vote(g: Array, ky: int, kx: int) -> Array:
     return out
 
 
+def downscale_fg(g: Array, ky: int, kx: int) -> Array:
+    """Shrink ``ky`` x ``kx`` blocks to one cell: the block's one non-zero colour (0 when it
+    has none); a block with two non-zero colours raises."""
+    h, w = g.shape
+    if h % ky or w % kx:
+        raise ValueError("not divisible")
+    blocks = g.reshape(h // ky, ky, w // kx, kx).transpose(0, 2, 1, 3).reshape(h // ky, w // kx, -1)
+    top = blocks.max(axis=2)
+    low = np.where(blocks == 0, 10, blocks).min(axis=2)
+    if np.any((top != 0) & (low != top)):
+        raise ValueError("a block with two colours")
+    out: Array = top.astype(g.dtype)
+    return out
+
+
 def self_kron(g: Array, invert: bool) -> Array:
     """Place a copy of the grid at every non-zero cell (zero cells when ``invert``)."""
     mask = (g == 0) if invert else (g != 0)

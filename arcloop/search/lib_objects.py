@@ -281,6 +281,10 @@ def colour_bars(g: Array, which: str) -> Array:
     return out
 
 
+FILL_ORDERS = ("rows", "snake", "cols", "checker")
+"""The orders ``fill_places`` knows, most common first."""
+
+
 def fill_places(h: int, w: int, order: str) -> list[tuple[int, int]]:
     """The cells of an ``h`` x ``w`` grid in one fixed order: ``"rows"`` (reading order),
     ``"snake"`` (rows, every other one backwards), ``"cols"`` (column by column) or
@@ -295,6 +299,21 @@ def fill_places(h: int, w: int, order: str) -> list[tuple[int, int]]:
     if order != "rows":
         raise ValueError(order)
     return places
+
+
+def cells_in_order(g: Array, h: int, w: int, order: str) -> Array:
+    """The grid's non-zero cells read column by column (left to right, top to bottom within
+    a column), written into an ``h`` x ``w`` grid of zeros in a fixed order
+    (``fill_places``); more cells than places raise."""
+    ys, xs = np.nonzero(g.T)
+    values = [int(g[x, y]) for y, x in zip(ys, xs, strict=True)]
+    places = fill_places(h, w, order)
+    if not values or len(values) > len(places):
+        raise ValueError("cell count does not fit")
+    out = np.zeros((h, w), dtype=g.dtype)
+    for (y, x), v in zip(places, values, strict=False):
+        out[y, x] = v
+    return out
 
 
 def count_fill(g: Array, colour: int, min_size: int, h: int, w: int, order: str) -> Array:

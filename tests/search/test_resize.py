@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from arcloop.search import search
 from arcloop.search.learn import learn_count_fills, learn_overlay_orders
-from arcloop.search.lib_geometry import colour_kron, crop_inside_frame, upscale_by_colours
-from arcloop.search.lib_objects import colour_bars, colour_list, count_fill, fill_places
+from arcloop.search.lib_geometry import (
+    colour_kron,
+    crop_inside_frame,
+    downscale_fg,
+    upscale_by_colours,
+)
+from arcloop.search.lib_objects import (
+    cells_in_order,
+    colour_bars,
+    colour_list,
+    count_fill,
+    fill_places,
+)
+from arcloop.search.lib_paint import smear
 from arcloop.search.lib_parts import overlay_blocks, paint_pattern
 from tests.search.helpers import make_task, run_source
 
@@ -136,3 +149,23 @@ def test_colour_bars_by_count_and_by_largest_objects() -> None:
     objects = np.array([[0, 4, 0, 6, 6], [0, 4, 0, 0, 0], [3, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
     # the two largest objects (two cells each), left to right; the single 3 is left out
     assert colour_bars(objects, "largest").tolist() == [[4, 6], [4, 6]]
+
+
+def test_downscale_fg_keeps_the_one_colour_of_each_block() -> None:
+    g = np.array([[0, 0, 0, 3], [0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 5, 5]])
+    assert downscale_fg(g, 2, 2).tolist() == [[2, 3], [0, 5]]
+    with pytest.raises(ValueError):
+        downscale_fg(np.array([[1, 2], [0, 0]]), 2, 2)
+
+
+def test_smear_trails_cells_away_from_the_corner() -> None:
+    g = np.array([[6, 1], [3, 0]])
+    out = smear(g, 2, 2, "tl")
+    assert out.tolist() == [[6, 1, 0, 0], [3, 6, 1, 0], [0, 3, 6, 1], [0, 0, 3, 6]]
+    assert smear(g, 2, 2, "br")[2:, 2:].tolist() == g.tolist()
+
+
+def test_cells_in_order_reads_columns_and_writes_in_order() -> None:
+    g = np.array([[0, 4, 0, 0], [3, 0, 0, 9], [0, 0, 8, 0]])
+    assert cells_in_order(g, 2, 2, "snake").tolist() == [[3, 4], [9, 8]]
+    assert cells_in_order(g, 2, 3, "rows").tolist() == [[3, 4, 8], [9, 0, 0]]
