@@ -121,6 +121,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     steps += [step(geo.colour_kron, colour=c) for c in [-1, *in_colours]]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
+    steps += [step(geo.pad_edges)]
+    steps += [step(geo.bounce_tile, axis=a, k=k) for a in (0, 1) for k in (2, 3, 4)]
+    steps += [step(obj.gather_around, colour=c) for c in in_colours]
     steps += [
         step(geo.drop_repeats),
         step(geo.drop_repeated_half),
@@ -133,6 +136,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         ((h, w),) = out_shapes
         steps += [step(mv.tile_to, h=h, w=w), step(mv.scale_to, h=h, w=w)]
         steps += [step(obj.cells_in_order, h=h, w=w, order=o) for o in FILL_ORDERS]
+        steps += [step(geo.overlay_corners, h=h, w=w)]
     steps += _object_steps()
     directions = ("down", "up", "left", "right")
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
@@ -182,6 +186,7 @@ def _object_steps() -> list[Step]:
             step(obj.recolour_by_size, diagonal=diagonal),
             step(obj.recolour_by_size_rank, diagonal=diagonal),
             step(obj.count_objects_row, diagonal=diagonal),
+            step(obj.count_diagonal, diagonal=diagonal),
         ]
     out += [step(obj.count_cells_row), step(obj.colours_by_size)]
     out += [step(obj.colour_list, order=o, skip=k) for o in ("count", "position") for k in (0, 1)]

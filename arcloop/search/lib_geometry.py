@@ -217,6 +217,42 @@ def upscale_by_colours(g: Array) -> Array:
     return upscale(g, k, k)
 
 
+def pad_edges(g: Array) -> Array:
+    """Add a one-cell border that repeats the grid's edge rows and columns (corners 0)."""
+    h, w = g.shape
+    out = np.zeros((h + 2, w + 2), dtype=g.dtype)
+    out[1:-1, 1:-1] = g
+    out[0, 1:-1], out[-1, 1:-1] = g[0], g[-1]
+    out[1:-1, 0], out[1:-1, -1] = g[:, 0], g[:, -1]
+    return out
+
+
+def bounce_tile(g: Array, axis: int, k: int) -> Array:
+    """Repeat the grid ``k`` times along ``axis``, every other copy mirrored, neighbouring
+    copies sharing their edge line (``k`` x (n - 1) + 1 lines)."""
+    n = g.shape[axis]
+    if n < 2:
+        raise ValueError("too thin to bounce")
+    period = 2 * (n - 1)
+    index = np.arange(k * (n - 1) + 1) % period
+    index = np.where(index < n, index, period - index)
+    return g[index] if axis == 0 else g[:, index]
+
+
+def overlay_corners(g: Array, h: int, w: int) -> Array:
+    """Lay the grid's four ``h`` x ``w`` corner windows on one another; two different
+    non-zero colours on one cell raise."""
+    gh, gw = g.shape
+    if h > gh or w > gw or (h, w) == (gh, gw):
+        raise ValueError("corners do not fit")
+    out = np.zeros((h, w), dtype=g.dtype)
+    for window in (g[:h, :w], g[:h, gw - w :], g[gh - h :, :w], g[gh - h :, gw - w :]):
+        if np.any((out != 0) & (window != 0) & (out != window)):
+            raise ValueError("corners disagree")
+        out = np.where(window != 0, window, out)
+    return out
+
+
 def half(g: Array, part: str) -> Array:
     """One half: ``"top"``, ``"bottom"``, ``"left"`` or ``"right"`` (a middle line is dropped)."""
     h, w = g.shape

@@ -301,6 +301,33 @@ def fill_places(h: int, w: int, order: str) -> list[tuple[int, int]]:
     return places
 
 
+def count_diagonal(g: Array, diagonal: bool) -> Array:
+    """An n x n grid of zeros with 1 on its main diagonal, n the number of objects (of any
+    colours)."""
+    n = len(find_objects(g, diagonal, True, 0))
+    if not 1 <= n <= 30:
+        raise ValueError("object count out of range")
+    return np.eye(n, dtype=g.dtype)
+
+
+def gather_around(g: Array, colour: int) -> Array:
+    """Lay the 3 x 3 windows centred on every cell of ``colour`` on one another (cells off
+    the grid count as 0); two different non-zero colours on one cell raise."""
+    h, w = g.shape
+    ys, xs = np.nonzero(g == colour)
+    if len(ys) < 2:
+        raise ValueError("fewer than two anchors")
+    padded = np.zeros((h + 2, w + 2), dtype=g.dtype)
+    padded[1:-1, 1:-1] = g
+    out = np.zeros((3, 3), dtype=g.dtype)
+    for y, x in zip(ys, xs, strict=True):
+        window = padded[y : y + 3, x : x + 3]
+        if np.any((out != 0) & (window != 0) & (out != window)):
+            raise ValueError("windows disagree")
+        out = np.where(window != 0, window, out)
+    return out
+
+
 def cells_in_order(g: Array, h: int, w: int, order: str) -> Array:
     """The grid's non-zero cells read column by column (left to right, top to bottom within
     a column), written into an ``h`` x ``w`` grid of zeros in a fixed order

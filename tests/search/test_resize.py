@@ -8,17 +8,22 @@ import pytest
 from arcloop.search import search
 from arcloop.search.learn import learn_count_fills, learn_overlay_orders
 from arcloop.search.lib_geometry import (
+    bounce_tile,
     colour_kron,
     crop_inside_frame,
     downscale_fg,
+    overlay_corners,
+    pad_edges,
     upscale_by_colours,
 )
 from arcloop.search.lib_objects import (
     cells_in_order,
     colour_bars,
     colour_list,
+    count_diagonal,
     count_fill,
     fill_places,
+    gather_around,
 )
 from arcloop.search.lib_paint import smear
 from arcloop.search.lib_parts import overlay_blocks, paint_pattern
@@ -169,3 +174,31 @@ def test_cells_in_order_reads_columns_and_writes_in_order() -> None:
     g = np.array([[0, 4, 0, 0], [3, 0, 0, 9], [0, 0, 8, 0]])
     assert cells_in_order(g, 2, 2, "snake").tolist() == [[3, 4], [9, 8]]
     assert cells_in_order(g, 2, 3, "rows").tolist() == [[3, 4, 8], [9, 0, 0]]
+
+
+def test_pad_edges_repeats_the_edges() -> None:
+    g = np.array([[1, 2], [3, 8]])
+    assert pad_edges(g).tolist() == [
+        [0, 1, 2, 0],
+        [1, 1, 2, 2],
+        [3, 3, 8, 8],
+        [0, 3, 8, 0],
+    ]
+
+
+def test_bounce_tile_shares_the_edge_line() -> None:
+    g = np.array([[1], [2], [3]])
+    assert bounce_tile(g, 0, 4).ravel().tolist() == [1, 2, 3, 2, 1, 2, 3, 2, 1]
+    assert bounce_tile(g.T, 1, 2).tolist() == [[1, 2, 3, 2, 1]]
+
+
+def test_overlay_corners_and_gather_around() -> None:
+    g = np.array([[1, 0, 0, 0, 2], [0, 0, 0, 0, 0], [0, 0, 0, 0, 3]])
+    assert overlay_corners(g, 2, 2).tolist() == [[1, 2], [0, 3]]
+    anchors = np.array([[4, 0, 0, 0], [0, 5, 0, 0], [0, 0, 0, 5], [0, 0, 0, 7]])
+    assert gather_around(anchors, 5).tolist() == [[4, 0, 0], [0, 5, 0], [0, 7, 0]]
+
+
+def test_count_diagonal_is_as_wide_as_the_object_count() -> None:
+    g = np.array([[1, 0, 2], [0, 0, 0], [3, 3, 0]])
+    assert count_diagonal(g, False).tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
