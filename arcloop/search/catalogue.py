@@ -114,6 +114,12 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
     steps += [
+        step(geo.flip_tile, rows=r, cols=c, first=f)
+        for r, c in sorted(up)
+        if r * c > 4
+        for f in (False, True)
+    ]
+    steps += [
         step(geo.rotation_tile),
         step(geo.self_kron, invert=False),
         step(geo.self_kron, invert=True),
@@ -215,7 +221,7 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),
     ]
-    out += [step(prt.paint_pattern, mode=m) for m in ("kron", "scale")]
+    out += [step(prt.paint_pattern, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 
 

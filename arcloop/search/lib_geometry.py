@@ -134,6 +134,15 @@ def mirror_tile(g: Array, pattern: str) -> Array:
     raise ValueError(pattern)
 
 
+def flip_tile(g: Array, rows: int, cols: int, first: bool) -> Array:
+    """Repeat the grid ``rows`` times down and ``cols`` times across, every other row of
+    copies mirrored top-bottom and every other column of copies mirrored left-right (the
+    first row and column of copies mirrored when ``first``)."""
+    flip = 0 if first else 1
+    band = np.hstack([g[:, ::-1] if j % 2 == flip else g for j in range(cols)])
+    return np.vstack([band[::-1] if i % 2 == flip else band for i in range(rows)])
+
+
 def rotation_tile(g: Array) -> Array:
     """A 2x2 block of the grid turned 0, 90, 270 and 180 degrees (square grids)."""
     if g.shape[0] != g.shape[1]:

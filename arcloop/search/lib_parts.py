@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from arcloop.search.grids import Array
+from arcloop.search.lib_geometry import bbox
 
 
 def separator_lines(g: Array, axis: int, colour: int) -> list[int]:
@@ -114,7 +115,9 @@ def part(g: Array, axis: int, n: int, index: int) -> Array:
 def key_and_pattern(g: Array) -> tuple[Array, Array]:
     """A colour key and a one-colour pattern: the only two non-empty pieces of the grid,
     its halves across its longer side, else cut by separator lines; the pattern piece has one
-    colour, the key more (its zero cells included)."""
+    colour, the key more but not that one (its zero cells included). Failing those, the box
+    of the most common colour (outside the key) is the pattern and the box of the other
+    colours, when no row or column of it is empty, the key."""
     h, w = g.shape
     tries = []
     if h > w and h % 2 == 0:
@@ -137,23 +140,43 @@ def key_and_pattern(g: Array) -> tuple[Array, Array]:
         counts = [len(np.unique(p[p != 0])) for p in pieces]
         if sorted(counts)[0] == 1 and sorted(counts)[1] >= 2:
             pattern, key = pieces if counts[0] == 1 else pieces[::-1]
-            return key, pattern
+            if not np.any(key == pattern.max()):
+                return key, pattern
+    # else the most common colour's box is the pattern, the other colours' box the key
+    tally = np.bincount(g.ravel(), minlength=10)
+    tally[0] = 0
+    colour = int(tally.argmax())
+    if np.count_nonzero(tally == tally[colour]) == 1:
+        rest = (g != 0) & (g != colour)
+        if rest.any():
+            ktop, kleft, kbottom, kright = bbox(rest)
+            same = g == colour
+            same[ktop:kbottom, kleft:kright] = False
+            top, left, bottom, right = bbox(same)
+            key = g[ktop:kbottom, kleft:kright]
+            compact = key.any(axis=0).all() and key.any(axis=1).all()
+            if compact and len(np.unique(key[key != 0])) >= 2:
+                return key, np.where(same, g, 0)[top:bottom, left:right]
     raise ValueError("no key and pattern")
 
 
 def paint_pattern(g: Array, mode: str) -> Array:
     """Colour a one-colour pattern by a colour key (``key_and_pattern``): ``"kron"``, a copy
     of the pattern per key cell in that cell's colour; ``"scale"``, the key blown up to the
-    pattern's size and kept where the pattern is set."""
+    pattern's size and kept where the pattern is set; ``"shrink"``, the key kept where the
+    pattern, shrunk to the key's size (a block counts when any of its cells is set), is set."""
     key, pattern = key_and_pattern(g)
     mask = (pattern != 0).astype(g.dtype)
     if mode == "kron":
         return np.kron(key, mask)
-    if mode != "scale":
-        raise ValueError(mode)
     (kh, kw), (ph, pw) = key.shape, pattern.shape
     if ph % kh or pw % kw:
         raise ValueError("pattern is not a multiple of the key")
+    if mode == "shrink":
+        blocks = mask.reshape(kh, ph // kh, kw, pw // kw).max(axis=(1, 3))
+        return np.where(blocks != 0, key, 0).astype(g.dtype)
+    if mode != "scale":
+        raise ValueError(mode)
     big: Array = np.repeat(np.repeat(key, ph // kh, axis=0), pw // kw, axis=1)
     return np.where(mask != 0, big, 0).astype(g.dtype)
 

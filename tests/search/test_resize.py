@@ -12,6 +12,7 @@ from arcloop.search.lib_geometry import (
     colour_kron,
     crop_inside_frame,
     downscale_fg,
+    flip_tile,
     overlay_corners,
     pad_edges,
     upscale_by_colours,
@@ -202,3 +203,21 @@ def test_overlay_corners_and_gather_around() -> None:
 def test_count_diagonal_is_as_wide_as_the_object_count() -> None:
     g = np.array([[1, 0, 2], [0, 0, 0], [3, 3, 0]])
     assert count_diagonal(g, False).tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+
+
+def test_flip_tile_mirrors_every_other_copy() -> None:
+    g = np.array([[1, 2], [3, 4]])
+    out = flip_tile(g, 3, 2, True)
+    assert out.shape == (6, 4)
+    assert out[:2].tolist() == [[4, 3, 3, 4], [2, 1, 1, 2]]
+    assert out[2:4].tolist() == [[2, 1, 1, 2], [4, 3, 3, 4]]
+    assert np.array_equal(flip_tile(g, 1, 2, False), np.hstack([g, g[:, ::-1]]))
+
+
+def test_paint_pattern_shrinks_a_large_pattern_onto_a_key() -> None:
+    g = np.zeros((8, 8), dtype=int)
+    g[0:2, 0:2] = 5
+    g[2:4, 2:4] = 5
+    g[6:8, 6:8] = [[1, 2], [3, 4]]
+    # the pattern (colour 5, 4 x 4) shrinks to a 2 x 2 diagonal that keeps the key's 1 and 4
+    assert paint_pattern(g, "shrink").tolist() == [[1, 0], [0, 4]]
