@@ -92,6 +92,10 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     in_colours = sorted({int(c) for a, _ in train for c in np.unique(a)} - {0})
     out_colours = sorted({int(c) for _, b in train for c in np.unique(b)} - {0})
     up, down = _ratios(train)
+    # the largest input, so that steps whose output would pass 30 x 30 on it are left out
+    rows = max(a.shape[0] for a in [*(a for a, _ in train), *test_inputs])
+    cols = max(a.shape[1] for a in [*(a for a, _ in train), *test_inputs])
+    fits = {(ky, kx) for ky, kx in up if rows * ky <= 30 and cols * kx <= 30}
     steps: list[Step] = [
         step(geo.rotate_cw),
         step(geo.rotate_180),
@@ -114,8 +118,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
     steps += [
-        step(geo.flip_tile, rows=r, cols=c, first=f)
-        for r, c in sorted(up)
+        step(geo.flip_tile, chain=False, rows=r, cols=c, first=f)
+        for r, c in sorted(fits)
         if r * c > 4
         for f in (False, True)
     ]
@@ -123,13 +127,19 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         step(geo.rotation_tile),
         step(geo.self_kron, invert=False),
         step(geo.self_kron, invert=True),
-        step(geo.upscale_by_colours),
+        step(geo.upscale_by_colours, chain=False),
     ]
-    steps += [step(geo.colour_kron, colour=c) for c in [-1, *in_colours]]
+    if rows * rows <= 30 and cols * cols <= 30:
+        steps += [step(geo.colour_kron, chain=False, colour=c) for c in [-1, *in_colours]]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
-    steps += [step(geo.pad_edges)]
-    steps += [step(geo.bounce_tile, axis=a, k=k) for a in (0, 1) for k in (2, 3, 4)]
-    steps += [step(obj.gather_around, colour=c) for c in in_colours]
+    steps += [step(geo.pad_edges, chain=False)]
+    steps += [
+        step(geo.bounce_tile, chain=False, axis=a, k=k)
+        for a, n in ((0, rows), (1, cols))
+        for k in (2, 3, 4)
+        if k * (n - 1) + 1 <= 30
+    ]
+    steps += [step(obj.gather_around, chain=False, colour=c) for c in in_colours]
     steps += [
         step(geo.drop_repeats),
         step(geo.drop_repeated_half),
@@ -141,14 +151,14 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     if len(out_shapes) == 1:
         ((h, w),) = out_shapes
         steps += [step(mv.tile_to, h=h, w=w), step(mv.scale_to, h=h, w=w)]
-        steps += [step(obj.cells_in_order, h=h, w=w, order=o) for o in FILL_ORDERS]
-        steps += [step(geo.overlay_corners, h=h, w=w)]
+        steps += [step(obj.cells_in_order, chain=False, h=h, w=w, order=o) for o in FILL_ORDERS]
+        steps += [step(geo.overlay_corners, chain=False, h=h, w=w)]
     steps += _object_steps()
     directions = ("down", "up", "left", "right")
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
     steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
     steps += _part_steps()
-    steps += _paint_steps(in_colours, out_colours, up)
+    steps += _paint_steps(in_colours, out_colours, fits)
     return steps
 
 
@@ -192,11 +202,15 @@ def _object_steps() -> list[Step]:
             step(obj.recolour_by_size, diagonal=diagonal),
             step(obj.recolour_by_size_rank, diagonal=diagonal),
             step(obj.count_objects_row, diagonal=diagonal),
-            step(obj.count_diagonal, diagonal=diagonal),
+            step(obj.count_diagonal, chain=False, diagonal=diagonal),
         ]
     out += [step(obj.count_cells_row), step(obj.colours_by_size)]
-    out += [step(obj.colour_list, order=o, skip=k) for o in ("count", "position") for k in (0, 1)]
-    out += [step(obj.colour_bars, which=w) for w in ("count", "largest")]
+    out += [
+        step(obj.colour_list, chain=False, order=o, skip=k)
+        for o in ("count", "position")
+        for k in (0, 1)
+    ]
+    out += [step(obj.colour_bars, chain=False, which=w) for w in ("count", "largest")]
     return out
 
 
@@ -221,11 +235,11 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),
     ]
-    out += [step(prt.paint_pattern, mode=m) for m in ("kron", "scale", "shrink")]
+    out += [step(prt.paint_pattern, chain=False, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 
 
-def _paint_steps(in_colours: list[int], out_colours: list[int], up: Ratios) -> list[Step]:
+def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) -> list[Step]:
     out: list[Step] = [
         step(paint.nonzero_mask),
         step(paint.paint_nonzero, which="most"),
@@ -247,7 +261,7 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], up: Ratios) -> l
     out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv", "vh", "da", "hvda")]
     out += [
         step(paint.smear, chain=False, ky=ky, kx=kx, corner=c)
-        for ky, kx in sorted(up)
+        for ky, kx in sorted(fits)
         for c in ("tl", "tr", "bl", "br")
     ]
     out += [step(paint.fill_colour_boxes)]

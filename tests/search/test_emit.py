@@ -36,8 +36,9 @@ from arcloop.search.lib_rules import (
 )
 from tests.search.helpers import arc1_task, run_source
 
-# Tasks whose grids exercise separators, objects, masks, symmetry and repeats.
-TASKS = ["1190e5a7", "3631a71a", "0b148d64"]
+# Tasks whose grids exercise separators, objects, masks, symmetry and repeats (and small
+# grids, for the enlargements the catalogue only offers when they stay within 30 x 30).
+TASKS = ["1190e5a7", "3631a71a", "0b148d64", "c3e719e8"]
 
 
 LEARNED_STEP_NAMES = (

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from arcloop.search import search
+from arcloop.search.catalogue import task_steps
 from arcloop.search.learn import learn_count_fills, learn_overlay_orders
 from arcloop.search.lib_geometry import (
     bounce_tile,
@@ -221,3 +222,16 @@ def test_paint_pattern_shrinks_a_large_pattern_onto_a_key() -> None:
     g[6:8, 6:8] = [[1, 2], [3, 4]]
     # the pattern (colour 5, 4 x 4) shrinks to a 2 x 2 diagonal that keeps the key's 1 and 4
     assert paint_pattern(g, "shrink").tolist() == [[1, 0], [0, 4]]
+
+
+def test_catalogue_leaves_out_enlargements_past_30_cells() -> None:
+    small = np.array([[1, 0], [0, 2]])
+    big = np.zeros((12, 12), dtype=int)
+    big[0, 0], big[5, 5] = 1, 2
+    names_small = {s.label for s in task_steps([(small, np.tile(small, (3, 3)))], [small])}
+    names_big = {s.label for s in task_steps([(big, big[:6, :6])], [big])}
+    assert "colour_kron(colour=-1)" in names_small
+    assert "flip_tile(rows=3, cols=3, first=True)" in names_small
+    assert not any(n.startswith(("colour_kron", "flip_tile")) for n in names_big)
+    assert "smear(ky=2, kx=2, corner='tl')" in names_big
+    assert "smear(ky=3, kx=3, corner='tl')" not in names_big
