@@ -23,6 +23,7 @@ from arcloop.search import lib_objects as obj
 from arcloop.search import lib_paint as paint
 from arcloop.search import lib_parts as prt
 from arcloop.search.grids import Array
+from arcloop.search.lib_objects import FILL_ORDERS
 
 Primitive = Callable[..., Array]
 
@@ -91,6 +92,10 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     in_colours = sorted({int(c) for a, _ in train for c in np.unique(a)} - {0})
     out_colours = sorted({int(c) for _, b in train for c in np.unique(b)} - {0})
     up, down = _ratios(train)
+    # the largest input, so that steps whose output would pass 30 x 30 on it are left out
+    rows = max(a.shape[0] for a in [*(a for a, _ in train), *test_inputs])
+    cols = max(a.shape[1] for a in [*(a for a, _ in train), *test_inputs])
+    fits = {(ky, kx) for ky, kx in up if rows * ky <= 30 and cols * kx <= 30}
     steps: list[Step] = [
         step(geo.rotate_cw),
         step(geo.rotate_180),
@@ -104,18 +109,37 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     steps += [step(geo.crop_to_colour, colour=c) for c in in_colours]
     steps += [step(geo.crop_inside_colour, colour=c) for c in in_colours]
+    steps += [step(geo.crop_inside_frame)]
     steps += [step(geo.upscale, ky=ky, kx=kx) for ky, kx in sorted(up)]
     steps += [step(geo.downscale, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.downscale_vote, ky=ky, kx=kx) for ky, kx in sorted(down)]
+    steps += [step(geo.downscale_fg, ky=ky, kx=kx) for ky, kx in sorted(down)]
     steps += [step(geo.tile, rows=r, cols=c) for r, c in sorted(up | {(1, 2), (2, 1)})]
     mirrors = ("lr", "rl", "ud", "du", "quad", "quad_rev")
     steps += [step(geo.mirror_tile, pattern=p) for p in mirrors]
     steps += [
+        step(geo.flip_tile, chain=False, rows=r, cols=c, first=f)
+        for r, c in sorted(fits)
+        if r * c > 4
+        for f in (False, True)
+    ]
+    steps += [
         step(geo.rotation_tile),
         step(geo.self_kron, invert=False),
         step(geo.self_kron, invert=True),
+        step(geo.upscale_by_colours, chain=False),
     ]
+    if rows * rows <= 30 and cols * cols <= 30:
+        steps += [step(geo.colour_kron, chain=False, colour=c) for c in [-1, *in_colours]]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
+    steps += [step(geo.pad_edges, chain=False)]
+    steps += [
+        step(geo.bounce_tile, chain=False, axis=a, k=k)
+        for a, n in ((0, rows), (1, cols))
+        for k in (2, 3, 4)
+        if k * (n - 1) + 1 <= 30
+    ]
+    steps += [step(obj.gather_around, chain=False, colour=c) for c in in_colours]
     steps += [
         step(geo.drop_repeats),
         step(geo.drop_repeated_half),
@@ -127,12 +151,14 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     if len(out_shapes) == 1:
         ((h, w),) = out_shapes
         steps += [step(mv.tile_to, h=h, w=w), step(mv.scale_to, h=h, w=w)]
+        steps += [step(obj.cells_in_order, chain=False, h=h, w=w, order=o) for o in FILL_ORDERS]
+        steps += [step(geo.overlay_corners, chain=False, h=h, w=w)]
     steps += _object_steps()
     directions = ("down", "up", "left", "right")
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
     steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
     steps += _part_steps()
-    steps += _paint_steps(in_colours, out_colours)
+    steps += _paint_steps(in_colours, out_colours, fits)
     return steps
 
 
@@ -176,8 +202,15 @@ def _object_steps() -> list[Step]:
             step(obj.recolour_by_size, diagonal=diagonal),
             step(obj.recolour_by_size_rank, diagonal=diagonal),
             step(obj.count_objects_row, diagonal=diagonal),
+            step(obj.count_diagonal, chain=False, diagonal=diagonal),
         ]
     out += [step(obj.count_cells_row), step(obj.colours_by_size)]
+    out += [
+        step(obj.colour_list, chain=False, order=o, skip=k)
+        for o in ("count", "position")
+        for k in (0, 1)
+    ]
+    out += [step(obj.colour_bars, chain=False, which=w) for w in ("count", "largest")]
     return out
 
 
@@ -202,10 +235,11 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),
     ]
+    out += [step(prt.paint_pattern, chain=False, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 
 
-def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
+def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) -> list[Step]:
     out: list[Step] = [
         step(paint.nonzero_mask),
         step(paint.paint_nonzero, which="most"),
@@ -225,6 +259,11 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
         for d in ("down", "up", "left", "right")
     ]
     out += [step(paint.connect_pairs, directions=d) for d in ("h", "v", "hv", "vh", "da", "hvda")]
+    out += [
+        step(paint.smear, chain=False, ky=ky, kx=kx, corner=c)
+        for ky, kx in sorted(fits)
+        for c in ("tl", "tr", "bl", "br")
+    ]
     out += [step(paint.fill_colour_boxes)]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
     out += [
@@ -234,9 +273,9 @@ def _paint_steps(in_colours: list[int], out_colours: list[int]) -> list[Step]:
         for s in (True, False)
     ]
     out += [step(paint.symmetry_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
-    out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(paint.symmetry_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
-    out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in in_colours]
+    out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [

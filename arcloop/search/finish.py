@@ -27,11 +27,13 @@ from arcloop.search.learn import (
     learn_cell_tables,
     learn_colour_map,
     learn_colour_selectors,
+    learn_count_fills,
     learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
     learn_output_lookups,
+    learn_overlay_orders,
     learn_pair_map,
     learn_part_selectors,
     learn_ray_rule,
@@ -264,7 +266,9 @@ def lookups(
     inputs: Sequence[Array], wanted: Sequence[Array], test_inputs: Sequence[Array]
 ) -> list[Step]:
     """Learned whole-input steps: the output looked up from a feature of the input
-    (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``)."""
+    (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``), one
+    cell per counted object in a fixed order (``count_fill``), equal blocks laid on one another
+    in a learned order (``overlay_blocks``)."""
     steps = [
         Step(
             rules.lookup_output,
@@ -277,5 +281,13 @@ def lookups(
     steps += [
         Step(lib_parts.cell_table, tuple(kwargs.items()), chain=False, family=LEARNED)
         for kwargs in learn_cell_tables(inputs, wanted, apply_to=test_inputs)
+    ]
+    steps += [
+        Step(lib_objects.count_fill, tuple(kwargs.items()), chain=False, family=LEARNED)
+        for kwargs in learn_count_fills(inputs, wanted, apply_to=test_inputs)
+    ]
+    steps += [
+        Step(lib_parts.overlay_blocks, tuple(kwargs.items()), chain=False, family=LEARNED)
+        for kwargs in learn_overlay_orders(inputs, wanted, apply_to=test_inputs)
     ]
     return steps

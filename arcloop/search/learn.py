@@ -10,12 +10,13 @@ Not here: applying the tables (``lib_paint``), deciding when to try them (``engi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from arcloop.search import lib_objects
+from arcloop.search import lib_objects, lib_parts
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
 from arcloop.search.lib_objects import object_features
@@ -624,6 +625,86 @@ def learn_output_lookups(
         else:
             if 2 <= len(table) < len(keys) and all(k in table for k in test_keys):
                 found.append((feature, tuple(sorted(table.items(), key=repr))))
+    return found
+
+
+def learn_count_fills(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> list[dict[str, Any]]:
+    """Arguments of ``count_fill``: every train output is one shape, zeros and one colour,
+    its coloured cells the first n places of a fixed order, n the number of some objects of
+    its input (of one colour or any, of at least one or two cells).
+
+    Kept only when the train pairs show at least two counts and every ``apply_to`` grid's
+    count fits the output. The order is a rule, not a table, so a test count need not have
+    been seen (the colour of the cells is left to the colour-map finish).
+    """
+    shapes = {b.shape for b in wanted}
+    if len(shapes) != 1:
+        return []
+    ((h, w),) = shapes
+    painted = {int(v) for b in wanted for v in np.unique(b) if v != 0}
+    counts = [int(np.count_nonzero(b)) for b in wanted]
+    if len(painted) != 1 or len(set(counts)) < 2:
+        return []
+    found: list[dict[str, Any]] = []
+    orders = []
+    for order in lib_objects.FILL_ORDERS:
+        places = lib_objects.fill_places(h, w, order)
+        if all(
+            n <= len(places) and {(int(y), int(x)) for y, x in np.argwhere(b)} == set(places[:n])
+            for b, n in zip(wanted, counts, strict=True)
+        ):
+            orders.append(order)
+    if not orders:
+        return []
+    kinds = []
+    for g in [*inputs, *apply_to]:
+        objects = lib_objects.find_objects(g, False, False, 0)
+        kinds.append([(int(g[m][0]), int(m.sum())) for m in objects])
+    colours = sorted({c for objects in kinds for c, _ in objects})
+    for colour in [0, *colours]:
+        for min_size in (1, 2):
+            ns = [
+                sum(1 for c, size in objects if size >= min_size and colour in (0, c))
+                for objects in kinds
+            ]
+            if ns[: len(inputs)] != counts:
+                continue
+            for order in orders:
+                if max(ns) <= len(lib_objects.fill_places(h, w, order)):
+                    found.append(
+                        {"colour": colour, "min_size": min_size, "h": h, "w": w, "order": order}
+                    )
+            if found:
+                return found[:MAX_SELECTORS]
+    return found
+
+
+BLOCK_LAYOUTS = ((1, 2), (2, 1), (1, 3), (3, 1), (2, 2))
+"""(rows, cols) of equal blocks that ``overlay_blocks`` may lay on one another."""
+
+
+def learn_overlay_orders(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> list[dict[str, Any]]:
+    """Arguments of ``overlay_blocks``: every train output is its input's equal blocks laid on
+    one another in one order (the first order in ``itertools.permutations`` order that fits
+    is kept, one per layout the ``apply_to`` grids can be cut into)."""
+    found: list[dict[str, Any]] = []
+    for rows, cols in BLOCK_LAYOUTS:
+        if any(g.shape[0] % rows or g.shape[1] % cols for g in [*inputs, *apply_to]) or any(
+            (a.shape[0] // rows, a.shape[1] // cols) != b.shape
+            for a, b in zip(inputs, wanted, strict=True)
+        ):
+            continue
+        for order in itertools.permutations(range(rows * cols)):
+            if all(
+                np.array_equal(lib_parts.overlay_blocks(a, rows, cols, order), b)
+                for a, b in zip(inputs, wanted, strict=True)
+            ):
+                found.append({"rows": rows, "cols": cols, "order": order})
+                break
     return found
 
 

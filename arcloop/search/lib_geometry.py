@@ -88,6 +88,24 @@ def crop_inside_colour(g: Array, colour: int) -> Array:
     return g[top + 1 : bottom - 1, left + 1 : right - 1]
 
 
+def crop_inside_frame(g: Array) -> Array:
+    """Crop to the inside of the largest rectangle outlined in one colour: a colour whose
+    cells' bounding box has every border cell in that colour (ties raise)."""
+    best: list[tuple[int, int, int, int, int]] = []
+    for colour in np.unique(g):
+        top, left, bottom, right = bbox(g == colour)
+        if bottom - top < 3 or right - left < 3 or (bottom - top, right - left) == g.shape:
+            continue
+        box = g[top:bottom, left:right]
+        if np.all(box[[0, -1]] == colour) and np.all(box[:, [0, -1]] == colour):
+            best.append(((bottom - top) * (right - left), top, left, bottom, right))
+    best.sort(reverse=True)
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        raise ValueError("no single frame")
+    _, top, left, bottom, right = best[0]
+    return g[top + 1 : bottom - 1, left + 1 : right - 1]
+
+
 def tile(g: Array, rows: int, cols: int) -> Array:
     """Repeat the grid ``rows`` times down and ``cols`` times across."""
     return np.tile(g, (rows, cols))
@@ -114,6 +132,15 @@ def mirror_tile(g: Array, pattern: str) -> Array:
     if pattern == "quad_rev":
         return np.vstack([np.hstack([ud[:, ::-1], ud]), np.hstack([lr, g])])
     raise ValueError(pattern)
+
+
+def flip_tile(g: Array, rows: int, cols: int, first: bool) -> Array:
+    """Repeat the grid ``rows`` times down and ``cols`` times across, every other row of
+    copies mirrored top-bottom and every other column of copies mirrored left-right (the
+    first row and column of copies mirrored when ``first``)."""
+    flip = 0 if first else 1
+    band = np.hstack([g[:, ::-1] if j % 2 == flip else g for j in range(cols)])
+    return np.vstack([band[::-1] if i % 2 == flip else band for i in range(rows)])
 
 
 def rotation_tile(g: Array) -> Array:
@@ -156,10 +183,83 @@ def downscale_vote(g: Array, ky: int, kx: int) -> Array:
     return out
 
 
+def downscale_fg(g: Array, ky: int, kx: int) -> Array:
+    """Shrink ``ky`` x ``kx`` blocks to one cell: the block's one non-zero colour (0 when it
+    has none); a block with two non-zero colours raises."""
+    h, w = g.shape
+    if h % ky or w % kx:
+        raise ValueError("not divisible")
+    blocks = g.reshape(h // ky, ky, w // kx, kx).transpose(0, 2, 1, 3).reshape(h // ky, w // kx, -1)
+    top = blocks.max(axis=2)
+    low = np.where(blocks == 0, 10, blocks).min(axis=2)
+    if np.any((top != 0) & (low != top)):
+        raise ValueError("a block with two colours")
+    out: Array = top.astype(g.dtype)
+    return out
+
+
 def self_kron(g: Array, invert: bool) -> Array:
     """Place a copy of the grid at every non-zero cell (zero cells when ``invert``)."""
     mask = (g == 0) if invert else (g != 0)
     return np.kron(mask.astype(g.dtype), g)
+
+
+def colour_kron(g: Array, colour: int) -> Array:
+    """Place a copy of the grid at every cell of ``colour`` (-1: the grid's most common
+    colour, which must be unique), zeros elsewhere."""
+    if colour < 0:
+        counts = np.bincount(g.ravel(), minlength=10)
+        if np.count_nonzero(counts == counts.max()) > 1:
+            raise ValueError("no single most common colour")
+        colour = int(counts.argmax())
+    mask = g == colour
+    if not mask.any() or mask.all():
+        raise ValueError("the colour is missing or everywhere")
+    return np.kron(mask.astype(g.dtype), g)
+
+
+def upscale_by_colours(g: Array) -> Array:
+    """Blow every cell up into a k x k block, k the number of non-zero colours."""
+    k = len(np.unique(g[g != 0]))
+    if not 2 <= k <= 6:
+        raise ValueError("colour count out of range")
+    return upscale(g, k, k)
+
+
+def pad_edges(g: Array) -> Array:
+    """Add a one-cell border that repeats the grid's edge rows and columns (corners 0)."""
+    h, w = g.shape
+    out = np.zeros((h + 2, w + 2), dtype=g.dtype)
+    out[1:-1, 1:-1] = g
+    out[0, 1:-1], out[-1, 1:-1] = g[0], g[-1]
+    out[1:-1, 0], out[1:-1, -1] = g[:, 0], g[:, -1]
+    return out
+
+
+def bounce_tile(g: Array, axis: int, k: int) -> Array:
+    """Repeat the grid ``k`` times along ``axis``, every other copy mirrored, neighbouring
+    copies sharing their edge line (``k`` x (n - 1) + 1 lines)."""
+    n = g.shape[axis]
+    if n < 2:
+        raise ValueError("too thin to bounce")
+    period = 2 * (n - 1)
+    index = np.arange(k * (n - 1) + 1) % period
+    index = np.where(index < n, index, period - index)
+    return g[index] if axis == 0 else g[:, index]
+
+
+def overlay_corners(g: Array, h: int, w: int) -> Array:
+    """Lay the grid's four ``h`` x ``w`` corner windows on one another; two different
+    non-zero colours on one cell raise."""
+    gh, gw = g.shape
+    if h > gh or w > gw or (h, w) == (gh, gw):
+        raise ValueError("corners do not fit")
+    out = np.zeros((h, w), dtype=g.dtype)
+    for window in (g[:h, :w], g[:h, gw - w :], g[gh - h :, :w], g[gh - h :, gw - w :]):
+        if np.any((out != 0) & (window != 0) & (out != window)):
+            raise ValueError("corners disagree")
+        out = np.where(window != 0, window, out)
+    return out
 
 
 def half(g: Array, part: str) -> Array:

@@ -212,6 +212,157 @@ def colours_by_size(g: Array) -> Array:
     return np.array([[int(g[objects[i]][0])] for i in order], dtype=g.dtype)
 
 
+def colour_list(g: Array, order: str, skip: int) -> Array:
+    """The grid's non-zero colours, one cell each, without the first ``skip`` of them.
+
+    ``order``: ``"count"`` (most cells first, a column; equal counts raise) or
+    ``"position"`` (by the mean position of their cells, along the axis on which the colours
+    lie further apart: a row when they lie side by side, a column when stacked).
+    """
+    colours = [int(c) for c in np.unique(g) if c != 0]
+    if not 2 <= len(colours) <= 30:
+        raise ValueError("colour count out of range")
+    h, w = g.shape
+    if order == "count":
+        counts = [int(np.count_nonzero(g == c)) for c in colours]
+        if len(set(counts)) != len(counts):
+            raise ValueError("equal counts")
+        ranked = [c for _, c in sorted(zip(counts, colours, strict=True), reverse=True)]
+        return np.array([[c] for c in ranked[skip:]], dtype=g.dtype)
+    if order != "position":
+        raise ValueError(order)
+    rows, cols = np.indices((h, w))
+    ys = [float(rows[g == c].mean()) for c in colours]
+    xs = [float(cols[g == c].mean()) for c in colours]
+    across = (max(xs) - min(xs)) / w > (max(ys) - min(ys)) / h
+    keys = xs if across else ys
+    if len(set(keys)) != len(keys):
+        raise ValueError("colours at one position")
+    ranked = [c for _, c in sorted(zip(keys, colours, strict=True))][skip:]
+    if not ranked:
+        raise ValueError("nothing left")
+    out = np.array([ranked], dtype=g.dtype)
+    return out if across else out.T
+
+
+def colour_bars(g: Array, which: str) -> Array:
+    """Columns of colour, one per bar, top-aligned, as tall as the bar's size.
+
+    ``which``: ``"count"``, one bar per non-zero colour as long as its cell count, most
+    first (equal counts raise); ``"largest"``, one bar per largest object (4-connected, one
+    colour), left to right by its leftmost cell (two at one column raise).
+    """
+    if which == "count":
+        colours = [int(c) for c in np.unique(g) if c != 0]
+        sizes = [int(np.count_nonzero(g == c)) for c in colours]
+        if len(set(sizes)) != len(sizes):
+            raise ValueError("equal counts")
+        bars = sorted(zip(sizes, colours, strict=True), reverse=True)
+    elif which == "largest":
+        objects = find_objects(g, False, False, 0)
+        if not objects:
+            raise ValueError("no objects")
+        top = max(int(m.sum()) for m in objects)
+        big = [m for m in objects if int(m.sum()) == top]
+        lefts = [int(np.flatnonzero(m.any(axis=0))[0]) for m in big]
+        if len(set(lefts)) != len(lefts):
+            raise ValueError("two objects at one column")
+        bars = [
+            (top, int(g[m][0])) for _, m in sorted(zip(lefts, big, strict=True), key=lambda p: p[0])
+        ]
+    else:
+        raise ValueError(which)
+    if not bars or bars[0][0] > 30 or len(bars) > 30:
+        raise ValueError("bars out of range")
+    height = max(size for size, _ in bars)
+    out = np.zeros((height, len(bars)), dtype=g.dtype)
+    for x, (size, colour) in enumerate(bars):
+        out[:size, x] = colour
+    return out
+
+
+FILL_ORDERS = ("rows", "snake", "cols", "checker")
+"""The orders ``fill_places`` knows, most common first."""
+
+
+def fill_places(h: int, w: int, order: str) -> list[tuple[int, int]]:
+    """The cells of an ``h`` x ``w`` grid in one fixed order: ``"rows"`` (reading order),
+    ``"snake"`` (rows, every other one backwards), ``"cols"`` (column by column) or
+    ``"checker"`` (reading order over the cells whose row plus column is even)."""
+    if order == "cols":
+        return [(y, x) for x in range(w) for y in range(h)]
+    places = [(y, x) for y in range(h) for x in range(w)]
+    if order == "snake":
+        return [(y, x if y % 2 == 0 else w - 1 - x) for y, x in places]
+    if order == "checker":
+        return [(y, x) for y, x in places if (y + x) % 2 == 0]
+    if order != "rows":
+        raise ValueError(order)
+    return places
+
+
+def count_diagonal(g: Array, diagonal: bool) -> Array:
+    """An n x n grid of zeros with 1 on its main diagonal, n the number of objects (of any
+    colours)."""
+    n = len(find_objects(g, diagonal, True, 0))
+    if not 1 <= n <= 30:
+        raise ValueError("object count out of range")
+    return np.eye(n, dtype=g.dtype)
+
+
+def gather_around(g: Array, colour: int) -> Array:
+    """Lay the 3 x 3 windows centred on every cell of ``colour`` on one another (cells off
+    the grid count as 0); two different non-zero colours on one cell raise."""
+    h, w = g.shape
+    ys, xs = np.nonzero(g == colour)
+    if len(ys) < 2:
+        raise ValueError("fewer than two anchors")
+    padded = np.zeros((h + 2, w + 2), dtype=g.dtype)
+    padded[1:-1, 1:-1] = g
+    out = np.zeros((3, 3), dtype=g.dtype)
+    for y, x in zip(ys, xs, strict=True):
+        window = padded[y : y + 3, x : x + 3]
+        if np.any((out != 0) & (window != 0) & (out != window)):
+            raise ValueError("windows disagree")
+        out = np.where(window != 0, window, out)
+    return out
+
+
+def cells_in_order(g: Array, h: int, w: int, order: str) -> Array:
+    """The grid's non-zero cells read column by column (left to right, top to bottom within
+    a column), written into an ``h`` x ``w`` grid of zeros in a fixed order
+    (``fill_places``); more cells than places raise."""
+    ys, xs = np.nonzero(g.T)
+    values = [int(g[x, y]) for y, x in zip(ys, xs, strict=True)]
+    places = fill_places(h, w, order)
+    if not values or len(values) > len(places):
+        raise ValueError("cell count does not fit")
+    out = np.zeros((h, w), dtype=g.dtype)
+    for (y, x), v in zip(places, values, strict=False):
+        out[y, x] = v
+    return out
+
+
+def count_fill(g: Array, colour: int, min_size: int, h: int, w: int, order: str) -> Array:
+    """An ``h`` x ``w`` grid of zeros with one cell of 1 per counted object, placed in a fixed
+    order (``fill_places``).
+
+    Counted: the 4-connected one-colour objects of ``colour`` (0: of any colour) with at
+    least ``min_size`` cells. More objects than places raise.
+    """
+    n = 0
+    for mask in find_objects(g, False, False, 0):
+        if int(mask.sum()) >= min_size and colour in (0, int(g[mask][0])):
+            n += 1
+    places = fill_places(h, w, order)
+    if n > len(places):
+        raise ValueError("more objects than places")
+    out = np.zeros((h, w), dtype=g.dtype)
+    for y, x in places[:n]:
+        out[y, x] = 1
+    return out
+
+
 def bounding_boxes(g: Array, diagonal: bool, colour: int) -> Array:
     """Fill the empty cells of each object's bounding box with ``colour``."""
     out = g.copy()

@@ -165,6 +165,21 @@ def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
     return out
 
 
+def smear(g: Array, ky: int, kx: int, corner: str) -> Array:
+    """Put the grid in one ``corner`` (``"tl"``, ``"tr"``, ``"bl"``, ``"br"``) of a zero
+    canvas ``ky`` x ``kx`` times its size and trail every non-zero cell diagonally away from
+    that corner to the edge (nearer trails win)."""
+    h, w = g.shape
+    if corner not in ("tl", "tr", "bl", "br"):
+        raise ValueError(corner)
+    out = np.zeros((h * ky, w * kx), dtype=g.dtype)
+    y = 0 if corner[0] == "t" else h * ky - h
+    x = 0 if corner[1] == "l" else w * kx - w
+    out[y : y + h, x : x + w] = g
+    away = {"tl": "4", "tr": "3", "bl": "2", "br": "1"}[corner]
+    return extend_rays(out, -1, away, False)
+
+
 def connect_pairs(g: Array, directions: str) -> Array:
     """Join same-coloured cells on a row (``"h"``), column (``"v"``), diagonal (``"d"``, down
     to the right) or anti-diagonal (``"a"``) with lines over 0 cells.

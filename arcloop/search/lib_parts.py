@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from arcloop.search.grids import Array
+from arcloop.search.lib_geometry import bbox
 
 
 def separator_lines(g: Array, axis: int, colour: int) -> list[int]:
@@ -109,6 +110,89 @@ def part(g: Array, axis: int, n: int, index: int) -> Array:
     """One part, by index (negative counts from the end)."""
     pieces = parts(g, axis, n)
     return pieces[index]
+
+
+def key_and_pattern(g: Array) -> tuple[Array, Array]:
+    """A colour key and a one-colour pattern: the only two non-empty pieces of the grid,
+    its halves across its longer side, else cut by separator lines; the pattern piece has one
+    colour, the key more but not that one (its zero cells included). Failing those, the box
+    of the most common colour (outside the key) is the pattern and the box of the other
+    colours, when no row or column of it is empty, the key."""
+    h, w = g.shape
+    tries = []
+    if h > w and h % 2 == 0:
+        tries.append([g[: h // 2], g[h // 2 :]])
+    if w > h and w % 2 == 0:
+        tries.append([g[:, : w // 2], g[:, w // 2 :]])
+    for colour in separator_colours(g)[:1]:
+        cols = separator_lines(g, 1, colour)
+        tries.append(
+            [
+                piece
+                for band in split_at(g, 0, separator_lines(g, 0, colour))
+                for piece in split_at(band, 1, cols)
+            ]
+        )
+    for pieces in tries:
+        pieces = [p for p in pieces if p.any()]
+        if len(pieces) != 2:
+            continue
+        counts = [len(np.unique(p[p != 0])) for p in pieces]
+        if sorted(counts)[0] == 1 and sorted(counts)[1] >= 2:
+            pattern, key = pieces if counts[0] == 1 else pieces[::-1]
+            if not np.any(key == pattern.max()):
+                return key, pattern
+    # else the most common colour's box is the pattern, the other colours' box the key
+    tally = np.bincount(g.ravel(), minlength=10)
+    tally[0] = 0
+    colour = int(tally.argmax())
+    if np.count_nonzero(tally == tally[colour]) == 1:
+        rest = (g != 0) & (g != colour)
+        if rest.any():
+            ktop, kleft, kbottom, kright = bbox(rest)
+            same = g == colour
+            same[ktop:kbottom, kleft:kright] = False
+            top, left, bottom, right = bbox(same)
+            key = g[ktop:kbottom, kleft:kright]
+            compact = key.any(axis=0).all() and key.any(axis=1).all()
+            if compact and len(np.unique(key[key != 0])) >= 2:
+                return key, np.where(same, g, 0)[top:bottom, left:right]
+    raise ValueError("no key and pattern")
+
+
+def paint_pattern(g: Array, mode: str) -> Array:
+    """Colour a one-colour pattern by a colour key (``key_and_pattern``): ``"kron"``, a copy
+    of the pattern per key cell in that cell's colour; ``"scale"``, the key blown up to the
+    pattern's size and kept where the pattern is set; ``"shrink"``, the key kept where the
+    pattern, shrunk to the key's size (a block counts when any of its cells is set), is set."""
+    key, pattern = key_and_pattern(g)
+    mask = (pattern != 0).astype(g.dtype)
+    if mode == "kron":
+        return np.kron(key, mask)
+    (kh, kw), (ph, pw) = key.shape, pattern.shape
+    if ph % kh or pw % kw:
+        raise ValueError("pattern is not a multiple of the key")
+    if mode == "shrink":
+        blocks = mask.reshape(kh, ph // kh, kw, pw // kw).max(axis=(1, 3))
+        return np.where(blocks != 0, key, 0).astype(g.dtype)
+    if mode != "scale":
+        raise ValueError(mode)
+    big: Array = np.repeat(np.repeat(key, ph // kh, axis=0), pw // kw, axis=1)
+    return np.where(mask != 0, big, 0).astype(g.dtype)
+
+
+def overlay_blocks(g: Array, rows: int, cols: int, order: tuple[int, ...]) -> Array:
+    """Cut the grid into ``rows`` x ``cols`` equal blocks (numbered in reading order) and
+    lay them on one another in ``order``, the last on top; zero cells let lower ones show."""
+    h, w = g.shape
+    if h % rows or w % cols:
+        raise ValueError("not divisible")
+    bh, bw = h // rows, w // cols
+    blocks = [g[y : y + bh, x : x + bw] for y in range(0, h, bh) for x in range(0, w, bw)]
+    out = np.zeros((bh, bw), dtype=g.dtype)
+    for i in order:
+        out = np.where(blocks[i] != 0, blocks[i], out)
+    return out
 
 
 def cells(g: Array) -> list[list[Array]]:

@@ -13,6 +13,7 @@ from arcloop.search.grids import Array, to_array, to_grid
 from arcloop.search.learn import CELL_FEATURES, learn_local_rule, learn_object_rule
 from arcloop.search.lib_objects import (
     MEASURES,
+    count_fill,
     crop_selected,
     paint_from_nearest,
     paint_from_sight,
@@ -21,7 +22,14 @@ from arcloop.search.lib_objects import (
     selected_colour,
 )
 from arcloop.search.lib_paint import recolour, recolour_with_input
-from arcloop.search.lib_parts import PART_MEASURES, cell_grid, cell_key, cell_table, part_selected
+from arcloop.search.lib_parts import (
+    PART_MEASURES,
+    cell_grid,
+    cell_key,
+    cell_table,
+    overlay_blocks,
+    part_selected,
+)
 from arcloop.search.lib_rules import (
     apply_local_rule,
     apply_neighbour_rule,
@@ -31,8 +39,9 @@ from arcloop.search.lib_rules import (
 )
 from tests.search.helpers import arc1_task, run_source
 
-# Tasks whose grids exercise separators, objects, masks, symmetry and repeats.
-TASKS = ["1190e5a7", "3631a71a", "0b148d64"]
+# Tasks whose grids exercise separators, objects, masks, symmetry and repeats (and small
+# grids, for the enlargements the catalogue only offers when they stay within 30 x 30).
+TASKS = ["1190e5a7", "3631a71a", "0b148d64", "c3e719e8"]
 
 
 LEARNED_STEP_NAMES = (
@@ -50,6 +59,8 @@ LEARNED_STEP_NAMES = (
     "lookup_output",
     "cell_table",
     "part_selected",
+    "count_fill",
+    "overlay_blocks",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 
@@ -162,6 +173,21 @@ def test_learned_lookups_emit_equivalent_source() -> None:
             colours = tuple((k, i % 10) for i, k in enumerate(sorted(keys, key=repr)))
             kwargs = (("ky", ky), ("kx", kx), ("feature", feature), ("table", colours))
             check_same((Step(cell_table, kwargs),), grids)
+
+
+def test_count_fill_emits_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("0b148d64").train]
+    for order in ("rows", "snake", "cols", "checker"):
+        for colour, min_size in ((0, 1), (1, 2)):
+            kwargs = (("colour", colour), ("min_size", min_size), ("h", 12), ("w", 12))
+            check_same((Step(count_fill, (*kwargs, ("order", order))),), grids)
+
+
+def test_overlay_blocks_emits_equivalent_source() -> None:
+    grids = [to_array(p.input) for p in arc1_task("3631a71a").train[:2]]
+    for rows, cols, order in ((2, 2, (3, 0, 2, 1)), (1, 2, (1, 0)), (3, 1, (0, 2, 1))):
+        kwargs = (("rows", rows), ("cols", cols), ("order", order))
+        check_same((Step(overlay_blocks, kwargs),), grids)
 
 
 def test_part_selectors_emit_equivalent_source() -> None:
