@@ -24,20 +24,22 @@ from arcloop.search import lib_rules as rules
 from arcloop.search.catalogue import Primitive, Step
 from arcloop.search.grids import Array
 from arcloop.search.learn import (
-    learn_cell_tables,
     learn_colour_map,
-    learn_colour_selectors,
-    learn_count_fills,
-    learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
-    learn_output_lookups,
-    learn_overlay_orders,
     learn_pair_map,
-    learn_part_selectors,
     learn_ray_rule,
     object_outcomes,
+)
+from arcloop.search.learn_select import (
+    learn_cell_tables,
+    learn_colour_selectors,
+    learn_count_fills,
+    learn_crop_selectors,
+    learn_output_lookups,
+    learn_overlay_orders,
+    learn_part_selectors,
 )
 
 LEARNED = "learned"

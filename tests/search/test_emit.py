@@ -10,7 +10,13 @@ import pytest
 from arcloop.search.catalogue import Step, task_steps
 from arcloop.search.emit import _closure, _library, emit_source
 from arcloop.search.grids import Array, to_array, to_grid
-from arcloop.search.learn import CELL_FEATURES, learn_local_rule, learn_object_rule
+from arcloop.search.learn import (
+    learn_local_rule,
+    learn_object_rule,
+)
+from arcloop.search.learn_select import (
+    CELL_FEATURES,
+)
 from arcloop.search.lib_objects import (
     MEASURES,
     count_fill,

@@ -7,18 +7,20 @@ import pytest
 
 from arcloop.search.finish import borrowed_colours
 from arcloop.search.learn import (
-    learn_cell_tables,
     learn_colour_map,
-    learn_colour_selectors,
-    learn_crop_selectors,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
-    learn_output_lookups,
     learn_pair_map,
-    learn_part_selectors,
     learn_ray_rule,
     neighbourhood_codes,
+)
+from arcloop.search.learn_select import (
+    learn_cell_tables,
+    learn_colour_selectors,
+    learn_crop_selectors,
+    learn_output_lookups,
+    learn_part_selectors,
 )
 from arcloop.search.lib_geometry import downscale_vote, drop_repeated_half
 from arcloop.search.lib_objects import (

@@ -7,7 +7,10 @@ import pytest
 
 from arcloop.search import search
 from arcloop.search.catalogue import task_steps
-from arcloop.search.learn import learn_count_fills, learn_overlay_orders
+from arcloop.search.learn_select import (
+    learn_count_fills,
+    learn_overlay_orders,
+)
 from arcloop.search.lib_geometry import (
     bounce_tile,
     colour_kron,
