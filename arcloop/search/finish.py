@@ -134,27 +134,7 @@ def rule_finishes(
     finishes: list[Step] = []
     for diagonal in (False, True) if objects else ():
         for multicolour in (False, True):
-            outcomes = object_outcomes(made, wanted, diagonal=diagonal, multicolour=multicolour)
-            for feature in OBJECT_FEATURES if outcomes is not None else ():
-                table = learn_object_rule(
-                    made,
-                    wanted,
-                    diagonal=diagonal,
-                    multicolour=multicolour,
-                    feature=feature,
-                    apply_to=test,
-                    outcomes=outcomes,
-                )
-                if table is not None:
-                    finishes.append(
-                        _learned(
-                            lib_objects.recolour_objects,
-                            diagonal=diagonal,
-                            multicolour=multicolour,
-                            feature=feature,
-                            table=table,
-                        )
-                    )
+            finishes += _object_rules(made, wanted, test, diagonal, multicolour, OBJECT_FEATURES)
     if objects:
         finishes += region_finishes(made, wanted, test)
     finishes += borrowed_colours(made, wanted, test)
@@ -177,6 +157,52 @@ def rule_finishes(
     return finishes
 
 
+def _object_rules(
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    test: Sequence[Array],
+    diagonal: bool,
+    multicolour: bool,
+    features: Sequence[str],
+    *,
+    regions: bool = False,
+) -> list[Step]:
+    """Learned object rules (or background region rules: the first feature that fits only)."""
+    outcomes = object_outcomes(
+        made, wanted, diagonal=diagonal, multicolour=multicolour, regions=regions
+    )
+    finishes: list[Step] = []
+    for feature in features if outcomes is not None else ():
+        table = learn_object_rule(
+            made,
+            wanted,
+            diagonal=diagonal,
+            multicolour=multicolour,
+            feature=feature,
+            apply_to=test,
+            outcomes=outcomes,
+            regions=regions,
+        )
+        if table is None:
+            continue
+        if not regions:
+            finishes.append(
+                _learned(
+                    lib_objects.recolour_objects,
+                    diagonal=diagonal,
+                    multicolour=multicolour,
+                    feature=feature,
+                    table=table,
+                )
+            )
+            continue
+        finishes.append(
+            _learned(lib_objects.recolour_regions, diagonal=diagonal, feature=feature, table=table)
+        )
+        break
+    return finishes
+
+
 def region_finishes(
     made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
 ) -> list[Step]:
@@ -186,30 +212,7 @@ def region_finishes(
     colours = sorted({int(c) for a in made for c in np.unique(a)} - {0})
     features = [*REGION_FEATURES, *(f"touch_{c}" for c in colours)]
     for diagonal in (False, True):
-        outcomes = object_outcomes(made, wanted, diagonal=diagonal, multicolour=False, regions=True)
-        if outcomes is None:
-            continue
-        for feature in features:
-            table = learn_object_rule(
-                made,
-                wanted,
-                diagonal=diagonal,
-                multicolour=False,
-                feature=feature,
-                apply_to=test,
-                outcomes=outcomes,
-                regions=True,
-            )
-            if table is not None:
-                finishes.append(
-                    _learned(
-                        lib_objects.recolour_regions,
-                        diagonal=diagonal,
-                        feature=feature,
-                        table=table,
-                    )
-                )
-                break
+        finishes += _object_rules(made, wanted, test, diagonal, False, features, regions=True)
     return finishes
 
 

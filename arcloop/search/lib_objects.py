@@ -18,6 +18,7 @@ import numpy as np
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
 from arcloop.search.lib_paint import reach_from_border
+from arcloop.search.lib_rules import seen_along
 
 
 def find_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[Array]:
@@ -594,15 +595,7 @@ def paint_from_sight(g: Array, colours: tuple[int, ...], direction: str) -> Arra
     """Paint every object (4-connected, one colour) of ``colours`` with the one colour its
     cells see first looking ``direction`` (``"up"``, ``"down"``, ``"left"``, ``"right"``),
     looking past cells of ``colours``. Raises when an object sees no colour, or two."""
-    hidden = np.where(np.isin(g, colours), 0, g)
-    turns = {"up": 0, "right": 1, "down": 2, "left": 3}[direction]
-    work = np.rot90(hidden, turns)  # the direction now points up
-    seen = np.zeros_like(work)
-    last = np.zeros(work.shape[1], dtype=work.dtype)
-    for y in range(work.shape[0]):
-        seen[y] = last
-        last = np.where(work[y] != 0, work[y], last)
-    seen = np.rot90(seen, -turns)
+    seen = seen_along(np.where(np.isin(g, colours), 0, g))[direction]
     out = g.copy()
     painted = False
     for mask in find_objects(g, False, False, 0):
