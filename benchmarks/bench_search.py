@@ -35,12 +35,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from arcloop.arc.dataset import load_dataset
 from arcloop.arc.task import Task
 from arcloop.search import FAMILIES, search
+
+HERE = Path(__file__).resolve().parent.parent
+"""This checkout (its code is the one imported above)."""
 
 DEFAULT_SETS = ("arc-agi-1/evaluation", "arc-agi-1/training", "arc-agi-2/evaluation")
 
