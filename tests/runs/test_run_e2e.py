@@ -227,7 +227,14 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 def _interrupt_after(args: list[str], run_dir: Path, log: Path, *, tasks: int, sig: int) -> int:
     """Start a run, send ``sig`` once ``tasks`` tasks are finished, return its exit code."""
     with open(log, "wb") as stderr:
-        proc = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr)
+        # A run started from a shell takes Ctrl-C, but an ignored SIGINT passes to children
+        # across exec, and the full suite leaves it ignored here after the Ray tests: start
+        # the run with the default handling, as a terminal would.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            proc = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr)
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
         results = run_dir / "results.jsonl"
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
