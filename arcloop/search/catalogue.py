@@ -93,8 +93,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     out_colours = sorted({int(c) for _, b in train for c in np.unique(b)} - {0})
     up, down = _ratios(train)
     # the largest input, so that steps whose output would pass 30 x 30 on it are left out
-    rows = max(a.shape[0] for a in [*(a for a, _ in train), *test_inputs])
-    cols = max(a.shape[1] for a in [*(a for a, _ in train), *test_inputs])
+    inputs = [*(a for a, _ in train), *test_inputs]
+    rows, cols = max(a.shape[0] for a in inputs), max(a.shape[1] for a in inputs)
     fits = {(ky, kx) for ky, kx in up if rows * ky <= 30 and cols * kx <= 30}
     steps: list[Step] = [
         step(geo.rotate_cw),

@@ -185,21 +185,22 @@ def _object_rules(
         )
         if table is None:
             continue
-        if not regions:
+        if regions:  # the first region feature that fits is enough
             finishes.append(
                 _learned(
-                    lib_objects.recolour_objects,
-                    diagonal=diagonal,
-                    multicolour=multicolour,
-                    feature=feature,
-                    table=table,
+                    lib_objects.recolour_regions, diagonal=diagonal, feature=feature, table=table
                 )
             )
-            continue
+            break
         finishes.append(
-            _learned(lib_objects.recolour_regions, diagonal=diagonal, feature=feature, table=table)
+            _learned(
+                lib_objects.recolour_objects,
+                diagonal=diagonal,
+                multicolour=multicolour,
+                feature=feature,
+                table=table,
+            )
         )
-        break
     return finishes
 
 

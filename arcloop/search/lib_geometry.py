@@ -254,10 +254,16 @@ def overlay_corners(g: Array, h: int, w: int) -> Array:
     gh, gw = g.shape
     if h > gh or w > gw or (h, w) == (gh, gw):
         raise ValueError("corners do not fit")
-    out = np.zeros((h, w), dtype=g.dtype)
-    for window in (g[:h, :w], g[:h, gw - w :], g[gh - h :, :w], g[gh - h :, gw - w :]):
+    return overlay_agreeing([g[:h, :w], g[:h, gw - w :], g[gh - h :, :w], g[gh - h :, gw - w :]])
+
+
+def overlay_agreeing(windows: list[Array]) -> Array:
+    """Lay equal-sized grids on one another (non-zero cells show); two different non-zero
+    colours on one cell raise."""
+    out = np.zeros_like(windows[0])
+    for window in windows:
         if np.any((out != 0) & (window != 0) & (out != window)):
-            raise ValueError("corners disagree")
+            raise ValueError("windows disagree")
         out = np.where(window != 0, window, out)
     return out
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from arcloop.search.grids import Array
-from arcloop.search.lib_geometry import bbox
+from arcloop.search.lib_geometry import bbox, overlay_agreeing
 from arcloop.search.lib_paint import reach_from_border
 from arcloop.search.lib_rules import seen_along
 
@@ -320,13 +320,7 @@ def gather_around(g: Array, colour: int) -> Array:
         raise ValueError("fewer than two anchors")
     padded = np.zeros((h + 2, w + 2), dtype=g.dtype)
     padded[1:-1, 1:-1] = g
-    out = np.zeros((3, 3), dtype=g.dtype)
-    for y, x in zip(ys, xs, strict=True):
-        window = padded[y : y + 3, x : x + 3]
-        if np.any((out != 0) & (window != 0) & (out != window)):
-            raise ValueError("windows disagree")
-        out = np.where(window != 0, window, out)
-    return out
+    return overlay_agreeing([padded[y : y + 3, x : x + 3] for y, x in zip(ys, xs, strict=True)])
 
 
 def cells_in_order(g: Array, h: int, w: int, order: str) -> Array:
@@ -398,25 +392,20 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
         return tuple("".join("#" if v else "." for v in row) for row in box)
     if feature == "border":
         return top == 0 or left == 0 or bottom == g.shape[0] or right == g.shape[1]
-    if feature == "touches":
+    if feature == "touches" or feature.startswith("touch_"):
         grown = mask.copy()
         grown[1:] |= mask[:-1]
         grown[:-1] |= mask[1:]
         grown[:, 1:] |= mask[:, :-1]
         grown[:, :-1] |= mask[:, 1:]
         around = g[grown & ~mask]
+        if feature != "touches":
+            return bool((around == int(feature[6:])).any())
         return tuple(int(c) for c in np.unique(around[around != 0]))
     if feature == "filled":
         return bool(mask[top:bottom, left:right].all())
     if feature == "square":
         return bottom - top == right - left and bool(mask[top:bottom, left:right].all())
-    if feature.startswith("touch_"):
-        grown = mask.copy()
-        grown[1:] |= mask[:-1]
-        grown[:-1] |= mask[1:]
-        grown[:, 1:] |= mask[:, :-1]
-        grown[:, :-1] |= mask[:, 1:]
-        return bool((g[grown & ~mask] == int(feature[6:])).any())
     if feature == "holes":
         box = ~mask[top:bottom, left:right]
         padded = np.pad(box, 1, constant_values=True)
