@@ -113,8 +113,10 @@ def table_row(spec: str, results: list[Outcome], wall: float) -> str:
 _TIMER = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
+import arcloop.search
 from arcloop.arc.dataset import load_dataset
 from arcloop.search import search
+print(json.dumps(arcloop.search.__file__))
 want = set(sys.argv[3:])
 cpu = {}
 for task in load_dataset(sys.argv[2]).tasks:
@@ -125,7 +127,8 @@ for task in load_dataset(sys.argv[2]).tasks:
 print(json.dumps(cpu))
 """
 """Searches the tasks named on its command line with the checkout given first, and prints
-the CPU seconds of each as JSON (run in a fresh interpreter per checkout)."""
+where the search was imported from, then the CPU seconds of each task, as JSON lines (run in
+a fresh interpreter per checkout)."""
 
 SIDE_BY_SIDE_CHUNK = 10
 
@@ -143,13 +146,18 @@ def side_by_side(spec: str, tasks: list[Task], other: Path) -> tuple[list[float]
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            for root in (HERE, other)
+            for root in (HERE.resolve(), other)
         ]
         for proc, sink in zip(procs, (here, there), strict=True):
             out, _ = proc.communicate()
+            root = Path(proc.args[3])
             if proc.returncode != 0:
-                raise SystemExit(f"the search failed in {proc.args[3]} (exit {proc.returncode})")
-            sink.extend(json.loads(out.splitlines()[-1]).values())
+                raise SystemExit(f"the search failed in {root} (exit {proc.returncode})")
+            lines = out.splitlines()
+            imported = Path(json.loads(lines[-2])).resolve()
+            if not imported.is_relative_to(root):
+                raise SystemExit(f"{root} has no importable arcloop ({imported} was imported)")
+            sink.extend(json.loads(lines[-1]).values())
     return here, there
 
 
