@@ -7,6 +7,7 @@ import pytest
 
 from arcloop.search.finish import borrowed_colours
 from arcloop.search.learn import (
+    explains,
     learn_colour_map,
     learn_local_rule,
     learn_neighbour_rule,
@@ -61,8 +62,8 @@ def test_colour_map_refuses_conflicts_and_unseen_colours() -> None:
 
 
 def test_local_rule_needs_every_test_neighbourhood_seen() -> None:
-    made = [a([[0, 1, 0]])]
-    wanted = [a([[2, 1, 2]])]
+    made = [a([[0, 1, 0]]), a([[0, 1, 0]])]
+    wanted = [a([[2, 1, 2]]), a([[2, 1, 2]])]
     assert learn_local_rule(made, wanted, shape="cross", apply_to=[a([[0, 1, 0]])]) == {
         (0, -1, -1, -1, 1): 2,
         (0, -1, -1, 1, -1): 2,
@@ -162,6 +163,21 @@ def test_neighbour_rule_decides_cells_with_two_kinds_of_neighbour() -> None:
     assert learn_neighbour_rule(made, wanted, apply_to=[clash]) is None
 
 
+def test_rules_as_long_as_the_changes_they_explain_are_refused() -> None:
+    # Two cells change, each by an implication of its own: the table restates the pair.
+    made = [a([[1, 0, 0, 2]])]
+    wanted = [a([[1, 4, 6, 2]])]
+    assert learn_neighbour_rule(made, wanted, apply_to=[]) is None
+    assert learn_local_rule(made, wanted, shape="cross", apply_to=[]) is None
+    assert not explains({(0, "side", 1): 4, (0, "side", 2): 6}, made, wanted)
+    # A second pair confirms both implications: a rule.
+    made.append(a([[2, 0, 0, 1]]))
+    wanted.append(a([[2, 6, 4, 1]]))
+    table = learn_neighbour_rule(made, wanted, apply_to=[])
+    assert table == {(0, "side", 1): 4, (0, "side", 2): 6}
+    assert explains(table, made, wanted)
+
+
 def test_crop_selector_picks_the_object_with_most_of_a_colour() -> None:
     # each input holds two 2x2 objects; the output is always the one with more 3s
     inputs = [
@@ -192,8 +208,8 @@ def test_crop_selector_refuses_a_tie_on_a_test_input() -> None:
 
 def test_ray_rule_fills_between_what_a_cell_sees() -> None:
     # Cells between a 2 (above) and the 5 line (below) turn 2; others stay.
-    made = [a([[0, 2, 0], [0, 0, 0], [5, 5, 5], [0, 0, 0]])]
-    wanted = [a([[0, 2, 0], [0, 2, 0], [5, 5, 5], [0, 0, 0]])]
+    made = [a([[0, 2, 0], [0, 0, 0], [0, 0, 0], [5, 5, 5], [0, 0, 0]])]
+    wanted = [a([[0, 2, 0], [0, 2, 0], [0, 2, 0], [5, 5, 5], [0, 0, 0]])]
     table = learn_ray_rule(made, wanted, apply_to=[])
     assert table == {(0, "v", 2, 5): 2}
     assert apply_ray_rule(a([[2, 0], [0, 0], [5, 5]]), table).tolist() == [[2, 0], [2, 0], [5, 5]]
@@ -228,8 +244,8 @@ def test_object_rule_by_size_rank_among_the_objects() -> None:
 
 def test_symmetric_ray_rule_carries_one_axis_over_to_the_other() -> None:
     # Train shows only a vertical ray out of the gap; the rule holds horizontally too.
-    made = [a([[0, 0, 0], [0, 0, 0], [5, 0, 5], [5, 8, 5]])]
-    wanted = [a([[0, 8, 0], [0, 8, 0], [5, 8, 5], [5, 8, 5]])]
+    made = [a([[0, 0, 0], [0, 0, 0], [0, 0, 0], [5, 0, 5], [5, 8, 5]])]
+    wanted = [a([[0, 8, 0], [0, 8, 0], [0, 8, 0], [5, 8, 5], [5, 8, 5]])]
     table = learn_ray_rule(made, wanted, apply_to=[], symmetric=True)
     assert table == {(0, "s", 0, 8): 8, (0, "s", 5, 5): 8}
     assert apply_ray_rule(a([[8, 0, 0]]), table).tolist() == [[8, 8, 8]]
@@ -383,8 +399,16 @@ def test_region_features_filled_square_and_touching_a_colour() -> None:
 
 
 def test_directed_neighbour_rule_paints_each_corner_its_own_colour() -> None:
-    made = [a([[0, 0, 0], [0, 2, 0], [0, 0, 0]]), a([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0]])]
-    wanted = [a([[3, 0, 6], [0, 0, 0], [8, 0, 7]]), a([[0, 0, 0, 0], [0, 3, 0, 6], [0, 0, 0, 0]])]
+    made = [
+        a([[0, 0, 0], [0, 2, 0], [0, 0, 0]]),
+        a([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0]]),
+        a([[0, 0, 0, 0], [0, 0, 2, 0], [0, 0, 0, 0]]),
+    ]
+    wanted = [
+        a([[3, 0, 6], [0, 0, 0], [8, 0, 7]]),
+        a([[0, 0, 0, 0], [0, 3, 0, 6], [0, 0, 0, 0]]),
+        a([[0, 3, 0, 6], [0, 0, 0, 0], [0, 8, 0, 7]]),
+    ]
     # The undirected rule cannot tell the corners apart.
     assert learn_neighbour_rule(made, wanted, apply_to=[]) is None
     test = [a([[2, 0, 0], [0, 0, 0], [0, 0, 0]])]
@@ -397,6 +421,8 @@ def test_directed_neighbour_rule_paints_each_corner_its_own_colour() -> None:
         (0, "se", 2): 3,
     }
     assert len(table) == 5  # one implication clears the 2; the redundant ones are dropped
+    # Without the third pair the nw and ne corners are seen on one cell each: refused.
+    assert learn_neighbour_rule(made[:2], wanted[:2], apply_to=test, directed=True) is None
     assert apply_neighbour_rule(test[0], table).tolist() == [[0, 0, 0], [0, 7, 0], [0, 0, 0]]
 
 
