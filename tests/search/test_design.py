@@ -78,6 +78,25 @@ def test_combination_lays_two_partial_pieces_together() -> None:
     assert combine([wrong], x, wanted, [a([[1, 0, 2]])]) is None
 
 
+def test_combination_that_needs_every_train_pair_to_be_found_is_refused() -> None:
+    # Each lone piece is right on one pair only: together they fit all three pairs, but
+    # without any one pair the others do not predict it (leave-one-pair-out).
+    x = [a([[0, 0, 0]])] * 3
+    wanted = [a([[1, 0, 0]]), a([[0, 2, 0]]), a([[0, 0, 3]])]
+    blank = a([[0, 0, 0]])
+    test = [blank]
+    lone = [
+        Piece((), tuple(w if i == k else blank for i, w in enumerate(wanted)), (blank,))
+        for k in range(3)
+    ]
+    assert combine(lone, x, wanted, test) is None
+    # A piece right on every pair is found again without any one of them.
+    every = Piece((), tuple(wanted), (blank,))
+    found = combine([*lone, every], x, wanted, test)
+    assert found is not None
+    assert [w.tolist() for w in found.train] == [w.tolist() for w in wanted]
+
+
 def test_combine_layers_shows_changes_only_over_the_input() -> None:
     x = a([[1, 0], [0, 5]])
     piece = a([[1, 3], [0, 5]])
