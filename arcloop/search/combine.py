@@ -6,10 +6,10 @@ them: one extends the red rays, another fills the enclosed holes. Each candidate
 cells it changed show). The combination takes, again and again, the piece that shows the most
 still-undecided cells of the train outputs right while showing none of them wrong, until no
 piece adds anything; the cells no piece decided take one fill colour. It is kept only when it
-reproduces every train output exactly and (given three train pairs or more) when the greedy
-run without any one train pair finds a combination that reproduces that pair too
-(leave-one-pair-out: with hundreds of pieces to choose from, some choice fits a few pairs by
-luck); it is ranked after every single program that fits.
+reproduces every train output exactly and when the greedy run without any one train pair
+finds a combination that reproduces that pair too (leave-one-pair-out: with hundreds of
+pieces to choose from, some choice fits a few pairs by luck); it is ranked after every single
+program that fits.
 
 The search is vectorised: every piece's cells over all train pairs are one row of a matrix.
 
@@ -33,10 +33,6 @@ MAX_LAYERS = 3
 
 MAX_PIECES = 600
 """Most candidate pieces considered, the simplest first."""
-
-HOLD_OUT_PAIRS = 3
-"""Fewest train pairs for which a combination must also be found without each one of them
-(``_predicts_each_pair``)."""
 
 FROM_INPUT = -1
 """``transparent`` value: the piece shows only where it differs from the task's input."""
@@ -108,7 +104,7 @@ def combine(
     if found is None:
         return None
     chosen, fill = found
-    if not _predicts_each_pair(show, right, made, target, [w.size for w in wanted]):
+    if not _predicts_each_pair(show, right, made, target, [w.size for w in wanted], chosen):
         return None
     layers = tuple(Layer(rows[i][0].steps, rows[i][1]) for i in chosen)
     transparent = [layer.transparent for layer in layers]
@@ -128,12 +124,15 @@ def combine(
     return Combination(layers, fill, train, test)
 
 
-def _greedy(show: Array, right: Array, cells: Array, target: Array) -> tuple[list[int], int] | None:
+def _greedy(
+    show: Array, right: Array, cells: Array, target: Array, prefer: Sequence[int] = ()
+) -> tuple[list[int], int] | None:
     """The rows (pieces) the greedy lays over each other to decide the ``cells`` of
     ``target``, and the fill of the cells none decides; None when no piece decides any cell
     or the undecided cells need more than one fill colour.
 
     ``show[i]``: where row ``i`` shows; ``right[i]``: where it shows the target's colour.
+    Among rows that gain equally, the first of ``prefer`` wins, else the first row.
     """
     wrong = show & ~right
     done = ~cells  # cells left out count as decided: no piece gains or loses by them
@@ -144,6 +143,7 @@ def _greedy(show: Array, right: Array, cells: Array, target: Array) -> tuple[lis
         best = int(gain.argmax())
         if gain[best] == 0:
             break
+        best = next((i for i in prefer if gain[i] == gain[best]), best)
         chosen.append(best)
         done |= show[best]
     if not chosen:
@@ -156,26 +156,33 @@ def _greedy(show: Array, right: Array, cells: Array, target: Array) -> tuple[lis
 
 
 def _predicts_each_pair(
-    show: Array, right: Array, made: Array, target: Array, sizes: Sequence[int]
+    show: Array,
+    right: Array,
+    made: Array,
+    target: Array,
+    sizes: Sequence[int],
+    chosen: Sequence[int],
 ) -> bool:
     """True when, for every train pair, the combination the greedy finds on the other pairs
-    reproduces it (leave-one-pair-out).
+    reproduces it (leave-one-pair-out); ``chosen``: the rows of the combination found on all
+    pairs.
 
     The greedy chooses up to ``MAX_LAYERS`` of hundreds of pieces and a fill colour: a
     family so large that some choice fits a few train pairs by luck. A choice that states the
     rule is found again without any one pair and predicts that pair; a lucky one is not (the
-    pieces that fit the cells of one pair by accident differ from pair to pair). With fewer
-    than ``HOLD_OUT_PAIRS`` train pairs the combination is kept unchecked: one pair left to
-    learn from rarely tells apart the pieces that agree on it (the greedy takes the first of
-    them, often not the one the held-out pair needs).
+    pieces that fit the cells of one pair by accident differ from pair to pair). Pieces that
+    gain equally on the other pairs cannot be told apart by them (``keep_colour(2)`` and
+    ``erase_colour(6)`` when those pairs hold only 2 and 6), so ties go to the ``chosen``
+    pieces: the held-out pair may break a tie, not make a piece worth choosing. With one
+    train pair there is nothing to hold out.
     """
-    if len(sizes) < HOLD_OUT_PAIRS:
+    if len(sizes) < 2:
         return True
     ends = np.cumsum(sizes)
     for start, end in zip(ends - np.asarray(sizes), ends, strict=True):
         held = np.zeros(target.shape, dtype=bool)
         held[start:end] = True
-        found = _greedy(show, right, ~held, target)
+        found = _greedy(show, right, ~held, target, prefer=chosen)
         if found is None:
             return False
         chosen, fill = found

@@ -97,6 +97,18 @@ def test_combination_that_needs_every_train_pair_to_be_found_is_refused() -> Non
     assert [w.tolist() for w in found.train] == [w.tolist() for w in wanted]
 
 
+def test_held_out_pair_may_break_a_tie_between_pieces() -> None:
+    # ``first`` and ``rule`` agree on the first two pairs; only the third shows ``first``
+    # wrong. Held out, the third pair is predicted by the tied piece the full choice took.
+    x = [a([[0, 0]])] * 3
+    wanted = [a([[1, 0]]), a([[1, 0]]), a([[1, 1]])]
+    first = Piece((), (wanted[0], wanted[1], a([[1, 2]])), (a([[1, 2]]),))
+    rule = Piece((), tuple(wanted), (a([[1, 1]]),))
+    found = combine([first, rule], x, wanted, [a([[0, 0]])])
+    assert found is not None
+    assert found.test[0].tolist() == [[1, 1]]
+
+
 def test_combine_layers_shows_changes_only_over_the_input() -> None:
     x = a([[1, 0], [0, 5]])
     piece = a([[1, 3], [0, 5]])
