@@ -141,8 +141,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         if k * (n - 1) + 1 <= 30
     ]
     steps += [step(obj.gather_around, chain=False, colour=c) for c in in_colours]
-    steps += [step(pcs.overlay_pieces, chain=False, by=b) for b in ("object", "colour")]
-    steps += [step(pcs.assemble_pieces, chain=False)]
+    if all(b.size < a.size for a, b in train):  # pieces join into a smaller grid
+        steps += [step(pcs.overlay_pieces, chain=False, by=b) for b in ("object", "colour")]
+        steps += [step(pcs.assemble_pieces, chain=False)]
     steps += [
         step(geo.drop_repeats),
         step(geo.drop_repeated_half),
