@@ -22,6 +22,7 @@ from arcloop.search import lib_moves as mv
 from arcloop.search import lib_objects as obj
 from arcloop.search import lib_paint as paint
 from arcloop.search import lib_parts as prt
+from arcloop.search import lib_pieces as pcs
 from arcloop.search.grids import Array
 from arcloop.search.lib_objects import FILL_ORDERS
 
@@ -140,6 +141,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         if k * (n - 1) + 1 <= 30
     ]
     steps += [step(obj.gather_around, chain=False, colour=c) for c in in_colours]
+    if all(b.size < a.size for a, b in train):  # pieces join into a smaller grid
+        steps += [step(pcs.overlay_pieces, chain=False, by=b) for b in ("object", "colour")]
+        steps += [step(pcs.assemble_pieces, chain=False)]
     steps += [
         step(geo.drop_repeats),
         step(geo.drop_repeated_half),
@@ -148,6 +152,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
     out_shapes = {b.shape for _, b in train}
+    losses = {(a.shape[0] - b.shape[0], a.shape[1] - b.shape[1]) for a, b in train}
+    if losses <= {(0, 1), (1, 0), (1, 1)}:  # each output: its input less a border line or two
+        steps += [step(mv.roll_by_markers, chain=False)]
     if len(out_shapes) == 1:
         ((h, w),) = out_shapes
         steps += [step(mv.tile_to, h=h, w=w), step(mv.scale_to, h=h, w=w)]

@@ -25,6 +25,7 @@ from arcloop.search import (
     lib_objects,
     lib_paint,
     lib_parts,
+    lib_pieces,
     lib_rules,
 )
 from arcloop.search.catalogue import Step
@@ -35,6 +36,7 @@ _MODULES: tuple[ModuleType, ...] = (
     lib_objects,
     lib_moves,
     lib_parts,
+    lib_pieces,
     lib_paint,
     lib_rules,
     lib_frames,

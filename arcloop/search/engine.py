@@ -80,6 +80,7 @@ FAMILIES = (
     "objects",
     "moves",
     "parts",
+    "pieces",
     "paint",
     LEARNED,
     SELECT,

@@ -3,7 +3,8 @@
 ``fall_objects`` lets objects drop as units (cell-wise gravity is ``lib_paint.gravity``);
 ``move_to_contact`` slides the cells of one colour towards the rest of the picture, in the
 direction where the rest lies, until they touch. ``tile_to`` and ``scale_to`` fit a grid to the
-output size the train pairs share (the catalogue passes it only when they share one).
+output size the train pairs share (the catalogue passes it only when they share one);
+``roll_by_markers`` drops marker lines from the border and rolls the rest by their markers.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
@@ -84,3 +85,52 @@ def scale_to(g: Array, h: int, w: int) -> Array:
     if h % g.shape[0] or w % g.shape[1] or (h, w) == g.shape:
         raise ValueError("not a whole, non-trivial factor")
     return np.repeat(np.repeat(g, h // g.shape[0], axis=0), w // g.shape[1], axis=1)
+
+
+def roll_by_markers(g: Array) -> Array:
+    """Remove the marker lines on the grid's border and roll the rest by the markers.
+
+    A marker line is a first or last row or column of one colour but for one cell (the
+    marker), of a colour found at most twice in the grid; a corner where two such lines
+    meet does not count. The rest of the grid is rolled along the line (wrapping round:
+    down for a column, right for a row) by the marker's index in it.
+
+    >>> g = np.array([[5, 1, 1, 1], [5, 3, 3, 3], [2, 4, 4, 4], [5, 7, 7, 7]])
+    >>> roll_by_markers(g).tolist()
+    [[4, 4, 4], [7, 7, 7], [1, 1, 1], [3, 3, 3]]
+    """
+    h, w = g.shape
+    if h < 3 or w < 3:
+        raise ValueError("too small")
+    sides = {"top": g[0], "bottom": g[-1], "left": g[:, 0], "right": g[:, -1]}
+    rare = np.bincount(g.ravel(), minlength=10) <= 2
+    odd: dict[str, list[int]] = {}
+    for side, line in sides.items():
+        counts = np.bincount(line, minlength=10)
+        found = [int(i) for i in np.flatnonzero(line != counts.argmax()) if rare[line[i]]]
+        if counts.max() >= max(3, len(line) - 2) and found:
+            odd[side] = found
+    # the lines meeting each side's first and last cell
+    ends = {
+        "top": ("left", "right"),
+        "bottom": ("left", "right"),
+        "left": ("top", "bottom"),
+        "right": ("top", "bottom"),
+    }
+    markers: dict[str, int] = {}
+    for side, found in odd.items():
+        corners = {0: ends[side][0], len(sides[side]) - 1: ends[side][1]}
+        inner = [i for i in found if corners.get(i) not in odd]
+        if len(inner) == 1:
+            markers[side] = inner[0]
+    if not markers or {"top", "bottom"} <= markers.keys() or {"left", "right"} <= markers.keys():
+        raise ValueError("no marker lines, or on opposite sides")
+    top = int("top" in markers)
+    left = int("left" in markers)
+    out = g[top : h - int("bottom" in markers), left : w - int("right" in markers)]
+    for side, index in markers.items():
+        if side in ("left", "right"):
+            out = np.roll(out, index - top, axis=0)
+        else:
+            out = np.roll(out, index - left, axis=1)
+    return out
