@@ -277,6 +277,11 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
+    out += [
+        step(paint.complete_symmetry, chain=False, colour=c, how=h)
+        for c in [-1, *in_colours]
+        for h in ("all", "turns", "both")
+    ]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

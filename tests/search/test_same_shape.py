@@ -1,0 +1,64 @@
+"""Same-shape primitives: symmetry completed about a found centre, and their emitted source."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.catalogue import step
+from arcloop.search.lib_paint import complete_symmetry, symmetry_centre
+from tests.search.test_emit import check_same
+
+
+def a(rows: list[list[int]]) -> np.ndarray:
+    return np.array(rows, dtype=np.int_)
+
+
+# A plus of 3s around a 4 with one arm missing, off the grid's centre.
+PLUS = a(
+    [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 3, 0, 0, 0],
+        [0, 3, 4, 0, 0, 0],
+        [0, 0, 3, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+    ]
+)
+
+
+def test_symmetry_centre_is_voted_by_the_cells_that_agree() -> None:
+    # doubled coordinates: the 4 at row 2, column 2
+    assert symmetry_centre(PLUS, ("quarter", "half", "three")) == (4, 4)
+
+
+def test_complete_symmetry_fills_the_missing_arm_about_the_found_centre() -> None:
+    done = complete_symmetry(PLUS, -1, "turns")
+    assert done[2].tolist() == [0, 3, 4, 3, 0, 0]
+    assert np.count_nonzero(done) == 5
+
+
+def test_complete_symmetry_mirrors_about_the_box_of_a_colour() -> None:
+    g = a([[1, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 2, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+    done = complete_symmetry(g, 2, "both")
+    assert done.tolist() == [
+        [1, 1, 0, 1, 1],
+        [0, 1, 0, 1, 0],
+        [0, 0, 2, 0, 0],
+        [0, 1, 0, 1, 0],
+        [1, 1, 0, 1, 1],
+    ]
+
+
+def test_complete_symmetry_refuses_an_image_on_another_colour() -> None:
+    g = a([[1, 0, 5], [0, 2, 0], [0, 0, 0]])
+    try:
+        complete_symmetry(g, 2, "both")
+    except ValueError:
+        return
+    raise AssertionError("an image of 1 lands on 5")
+
+
+def test_complete_symmetry_emits_equivalent_source() -> None:
+    grids = [PLUS, a([[1, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 2, 0, 0], [0, 0, 0, 0, 0]])]
+    for colour in (-1, 2):
+        for how in ("all", "turns", "both"):
+            check_same((step(complete_symmetry, colour=colour, how=how),), grids)
