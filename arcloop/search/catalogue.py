@@ -265,6 +265,9 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
         for c in ("tl", "tr", "bl", "br")
     ]
     out += [step(paint.fill_colour_boxes)]
+    out += [
+        step(paint.connect_elbow, chain=False, colour=c, axis=a) for c in in_colours for a in "hv"
+    ]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
     out += [
         step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)

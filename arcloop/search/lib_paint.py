@@ -212,6 +212,26 @@ def connect_pairs(g: Array, directions: str) -> Array:
     return out
 
 
+def connect_elbow(g: Array, colour: int, axis: str) -> Array:
+    """Join the one cell of ``colour`` to the one other non-zero cell by an L-shaped line of
+    ``colour`` over 0 cells: along its row (``axis="h"``) or column (``"v"``) to the other
+    cell's column or row, then straight on to it. Raises unless the grid holds exactly those
+    two non-zero cells, not in one row or column."""
+    ys, xs = np.nonzero(g)
+    if len(ys) != 2 or np.count_nonzero(g == colour) != 1:
+        raise ValueError("not one cell of the colour and one other")
+    first = int(np.flatnonzero(g[ys, xs] == colour)[0])
+    (y0, x0), (y1, x1) = (ys[first], xs[first]), (ys[1 - first], xs[1 - first])
+    if y0 == y1 or x0 == x1:
+        raise ValueError("in one line")
+    out = g.copy()
+    corner = (y0, x1) if axis == "h" else (y1, x0)
+    for (ya, xa), (yb, xb) in (((y0, x0), corner), (corner, (y1, x1))):
+        line = out[min(ya, yb) : max(ya, yb) + 1, min(xa, xb) : max(xa, xb) + 1]
+        line[line == 0] = colour
+    return out
+
+
 def fill_colour_boxes(g: Array) -> Array:
     """Paint the 0 cells in the bounding box of each colour's cells with that colour (where
     boxes overlap, the lowest colour wins)."""

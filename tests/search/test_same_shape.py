@@ -1,11 +1,12 @@
-"""Same-shape primitives: symmetry completed about a found centre, and their emitted source."""
+"""Same-shape primitives: symmetry completed about a found centre, L-shaped joins, and their
+emitted source."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from arcloop.search.catalogue import step
-from arcloop.search.lib_paint import complete_symmetry, symmetry_centre
+from arcloop.search.lib_paint import complete_symmetry, connect_elbow, symmetry_centre
 from tests.search.test_emit import check_same
 
 
@@ -62,3 +63,15 @@ def test_complete_symmetry_emits_equivalent_source() -> None:
     for colour in (-1, 2):
         for how in ("all", "turns", "both"):
             check_same((step(complete_symmetry, colour=colour, how=how),), grids)
+
+
+def test_connect_elbow_goes_along_the_row_then_down_the_column() -> None:
+    g = a([[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 3]])
+    assert connect_elbow(g, 2, "h").tolist() == [[0, 2, 2, 2], [0, 0, 0, 2], [0, 0, 0, 3]]
+    assert connect_elbow(g, 2, "v").tolist() == [[0, 2, 0, 0], [0, 2, 0, 0], [0, 2, 2, 3]]
+
+
+def test_connect_elbow_emits_equivalent_source() -> None:
+    grids = [a([[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 3]]), a([[0, 0, 0], [3, 0, 0], [0, 0, 2]])]
+    for axis in "hv":
+        check_same((step(connect_elbow, colour=2, axis=axis),), grids)
