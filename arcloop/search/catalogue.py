@@ -235,6 +235,7 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),
     ]
+    out += [step(prt.broadcast_cells, chain=False, mark=m) for m in (False, True)]
     out += [step(prt.paint_pattern, chain=False, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 

@@ -1,5 +1,5 @@
-"""Same-shape primitives: symmetry completed about a found centre, L-shaped joins, and their
-emitted source."""
+"""Same-shape primitives: symmetry completed about a found centre, L-shaped joins, a lattice's
+pattern laid into every cell, and their emitted source."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 
 from arcloop.search.catalogue import step
 from arcloop.search.lib_paint import complete_symmetry, connect_elbow, symmetry_centre
+from arcloop.search.lib_parts import broadcast_cells
 from tests.search.test_emit import check_same
 
 
@@ -75,3 +76,30 @@ def test_connect_elbow_emits_equivalent_source() -> None:
     grids = [a([[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 3]]), a([[0, 0, 0], [3, 0, 0], [0, 0, 2]])]
     for axis in "hv":
         check_same((step(connect_elbow, colour=2, axis=axis),), grids)
+
+
+LATTICE = a(
+    [
+        [1, 0, 5, 0, 0],
+        [0, 0, 5, 0, 2],
+        [5, 5, 5, 5, 5],
+        [0, 0, 5, 0, 0],
+        [0, 0, 5, 0, 0],
+    ]
+)
+
+
+def test_broadcast_cells_lays_every_cell_pattern_into_every_cell() -> None:
+    done = broadcast_cells(LATTICE, False)
+    assert done[:2].tolist() == [[1, 0, 5, 1, 0], [0, 2, 5, 0, 2]]
+    assert done[3:].tolist() == [[1, 0, 5, 1, 0], [0, 2, 5, 0, 2]]
+
+
+def test_broadcast_cells_marks_what_it_adds_with_the_separator_colour() -> None:
+    done = broadcast_cells(LATTICE, True)
+    assert done[:2].tolist() == [[1, 0, 5, 5, 0], [0, 5, 5, 0, 2]]
+
+
+def test_broadcast_cells_emits_equivalent_source() -> None:
+    for mark in (False, True):
+        check_same((step(broadcast_cells, mark=mark),), [LATTICE, LATTICE.T])
