@@ -2,7 +2,8 @@
 
 ``fall_objects`` lets objects drop as units (cell-wise gravity is ``lib_paint.gravity``);
 ``move_to_contact`` slides the cells of one colour towards the rest of the picture, in the
-direction where the rest lies, until they touch. ``tile_to`` and ``scale_to`` fit a grid to the
+direction where the rest lies, until they touch; ``objects_to_contact`` slides each object
+on its own towards the anchor in line with it. ``tile_to`` and ``scale_to`` fit a grid to the
 output size the train pairs share (the catalogue passes it only when they share one).
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
@@ -84,3 +85,49 @@ def scale_to(g: Array, h: int, w: int) -> Array:
     if h % g.shape[0] or w % g.shape[1] or (h, w) == g.shape:
         raise ValueError("not a whole, non-trivial factor")
     return np.repeat(np.repeat(g, h // g.shape[0], axis=0), w // g.shape[1], axis=1)
+
+
+def objects_to_contact(g: Array) -> Array:
+    """Slide the objects of every colour that forms several objects, each on its own, towards
+    the nearest cell of a colour that forms one object only (an anchor) in line with it, until
+    it touches it: along its rows or columns (the direction in which it would meet one
+    soonest), else along a diagonal. Anchors stay, and so does an object that meets none.
+    Raises when there is no anchor or nothing moves, or two directions are equally near."""
+    objects = find_objects(g, False, False, 0)
+    colours = [int(g[m][0]) for m in objects]
+    anchor_colours = [c for c in set(colours) if colours.count(c) == 1]
+    anchors = np.isin(g, anchor_colours)
+    if not anchor_colours or np.all(anchors == (g != 0)):
+        raise ValueError("no anchors, or nothing to move")
+    h, w = g.shape
+    out = np.where(anchors, g, 0)
+    moved = False
+    for mask, colour in zip(objects, colours, strict=True):
+        if colour in anchor_colours:
+            continue
+        ys, xs = np.nonzero(mask)
+        best: list[tuple[bool, int, int, int]] = []
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                if dy == dx == 0:
+                    continue
+                k = 1
+                while True:
+                    ny, nx = ys + k * dy, xs + k * dx
+                    if ny.min() < 0 or nx.min() < 0 or ny.max() >= h or nx.max() >= w:
+                        break
+                    if anchors[ny, nx].any():
+                        best.append((dy != 0 and dx != 0, k, dy, dx))
+                        break
+                    k += 1
+        k, dy, dx = 1, 0, 0
+        if best:
+            best.sort()
+            if len(best) > 1 and best[1][:2] == best[0][:2]:
+                raise ValueError("two directions equally near")
+            _, k, dy, dx = best[0]
+        out[ys + (k - 1) * dy, xs + (k - 1) * dx] = colour
+        moved = moved or k > 1
+    if not moved:
+        raise ValueError("nothing moves")
+    return out

@@ -1,11 +1,12 @@
 """Same-shape primitives: symmetry completed about a found centre, L-shaped joins, a lattice's
-pattern laid into every cell, and their emitted source."""
+pattern laid into every cell, objects drawn to their anchor, and their emitted source."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from arcloop.search.catalogue import step
+from arcloop.search.lib_moves import objects_to_contact
 from arcloop.search.lib_paint import complete_symmetry, connect_elbow, symmetry_centre
 from arcloop.search.lib_parts import broadcast_cells
 from tests.search.test_emit import check_same
@@ -103,3 +104,31 @@ def test_broadcast_cells_marks_what_it_adds_with_the_separator_colour() -> None:
 def test_broadcast_cells_emits_equivalent_source() -> None:
     for mark in (False, True):
         check_same((step(broadcast_cells, mark=mark),), [LATTICE, LATTICE.T])
+
+
+SATELLITES = a(
+    [
+        [5, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 2, 0, 5],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 5, 0, 0],
+    ]
+)
+
+
+def test_objects_to_contact_draws_each_object_to_the_anchor_in_line_with_it() -> None:
+    # the 5s form several objects, the 2 one: each 5 slides to it (the first one diagonally)
+    assert objects_to_contact(SATELLITES).tolist() == [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 5, 0, 0, 0],
+        [0, 0, 0, 2, 5, 0],
+        [0, 0, 0, 5, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+    ]
+
+
+def test_objects_to_contact_emits_equivalent_source() -> None:
+    check_same((step(objects_to_contact),), [SATELLITES, SATELLITES.T])
