@@ -157,7 +157,11 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     directions = ("down", "up", "left", "right")
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
     steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
-    steps += [step(mv.objects_to_contact, chain=False)]
+    steps += [
+        step(mv.objects_to_contact, chain=False, diagonal=d, trail=t)
+        for t in (False, True)
+        for d in (False, True)
+    ]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits)
     return steps

@@ -87,11 +87,12 @@ def scale_to(g: Array, h: int, w: int) -> Array:
     return np.repeat(np.repeat(g, h // g.shape[0], axis=0), w // g.shape[1], axis=1)
 
 
-def objects_to_contact(g: Array) -> Array:
+def objects_to_contact(g: Array, diagonal: bool, trail: bool) -> Array:
     """Slide the objects of every colour that forms several objects, each on its own, towards
     the nearest cell of a colour that forms one object only (an anchor) in line with it, until
     it touches it: along its rows or columns (the direction in which it would meet one
-    soonest), else along a diagonal. Anchors stay, and so does an object that meets none.
+    soonest), else (with ``diagonal``) along a diagonal. Anchors stay, and so does an object that meets none.
+    With ``trail`` the objects stay where they are too and paint the way they would go.
     Raises when there is no anchor or nothing moves, or two directions are equally near."""
     objects = find_objects(g, False, False, 0)
     colours = [int(g[m][0]) for m in objects]
@@ -109,7 +110,7 @@ def objects_to_contact(g: Array) -> Array:
         best: list[tuple[bool, int, int, int]] = []
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
-                if dy == dx == 0:
+                if dy == dx == 0 or (dy != 0 and dx != 0 and not diagonal):
                     continue
                 k = 1
                 while True:
@@ -126,7 +127,9 @@ def objects_to_contact(g: Array) -> Array:
             if len(best) > 1 and best[1][:2] == best[0][:2]:
                 raise ValueError("two directions equally near")
             _, k, dy, dx = best[0]
-        out[ys + (k - 1) * dy, xs + (k - 1) * dx] = colour
+        for step in range(k) if trail else (k - 1,):
+            ny, nx = ys + step * dy, xs + step * dx
+            out[ny, nx] = np.where(out[ny, nx] == 0, colour, out[ny, nx])
         moved = moved or k > 1
     if not moved:
         raise ValueError("nothing moves")

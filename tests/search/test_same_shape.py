@@ -120,7 +120,7 @@ SATELLITES = a(
 
 def test_objects_to_contact_draws_each_object_to_the_anchor_in_line_with_it() -> None:
     # the 5s form several objects, the 2 one: each 5 slides to it (the first one diagonally)
-    assert objects_to_contact(SATELLITES).tolist() == [
+    assert objects_to_contact(SATELLITES, True, False).tolist() == [
         [0, 0, 0, 0, 0, 0],
         [0, 0, 0, 0, 0, 0],
         [0, 0, 5, 0, 0, 0],
@@ -131,4 +131,18 @@ def test_objects_to_contact_draws_each_object_to_the_anchor_in_line_with_it() ->
 
 
 def test_objects_to_contact_emits_equivalent_source() -> None:
-    check_same((step(objects_to_contact),), [SATELLITES, SATELLITES.T])
+    for trail in (False, True):
+        for diagonal in (False, True):
+            only = step(objects_to_contact, diagonal=diagonal, trail=trail)
+            check_same((only,), [SATELLITES, SATELLITES.T])
+
+
+def test_objects_to_contact_with_a_trail_paints_the_way_instead() -> None:
+    assert objects_to_contact(SATELLITES, True, True).tolist() == [
+        [5, 0, 0, 0, 0, 0],
+        [0, 5, 0, 0, 0, 0],
+        [0, 0, 5, 0, 0, 0],
+        [0, 0, 0, 2, 5, 5],
+        [0, 0, 0, 5, 0, 0],
+        [0, 0, 0, 5, 0, 0],
+    ]
