@@ -93,7 +93,8 @@ def objects_to_contact(g: Array, diagonal: bool, trail: bool) -> Array:
     it touches it: along its rows or columns (the direction in which it would meet one
     soonest), else (with ``diagonal``) along a diagonal. Anchors stay, and so does an object
     that meets none. With ``trail`` the objects stay where they are too and paint the way they
-    would go. Raises when there is no anchor or nothing moves, or two directions are equally near."""
+    would go. Raises when there is no anchor or nothing moves, or two directions are equally
+    near."""
     objects = find_objects(g, False, False, 0)
     colours = [int(g[m][0]) for m in objects]
     anchor_colours = [c for c in set(colours) if colours.count(c) == 1]
