@@ -292,11 +292,10 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
-    out += [
-        step(paint.complete_symmetry, chain=False, colour=c, how=h)
-        for c in [-1, *in_colours]
-        for h in ("all", "turns", "both")
-    ]
+    # about a centre the cells vote for, every mirror and turn or the turns only; about the box
+    # of one colour, the two mirrors (and the half turn)
+    out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in ("all", "turns")]
+    out += [step(paint.complete_symmetry, chain=False, colour=c, how="both") for c in in_colours]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

@@ -510,7 +510,7 @@ def symmetry_centre(g: Array, kinds: tuple[str, ...]) -> tuple[int, int]:
     tie.
     """
     ys, xs = np.nonzero(g)
-    if not 0 < len(ys) <= 200:
+    if not 0 < len(ys) <= 80:
         raise ValueError("no cells, or too many to pair")
     h, w = g.shape
     rows, cols = 2 * h - 1, 2 * w - 1
@@ -539,8 +539,8 @@ def symmetry_centre(g: Array, kinds: tuple[str, ...]) -> tuple[int, int]:
         }[kind]
         inside = (cy >= 0) & (cy < rows) & (cx >= 0) & (cx < cols)
         for k, agree in enumerate((same, ~same)):
-            pick = inside & agree
-            np.add.at(votes[k], (cy[pick], cx[pick]), 1)
+            at = (cy * cols + cx)[inside & agree]
+            votes[k] += np.bincount(at, minlength=rows * cols).reshape(rows, cols)
     score = np.where(votes[1] == 0, votes[0], -1)
     best = int(score.max())
     if best * 2 < len(ys) * len(kinds) or np.count_nonzero(score == best) > 1:
