@@ -158,15 +158,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
     steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
     steps += [
-        step(mv.shift, chain=False, dy=dy, dx=dx)
-        for dy in (-1, 0, 1)
-        for dx in (-1, 0, 1)
-        if dy or dx
-    ]
-    steps += [
         step(mv.objects_to_contact, chain=False, diagonal=d, trail=t)
-        for t in (False, True)
-        for d in (False, True)
+        for d, t in ((False, False), (True, False), (False, True))
     ]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits)

@@ -69,20 +69,6 @@ def move_to_contact(g: Array, colour: int) -> Array:
     return slide_block(g, colour, dy, dx)
 
 
-def shift(g: Array, dy: int, dx: int) -> Array:
-    """Move the whole picture by (dy, dx) cells over a 0 background; raises when a non-zero
-    cell would leave the grid."""
-    h, w = g.shape
-    ys, xs = np.nonzero(g)
-    if len(ys) == 0 or not (ys.min() + dy >= 0 and ys.max() + dy < h):
-        raise ValueError("nothing to move, or it would leave the grid")
-    if not (xs.min() + dx >= 0 and xs.max() + dx < w):
-        raise ValueError("it would leave the grid")
-    out = np.zeros_like(g)
-    out[ys + dy, xs + dx] = g[ys, xs]
-    return out
-
-
 def tile_to(g: Array, h: int, w: int) -> Array:
     """Continue the grid's pattern to ``h`` x ``w``: repeat its smallest repeating tile (the
     whole grid when it does not repeat) across and down from the top-left corner."""

@@ -554,7 +554,8 @@ def complete_symmetry(g: Array, colour: int, how: str) -> Array:
 
     ``how``: ``"both"`` (the mirrors across and down and the half turn), ``"turns"`` (the
     three turns), ``"all"`` (every mirror and turn of the square). The centre is the centre of
-    the box of ``colour``'s cells, or for -1 the one ``symmetry_centre`` finds. Raises when an
+    the box of ``colour``'s cells (which must form one piece), or for -1 the one
+    ``symmetry_centre`` finds. Raises when an
     image lands on another non-zero colour, or two images bring a cell two colours.
     """
     kinds = {
@@ -563,9 +564,26 @@ def complete_symmetry(g: Array, colour: int, how: str) -> Array:
         "all": ("lr", "ud", "half", "quarter", "three", "diag", "anti"),
     }[how]
     if colour >= 0:
-        if not np.any(g == colour):
+        piece = g == colour
+        if not piece.any():
             raise ValueError("colour absent")
-        top, left, bottom, right = bbox(g == colour)
+        # the colour must form one piece (corners joining): the centre of the picture
+        h, w = g.shape
+        reached = np.zeros_like(piece)
+        reached[tuple(np.argwhere(piece)[0])] = True
+        while True:
+            padded = np.pad(reached, 1)
+            grown = np.zeros_like(piece)
+            for oy in (0, 1, 2):
+                for ox in (0, 1, 2):
+                    grown |= padded[oy : oy + h, ox : ox + w]
+            grown &= piece
+            if np.array_equal(grown, reached):
+                break
+            reached = grown
+        if not np.array_equal(reached, piece):
+            raise ValueError("the colour forms several pieces")
+        top, left, bottom, right = bbox(piece)
         cy, cx = top + bottom - 1, left + right - 1
     else:
         cy, cx = symmetry_centre(g, kinds)

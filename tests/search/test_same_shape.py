@@ -1,13 +1,12 @@
 """Same-shape primitives: symmetry completed about a found centre, L-shaped joins, a lattice's
-pattern laid into every cell, objects drawn to their anchor, the whole picture shifted, and
-their emitted source."""
+pattern laid into every cell, objects drawn to their anchor, and their emitted source."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from arcloop.search.catalogue import step
-from arcloop.search.lib_moves import objects_to_contact, shift
+from arcloop.search.lib_moves import objects_to_contact
 from arcloop.search.lib_paint import complete_symmetry, connect_elbow, symmetry_centre
 from arcloop.search.lib_parts import broadcast_cells
 from tests.search.test_emit import check_same
@@ -147,19 +146,3 @@ def test_objects_to_contact_with_a_trail_paints_the_way_instead() -> None:
         [0, 0, 0, 5, 0, 0],
         [0, 0, 0, 5, 0, 0],
     ]
-
-
-def test_shift_moves_the_picture_and_refuses_to_push_it_off_the_grid() -> None:
-    g = a([[0, 1, 0], [0, 2, 0], [0, 0, 0]])
-    assert shift(g, 1, 1).tolist() == [[0, 0, 0], [0, 0, 1], [0, 0, 2]]
-    try:
-        shift(g, -1, 0)
-    except ValueError:
-        return
-    raise AssertionError("the 1 would leave the grid")
-
-
-def test_shift_emits_equivalent_source() -> None:
-    grids = [a([[0, 1, 0], [0, 2, 0], [0, 0, 0]]), a([[0, 0, 0], [0, 3, 0], [0, 0, 0]])]
-    for dy, dx in ((1, 0), (-1, 1), (0, -1)):
-        check_same((step(shift, dy=dy, dx=dx),), grids)
