@@ -146,3 +146,12 @@ def test_objects_to_contact_with_a_trail_paints_the_way_instead() -> None:
         [0, 0, 0, 5, 0, 0],
         [0, 0, 0, 5, 0, 0],
     ]
+
+
+def test_complete_symmetry_about_a_colour_wants_that_colour_in_one_piece() -> None:
+    g = a([[2, 0, 0, 0, 2], [0, 1, 0, 0, 0], [0, 0, 0, 0, 0]])
+    try:
+        complete_symmetry(g, 2, "both")
+    except ValueError:
+        return
+    raise AssertionError("the 2s are two pieces: no centre")
