@@ -163,6 +163,12 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits)
+    if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
+        steps += [
+            step(paint.connect_elbow, chain=False, colour=c, axis=a)
+            for c in in_colours
+            for a in "hv"
+        ]
     return steps
 
 
@@ -270,9 +276,6 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
         for c in ("tl", "tr", "bl", "br")
     ]
     out += [step(paint.fill_colour_boxes)]
-    out += [
-        step(paint.connect_elbow, chain=False, colour=c, axis=a) for c in in_colours for a in "hv"
-    ]
     rays = ("udlr", "ud", "lr", "u", "d", "l", "r", "1234", "udlr1234")
     out += [
         step(paint.extend_rays, chain=False, colour=c, directions=d, stop=s)
