@@ -164,8 +164,18 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     directions = ("down", "up", "left", "right")
     steps += [step(mv.fall_objects, chain=False, direction=d) for d in directions]
     steps += [step(mv.move_to_contact, chain=False, colour=c) for c in in_colours]
+    steps += [
+        step(mv.objects_to_contact, chain=False, diagonal=d, trail=t)
+        for d, t in ((False, False), (True, False), (False, True))
+    ]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits)
+    if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
+        steps += [
+            step(paint.connect_elbow, chain=False, colour=c, axis=a)
+            for c in in_colours
+            for a in "hv"
+        ]
     return steps
 
 
@@ -242,6 +252,7 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=False),
         step(prt.overlay_cells, reverse=True),
     ]
+    out += [step(prt.broadcast_cells, chain=False, mark=m) for m in (False, True)]
     out += [step(prt.paint_pattern, chain=False, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 
@@ -284,6 +295,10 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
+    # about a centre the cells vote for, every mirror and turn or the turns only; about the box
+    # of one colour, the two mirrors (and the half turn)
+    out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in ("all", "turns")]
+    out += [step(paint.complete_symmetry, chain=False, colour=c, how="both") for c in in_colours]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

@@ -37,6 +37,8 @@ import logging
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 from arcloop.arc.task import Task
 from arcloop.search.cache import memoise_objects
 from arcloop.search.catalogue import Step, step, task_steps
@@ -109,6 +111,10 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
         grids = s.apply(st, frame.inputs)
         if grids is None:
             continue
+        if not st.chain and all(
+            np.array_equal(a, b) for a, b in zip(grids[: s.n_train], frame.inputs, strict=False)
+        ):
+            continue  # a first step that changes no train input has no evidence for the test
         keeps = all(a.shape == b.shape for a, b in zip(grids, frame.inputs, strict=True))
         frame.keeps_shape[st] = keeps
         if frame.consider((st,), grids, 1):

@@ -2,7 +2,8 @@
 
 ``fall_objects`` lets objects drop as units (cell-wise gravity is ``lib_paint.gravity``);
 ``move_to_contact`` slides the cells of one colour towards the rest of the picture, in the
-direction where the rest lies, until they touch. ``tile_to`` and ``scale_to`` fit a grid to the
+direction where the rest lies, until they touch; ``objects_to_contact`` slides each object
+on its own towards the anchor in line with it. ``tile_to`` and ``scale_to`` fit a grid to the
 output size the train pairs share (the catalogue passes it only when they share one);
 ``roll_by_markers`` drops marker lines from the border and rolls the rest by their markers.
 
@@ -19,7 +20,7 @@ import numpy as np
 from arcloop.search.grids import Array
 from arcloop.search.lib_geometry import bbox
 from arcloop.search.lib_objects import find_objects
-from arcloop.search.lib_paint import slide_block
+from arcloop.search.lib_paint import rays_along, slide_block
 
 
 def fall_objects(g: Array, direction: str) -> Array:
@@ -133,4 +134,73 @@ def roll_by_markers(g: Array) -> Array:
             out = np.roll(out, index - top, axis=0)
         else:
             out = np.roll(out, index - left, axis=1)
+    return out
+
+
+def objects_to_contact(g: Array, diagonal: bool, trail: bool) -> Array:
+    """Slide the objects of every colour that forms several objects, each on its own, towards
+    the nearest cell of a colour that forms one object only (an anchor) in line with it, until
+    it touches it: along its rows or columns (the direction in which it would meet one
+    soonest), else (with ``diagonal``) along a diagonal. Anchors stay, and so does an object
+    that meets none. With ``trail`` the objects stay where they are too and paint the way they
+    would go. Raises when there is no anchor or nothing moves, or two directions are equally
+    near."""
+    objects = find_objects(g, False, False, 0)
+    colours = [int(g[m][0]) for m in objects]
+    anchor_colours = [c for c in set(colours) if colours.count(c) == 1]
+    movers = [(m, c) for m, c in zip(objects, colours, strict=True) if c not in anchor_colours]
+    if not anchor_colours or not movers or len(movers) > 30:
+        raise ValueError("no anchors, or nothing to move, or too much")
+    anchors = np.isin(g, anchor_colours).astype(g.dtype)
+    h, w = g.shape
+    far = 2 * (h + w)
+    labels = np.full((h, w), -1)
+    for k, (mask, _) in enumerate(movers):
+        labels[mask] = k
+    ids = labels[labels >= 0]
+    ys, xs = np.nonzero(labels >= 0)
+    n = len(movers)
+    sides = [np.full(n, h), np.full(n, -1), np.full(n, w), np.full(n, -1)]
+    for side, values, extreme in zip(sides, (ys, ys, xs, xs), "lhlh", strict=True):
+        (np.minimum if extreme == "l" else np.maximum).at(side, ids, values)
+    top, bottom, left, right = sides
+    where = np.arange(1, h * w + 1).reshape(h, w)
+    orthogonal = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    diagonals = [(-1, -1), (-1, 1), (1, -1), (1, 1)] if diagonal else []
+    choices = []  # per family of directions: (steps to meet an anchor, per object x direction)
+    for family in (orthogonal, diagonals):
+        meets = np.full((n, len(family)), far)
+        for d, (dy, dx) in enumerate(family):
+            # rays shot back from the anchors carry where they start: the steps ahead to one
+            start = rays_along(where, anchors, False, -dy, -dx) - 1
+            ahead = np.abs(start // w - np.arange(h)[:, None] if dy else start % w - np.arange(w))
+            steps = np.where(start >= 0, ahead, far)[ys, xs]
+            np.minimum.at(meets[:, d], ids, steps)
+            # the step at which the object would leave the grid instead
+            leave = np.full(n, far)
+            if dy:
+                leave = np.minimum(leave, h - bottom if dy > 0 else top + 1)
+            if dx:
+                leave = np.minimum(leave, w - right if dx > 0 else left + 1)
+            meets[:, d] = np.where(meets[:, d] < leave, meets[:, d], far)
+        choices.append((family, meets))
+    out = np.where(anchors, g, 0)
+    moved = False
+    for k, (mask, colour) in enumerate(movers):
+        steps, dy, dx = 1, 0, 0
+        for family, meets in choices:
+            row = meets[k]
+            if len(row) and row.min() < far:
+                if np.count_nonzero(row == row.min()) > 1:
+                    raise ValueError("two directions equally near")
+                steps = int(row.min())
+                dy, dx = family[int(row.argmin())]
+                break
+        cy, cx = np.nonzero(mask)
+        for step in range(steps) if trail else (steps - 1,):
+            ny, nx = cy + step * dy, cx + step * dx
+            out[ny, nx] = np.where(out[ny, nx] == 0, colour, out[ny, nx])
+        moved = moved or steps > 1
+    if not moved:
+        raise ValueError("nothing moves")
     return out

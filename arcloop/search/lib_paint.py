@@ -212,6 +212,26 @@ def connect_pairs(g: Array, directions: str) -> Array:
     return out
 
 
+def connect_elbow(g: Array, colour: int, axis: str) -> Array:
+    """Join the one cell of ``colour`` to the one other non-zero cell by an L-shaped line of
+    ``colour`` over 0 cells: along its row (``axis="h"``) or column (``"v"``) to the other
+    cell's column or row, then straight on to it. Raises unless the grid holds exactly those
+    two non-zero cells, not in one row or column."""
+    ys, xs = np.nonzero(g)
+    if len(ys) != 2 or np.count_nonzero(g == colour) != 1:
+        raise ValueError("not one cell of the colour and one other")
+    first = int(np.flatnonzero(g[ys, xs] == colour)[0])
+    (y0, x0), (y1, x1) = (ys[first], xs[first]), (ys[1 - first], xs[1 - first])
+    if y0 == y1 or x0 == x1:
+        raise ValueError("in one line")
+    out = g.copy()
+    corner = (y0, x1) if axis == "h" else (y1, x0)
+    for (ya, xa), (yb, xb) in (((y0, x0), corner), (corner, (y1, x1))):
+        line = out[min(ya, yb) : max(ya, yb) + 1, min(xa, xb) : max(xa, xb) + 1]
+        line[line == 0] = colour
+    return out
+
+
 def fill_colour_boxes(g: Array) -> Array:
     """Paint the 0 cells in the bounding box of each colour's cells with that colour (where
     boxes overlap, the lowest colour wins)."""
@@ -462,3 +482,129 @@ def overlay_mirror(g: Array, how: str) -> Array:
             raise ValueError("not square")
         out = np.where(out == 0, image, out)
     return out
+
+
+def turned_offsets(dy: Array, dx: Array, kind: str) -> tuple[Array, Array]:
+    """Offsets from a centre after one mirror or turn about it: ``"lr"``, ``"ud"``, ``"half"``
+    (the half turn), ``"quarter"`` / ``"three"`` (a quarter turn one way / the other),
+    ``"diag"`` / ``"anti"`` (the mirrors about the two diagonals)."""
+    moved = {
+        "lr": (dy, -dx),
+        "ud": (-dy, dx),
+        "half": (-dy, -dx),
+        "quarter": (dx, -dy),
+        "three": (-dx, dy),
+        "diag": (dx, dy),
+        "anti": (-dx, -dy),
+    }
+    return moved[kind]
+
+
+def symmetry_centre(g: Array, kinds: tuple[str, ...]) -> tuple[int, int]:
+    """The centre (row and column, doubled: 5 is between cells 2 and 3) about which the most
+    non-zero cells land on a cell of their own colour under the mirrors and turns ``kinds``
+    (``turned_offsets``), and none on a cell of another non-zero colour.
+
+    Every pair of non-zero cells votes for the centre that would map the one onto the other.
+    Raises when no centre maps at least half of the cells onto their colour, or two centres
+    tie.
+    """
+    ys, xs = np.nonzero(g)
+    if not 0 < len(ys) <= 80:
+        raise ValueError("no cells, or too many to pair")
+    h, w = g.shape
+    rows, cols = 2 * h - 1, 2 * w - 1
+    same = g[ys, xs][:, None] == g[ys, xs][None, :]
+    yi, yj, xi, xj = ys[:, None], ys[None, :], xs[:, None], xs[None, :]
+    big, bx = np.indices((rows, cols))
+    votes = np.zeros((2, rows, cols), dtype=np.int_)
+    for kind in kinds:
+        if kind in ("lr", "ud", "diag", "anti"):
+            # one coordinate of the centre is free: vote on a line of centres
+            valid, where, length = {
+                "lr": (yi == yj, xi + xj, cols),
+                "ud": (xi == xj, yi + yj, rows),
+                "diag": (yj - xi == yi - xj, 2 * (yj - xi) + cols - 1, rows + cols - 1),
+                "anti": (yj + xi == xj + yi, 2 * (yj + xi), rows + cols - 1),
+            }[kind]
+            at = {"lr": bx, "ud": big, "diag": big - bx + cols - 1, "anti": big + bx}[kind]
+            for k, agree in enumerate((same, ~same)):
+                line = np.bincount(where[valid & agree], minlength=length)
+                votes[k] += line[at] if len(line) == length else 0
+            continue
+        cy, cx = {
+            "half": (yi + yj, xi + xj),
+            "quarter": (yj - xi + xj + yi, xj + yi - yj + xi),
+            "three": (yi - xj + xi + yj, xi + yj - yi + xj),
+        }[kind]
+        inside = (cy >= 0) & (cy < rows) & (cx >= 0) & (cx < cols)
+        for k, agree in enumerate((same, ~same)):
+            at = (cy * cols + cx)[inside & agree]
+            votes[k] += np.bincount(at, minlength=rows * cols).reshape(rows, cols)
+    score = np.where(votes[1] == 0, votes[0], -1)
+    best = int(score.max())
+    if best * 2 < len(ys) * len(kinds) or np.count_nonzero(score == best) > 1:
+        raise ValueError("no clear centre")
+    y, x = np.argwhere(score == best)[0]
+    return int(y), int(x)
+
+
+def complete_symmetry(g: Array, colour: int, how: str) -> Array:
+    """Paint the 0 cells onto which a mirror or turn about a centre brings a non-zero cell.
+
+    ``how``: ``"both"`` (the mirrors across and down and the half turn), ``"turns"`` (the
+    three turns), ``"all"`` (every mirror and turn of the square). The centre is the centre of
+    the box of ``colour``'s cells (which must form one piece), or for -1 the one
+    ``symmetry_centre`` finds. Raises when an
+    image lands on another non-zero colour, or two images bring a cell two colours.
+    """
+    kinds = {
+        "both": ("lr", "ud", "half"),
+        "turns": ("quarter", "half", "three"),
+        "all": ("lr", "ud", "half", "quarter", "three", "diag", "anti"),
+    }[how]
+    if colour >= 0:
+        piece = g == colour
+        if not piece.any():
+            raise ValueError("colour absent")
+        # the colour must form one piece (corners joining): the centre of the picture
+        h, w = g.shape
+        reached = np.zeros_like(piece)
+        reached[tuple(np.argwhere(piece)[0])] = True
+        while True:
+            padded = np.pad(reached, 1)
+            grown = np.zeros_like(piece)
+            for oy in (0, 1, 2):
+                for ox in (0, 1, 2):
+                    grown |= padded[oy : oy + h, ox : ox + w]
+            grown &= piece
+            if np.array_equal(grown, reached):
+                break
+            reached = grown
+        if not np.array_equal(reached, piece):
+            raise ValueError("the colour forms several pieces")
+        top, left, bottom, right = bbox(piece)
+        cy, cx = top + bottom - 1, left + right - 1
+    else:
+        cy, cx = symmetry_centre(g, kinds)
+    h, w = g.shape
+    ys, xs = np.nonzero(g)
+    found: tuple[list[Array], list[Array], list[Array]] = ([], [], [])
+    for kind in kinds:
+        dy, dx = turned_offsets(2 * ys - cy, 2 * xs - cx, kind)
+        ty, tx = cy + dy, cx + dx
+        ok = (ty % 2 == 0) & (tx % 2 == 0) & (ty >= 0) & (tx >= 0) & (ty < 2 * h) & (tx < 2 * w)
+        for into, part in zip(found, (ty[ok] // 2, tx[ok] // 2, g[ys[ok], xs[ok]]), strict=True):
+            into.append(part)
+    ty, tx, c = (np.concatenate(parts) for parts in found)
+    there = g[ty, tx]
+    if np.any((there != 0) & (there != c)):
+        raise ValueError("an image lands on another colour")
+    low = np.full(g.shape, 10)
+    high = np.full(g.shape, -1)
+    np.minimum.at(low, (ty, tx), c)
+    np.maximum.at(high, (ty, tx), c)
+    new = (g == 0) & (high >= 0)
+    if np.any(low[new] != high[new]):
+        raise ValueError("a cell told two colours")
+    return np.where(new, high, g)

@@ -292,6 +292,22 @@ def overlay_cells(g: Array, reverse: bool) -> Array:
     return out
 
 
+def broadcast_cells(g: Array, mark: bool) -> Array:
+    """Lay the stack of all cells of a separator lattice (``overlay_cells``) into the 0 cells of
+    every cell, so that each shows the whole pattern; with ``mark`` the cells so added take
+    the separator colour instead of the pattern's."""
+    pattern = overlay_cells(g, False)
+    colour = separator_colours(g)[0]
+    out = g.copy()
+    for row in cells(out):  # views into ``out``
+        for cell in row:
+            add = (cell == 0) & (pattern != 0)
+            cell[add] = colour if mark else pattern[add]
+    if np.array_equal(out, g):
+        raise ValueError("every cell shows the pattern already")
+    return out
+
+
 def cell_grid(g: Array, ky: int, kx: int) -> list[list[Array]]:
     """The grid as rows of cells: ``ky`` x ``kx`` blocks, or (``ky`` 0) the cells of a
     separator lattice, which must form a full table."""

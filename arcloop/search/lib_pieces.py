@@ -44,9 +44,9 @@ def overlay_pieces(g: Array, by: str) -> Array:
     cells), else that colour. Two different marks on one cell, a piece that cannot be
     centred (an odd difference in size), or no one most common colour, raise.
 
-    >>> g = np.array([[2, 1, 2, 0, 0], [0, 0, 0, 0, 3], [2, 0, 2, 0, 0]])
+    >>> g = np.array([[2, 0, 2, 1, 0], [0, 0, 0, 0, 3], [2, 0, 2, 1, 0]])
     >>> overlay_pieces(g, "colour").tolist()
-    [[2, 1, 2], [0, 3, 0], [2, 0, 2]]
+    [[2, 1, 2], [0, 3, 0], [2, 1, 2]]
     """
     pieces = cut_pieces(g, by)
     h = max(p.shape[0] for p in pieces)

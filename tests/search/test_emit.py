@@ -69,9 +69,10 @@ LEARNED_STEP_NAMES = (
     "overlay_blocks",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
-SHAPE_GATED_NAMES = ("roll_by_markers",)
-"""Steps the catalogue offers only when the train shapes call for them (emit tested in
-``test_pieces.py``)."""
+CONDITIONAL_STEP_NAMES = ("roll_by_markers", "connect_elbow")
+"""Steps the catalogue offers only when the train shapes or grids call for them (none of
+``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow`` in
+``test_same_shape.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:
@@ -102,7 +103,7 @@ def test_every_catalogue_step_emits_equivalent_source(task_id: str) -> None:
 
 
 def test_those_tasks_reach_every_library_function() -> None:
-    used = set(LEARNED_STEP_NAMES) | set(VIEW_AND_LAYER_NAMES) | set(SHAPE_GATED_NAMES)
+    used = set(LEARNED_STEP_NAMES) | set(VIEW_AND_LAYER_NAMES) | set(CONDITIONAL_STEP_NAMES)
     for task_id in TASKS:
         task = arc1_task(task_id)
         train = [(to_array(p.input), to_array(p.output)) for p in task.train]

@@ -1,0 +1,157 @@
+"""Same-shape primitives: symmetry completed about a found centre, L-shaped joins, a lattice's
+pattern laid into every cell, objects drawn to their anchor, and their emitted source."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.catalogue import step
+from arcloop.search.lib_moves import objects_to_contact
+from arcloop.search.lib_paint import complete_symmetry, connect_elbow, symmetry_centre
+from arcloop.search.lib_parts import broadcast_cells
+from tests.search.test_emit import check_same
+
+
+def a(rows: list[list[int]]) -> np.ndarray:
+    return np.array(rows, dtype=np.int_)
+
+
+# A plus of 3s around a 4 with one arm missing, off the grid's centre.
+PLUS = a(
+    [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 3, 0, 0, 0],
+        [0, 3, 4, 0, 0, 0],
+        [0, 0, 3, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+    ]
+)
+
+
+def test_symmetry_centre_is_voted_by_the_cells_that_agree() -> None:
+    # doubled coordinates: the 4 at row 2, column 2
+    assert symmetry_centre(PLUS, ("quarter", "half", "three")) == (4, 4)
+
+
+def test_complete_symmetry_fills_the_missing_arm_about_the_found_centre() -> None:
+    done = complete_symmetry(PLUS, -1, "turns")
+    assert done[2].tolist() == [0, 3, 4, 3, 0, 0]
+    assert np.count_nonzero(done) == 5
+
+
+def test_complete_symmetry_mirrors_about_the_box_of_a_colour() -> None:
+    g = a([[1, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 2, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+    done = complete_symmetry(g, 2, "both")
+    assert done.tolist() == [
+        [1, 1, 0, 1, 1],
+        [0, 1, 0, 1, 0],
+        [0, 0, 2, 0, 0],
+        [0, 1, 0, 1, 0],
+        [1, 1, 0, 1, 1],
+    ]
+
+
+def test_complete_symmetry_refuses_an_image_on_another_colour() -> None:
+    g = a([[1, 0, 5], [0, 2, 0], [0, 0, 0]])
+    try:
+        complete_symmetry(g, 2, "both")
+    except ValueError:
+        return
+    raise AssertionError("an image of 1 lands on 5")
+
+
+def test_complete_symmetry_emits_equivalent_source() -> None:
+    grids = [PLUS, a([[1, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 2, 0, 0], [0, 0, 0, 0, 0]])]
+    for colour in (-1, 2):
+        for how in ("all", "turns", "both"):
+            check_same((step(complete_symmetry, colour=colour, how=how),), grids)
+
+
+def test_connect_elbow_goes_along_the_row_then_down_the_column() -> None:
+    g = a([[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 3]])
+    assert connect_elbow(g, 2, "h").tolist() == [[0, 2, 2, 2], [0, 0, 0, 2], [0, 0, 0, 3]]
+    assert connect_elbow(g, 2, "v").tolist() == [[0, 2, 0, 0], [0, 2, 0, 0], [0, 2, 2, 3]]
+
+
+def test_connect_elbow_emits_equivalent_source() -> None:
+    grids = [a([[0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 3]]), a([[0, 0, 0], [3, 0, 0], [0, 0, 2]])]
+    for axis in "hv":
+        check_same((step(connect_elbow, colour=2, axis=axis),), grids)
+
+
+LATTICE = a(
+    [
+        [1, 0, 5, 0, 0],
+        [0, 0, 5, 0, 2],
+        [5, 5, 5, 5, 5],
+        [0, 0, 5, 0, 0],
+        [0, 0, 5, 0, 0],
+    ]
+)
+
+
+def test_broadcast_cells_lays_every_cell_pattern_into_every_cell() -> None:
+    done = broadcast_cells(LATTICE, False)
+    assert done[:2].tolist() == [[1, 0, 5, 1, 0], [0, 2, 5, 0, 2]]
+    assert done[3:].tolist() == [[1, 0, 5, 1, 0], [0, 2, 5, 0, 2]]
+
+
+def test_broadcast_cells_marks_what_it_adds_with_the_separator_colour() -> None:
+    done = broadcast_cells(LATTICE, True)
+    assert done[:2].tolist() == [[1, 0, 5, 5, 0], [0, 5, 5, 0, 2]]
+
+
+def test_broadcast_cells_emits_equivalent_source() -> None:
+    for mark in (False, True):
+        check_same((step(broadcast_cells, mark=mark),), [LATTICE, LATTICE.T])
+
+
+SATELLITES = a(
+    [
+        [5, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 2, 0, 5],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 5, 0, 0],
+    ]
+)
+
+
+def test_objects_to_contact_draws_each_object_to_the_anchor_in_line_with_it() -> None:
+    # the 5s form several objects, the 2 one: each 5 slides to it (the first one diagonally)
+    assert objects_to_contact(SATELLITES, True, False).tolist() == [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 5, 0, 0, 0],
+        [0, 0, 0, 2, 5, 0],
+        [0, 0, 0, 5, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+    ]
+
+
+def test_objects_to_contact_emits_equivalent_source() -> None:
+    for trail in (False, True):
+        for diagonal in (False, True):
+            only = step(objects_to_contact, diagonal=diagonal, trail=trail)
+            check_same((only,), [SATELLITES, SATELLITES.T])
+
+
+def test_objects_to_contact_with_a_trail_paints_the_way_instead() -> None:
+    assert objects_to_contact(SATELLITES, True, True).tolist() == [
+        [5, 0, 0, 0, 0, 0],
+        [0, 5, 0, 0, 0, 0],
+        [0, 0, 5, 0, 0, 0],
+        [0, 0, 0, 2, 5, 5],
+        [0, 0, 0, 5, 0, 0],
+        [0, 0, 0, 5, 0, 0],
+    ]
+
+
+def test_complete_symmetry_about_a_colour_wants_that_colour_in_one_piece() -> None:
+    g = a([[2, 0, 0, 0, 2], [0, 1, 0, 0, 0], [0, 0, 0, 0, 0]])
+    try:
+        complete_symmetry(g, 2, "both")
+    except ValueError:
+        return
+    raise AssertionError("the 2s are two pieces: no centre")
