@@ -185,10 +185,10 @@ def _predicts_each_pair(
         found = _greedy(show, right, ~held, target, prefer=chosen)
         if found is None:
             return False
-        chosen, fill = found
+        again, fill = found
         out = np.full(end - start, fill)
         done = np.zeros(end - start, dtype=bool)
-        for i in chosen:
+        for i in again:
             shows = show[i, start:end] & ~done
             out[shows] = made[i, start:end][shows]
             done |= show[i, start:end]

@@ -112,7 +112,8 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
         if grids is None:
             continue
         if not st.chain and all(
-            np.array_equal(a, b) for a, b in zip(grids[: s.n_train], frame.inputs, strict=False)
+            np.array_equal(a, b)
+            for a, b in zip(grids[: s.n_train], frame.inputs[: s.n_train], strict=True)
         ):
             continue  # a first step that changes no train input has no evidence for the test
         keeps = all(a.shape == b.shape for a, b in zip(grids, frame.inputs, strict=True))
