@@ -169,7 +169,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         for d, t in ((False, False), (True, False), (False, True))
     ]
     steps += _part_steps()
-    steps += _paint_steps(in_colours, out_colours, fits)
+    steps += _paint_steps(in_colours, out_colours, fits, completes=_only_adds(train))
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
         steps += [
             step(paint.connect_elbow, chain=False, colour=c, axis=a)
@@ -257,7 +257,27 @@ def _part_steps() -> list[Step]:
     return out
 
 
-def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) -> list[Step]:
+def _only_adds(train: Sequence[tuple[Array, Array]]) -> bool:
+    """Whether every train output keeps its input and only paints over the input's most
+    common colour (the background): the evidence a completion step needs.
+
+    >>> _only_adds([(np.array([[1, 0], [0, 0]]), np.array([[1, 0], [0, 1]]))])
+    True
+    >>> _only_adds([(np.array([[1, 0], [0, 0]]), np.array([[0, 0], [1, 0]]))])
+    False
+    """
+    for a, b in train:
+        if a.shape != b.shape:
+            return False
+        kept = a != np.bincount(a.ravel(), minlength=10).argmax()
+        if not np.array_equal(a[kept], b[kept]):
+            return False
+    return True
+
+
+def _paint_steps(
+    in_colours: list[int], out_colours: list[int], fits: Ratios, *, completes: bool
+) -> list[Step]:
     out: list[Step] = [
         step(paint.nonzero_mask),
         step(paint.paint_nonzero, which="most"),
@@ -267,7 +287,10 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
     out += [step(paint.erase_colour, colour=c) for c in in_colours]
     out += [step(paint.fill_enclosed, colour=c) for c in out_colours]
     out += [step(paint.hollow), step(paint.interior), step(paint.keep_squares)]
-    out += [step(paint.overlay_mirror, how=h) for h in ("lr", "ud", "both", "diagonal", "turns")]
+    mirrors = ["lr", "ud", "both", "diagonal", "turns"]
+    if completes:
+        mirrors.append("half")  # the half turn alone only then, as complete_symmetry below
+    out += [step(paint.overlay_mirror, how=h) for h in mirrors]
     out += [step(paint.paint_frame, colour=c) for c in out_colours]
     out += [step(paint.outline, colour=c, diagonal=d) for c in out_colours for d in (False, True)]
     out += [step(paint.gravity, direction=d) for d in ("down", "up", "left", "right")]
@@ -295,10 +318,16 @@ def _paint_steps(in_colours: list[int], out_colours: list[int], fits: Ratios) ->
     out += [step(paint.periodic_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.periodic_patch, chain=False, mask_colour=c) for c in [0, *in_colours]]
     out += [step(paint.diagonal_fill, chain=False, mask_colour=c) for c in [0, *in_colours]]
-    # about a centre the cells vote for, every mirror and turn or the turns only; about the box
-    # of one colour, the two mirrors (and the half turn)
-    out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in ("all", "turns")]
-    out += [step(paint.complete_symmetry, chain=False, colour=c, how="both") for c in in_colours]
+    if completes:
+        # about a centre the cells vote for, every mirror and turn, the turns only, or the two
+        # mirrors (and the half turn); about the box of one colour, the two mirrors. Offered
+        # only when the outputs only add to the inputs: each of these steps costs a depth-2
+        # expansion of its state on every task, which pushed programs out of the budget.
+        voted = ("all", "turns", "both")
+        out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in voted]
+        out += [
+            step(paint.complete_symmetry, chain=False, colour=c, how="both") for c in in_colours
+        ]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

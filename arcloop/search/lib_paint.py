@@ -463,13 +463,16 @@ def paint_frame(g: Array, colour: int) -> Array:
 def overlay_mirror(g: Array, how: str) -> Array:
     """Fill 0 cells from the grid's own mirror image(s), making it symmetric.
 
-    ``how``: ``"lr"``, ``"ud"``, ``"both"`` (lr, ud and the half turn), ``"diagonal"``
-    (transpose; square grids), ``"turns"`` (all quarter turns; square grids).
+    ``how``: ``"lr"``, ``"ud"``, ``"half"`` (the half turn: symmetric about the grid's centre
+    point), ``"both"`` (lr, ud and the half turn), ``"diagonal"`` (transpose; square grids),
+    ``"turns"`` (all quarter turns; square grids).
     """
     if how == "lr":
         images = [g[:, ::-1]]
     elif how == "ud":
         images = [g[::-1]]
+    elif how == "half":
+        images = [g[::-1, ::-1]]
     elif how == "both":
         images = [g[:, ::-1], g[::-1], g[::-1, ::-1]]
     elif how == "diagonal":

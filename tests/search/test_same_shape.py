@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from arcloop.search.catalogue import step
+from arcloop.search.catalogue import step, task_steps
 from arcloop.search.lib_moves import objects_to_contact
-from arcloop.search.lib_paint import complete_symmetry, connect_elbow, symmetry_centre
+from arcloop.search.lib_paint import (
+    complete_symmetry,
+    connect_elbow,
+    overlay_mirror,
+    symmetry_centre,
+)
 from arcloop.search.lib_parts import broadcast_cells
 from tests.search.test_emit import check_same
 
@@ -65,6 +70,34 @@ def test_complete_symmetry_emits_equivalent_source() -> None:
     for colour in (-1, 2):
         for how in ("all", "turns", "both"):
             check_same((step(complete_symmetry, colour=colour, how=how),), grids)
+
+
+def test_complete_symmetry_with_two_mirrors_about_the_voted_centre() -> None:
+    # two arms of an L about the 4 agree with the two mirrors; the other corner is missing
+    g = a([[3, 0, 3, 0], [0, 4, 0, 0], [3, 0, 0, 0], [0, 0, 0, 0]])
+    assert complete_symmetry(g, -1, "both").tolist() == [
+        [3, 0, 3, 0],
+        [0, 4, 0, 0],
+        [3, 0, 3, 0],
+        [0, 0, 0, 0],
+    ]
+
+
+def test_completions_are_offered_only_when_the_outputs_only_add_to_the_inputs() -> None:
+    grown = [(a([[1, 0, 0], [0, 0, 0]]), a([[1, 0, 1], [0, 0, 0]]))]
+    moved = [(a([[1, 0, 0], [0, 0, 0]]), a([[0, 0, 1], [0, 0, 0]]))]
+    # the background is the most common colour, here 7: painting over it only adds
+    grown_on_7 = [(a([[1, 7, 7], [7, 7, 7]]), a([[1, 7, 1], [7, 7, 7]]))]
+    for train, offered in ((grown, True), (moved, False), (grown_on_7, True)):
+        steps = task_steps(train, [])
+        assert any(s.fn is complete_symmetry for s in steps) is offered
+        assert (step(overlay_mirror, how="half") in steps) is offered
+
+
+def test_overlay_mirror_half_turn_fills_from_the_grid_turned_about_its_centre() -> None:
+    g = a([[1, 2, 0], [0, 5, 0], [0, 0, 0]])
+    assert overlay_mirror(g, "half").tolist() == [[1, 2, 0], [0, 5, 0], [0, 2, 1]]
+    check_same((step(overlay_mirror, how="half"),), [g, PLUS])
 
 
 def test_connect_elbow_goes_along_the_row_then_down_the_column() -> None:
