@@ -322,11 +322,17 @@ def _paint_steps(
         # about a centre the cells vote for, every mirror and turn, the turns only, or the two
         # mirrors (and the half turn); about the box of one colour, the two mirrors. Offered
         # only when the outputs only add to the inputs: each of these steps costs a depth-2
-        # expansion of its state on every task, which pushed programs out of the budget.
+        # expansion of its state on every task, which pushed programs out of the budget. The
+        # band of lines holding the picture, repeated across the grid, completes it too.
         voted = ("all", "turns", "both")
         out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in voted]
         out += [
             step(paint.complete_symmetry, chain=False, colour=c, how="both") for c in in_colours
+        ]
+        out += [
+            step(geo.repeat_band, chain=False, axis=a, minimal=m)
+            for a in (0, 1)
+            for m in (False, True)
         ]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [

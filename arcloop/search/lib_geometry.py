@@ -248,6 +248,32 @@ def bounce_tile(g: Array, axis: int, k: int) -> Array:
     return g[index] if axis == 0 else g[:, index]
 
 
+def repeat_band(g: Array, axis: int, minimal: bool) -> Array:
+    """Continue the band of lines holding every non-zero cell (rows for ``axis`` 0, columns
+    for 1) across the whole grid, repeating it in steps of its own width, or with ``minimal``
+    of the shortest period it already shows over at least one and a half periods.
+
+    >>> repeat_band(np.array([[0, 0], [0, 0], [1, 2], [3, 0]]), 0, False).tolist()
+    [[1, 2], [3, 0], [1, 2], [3, 0]]
+    >>> repeat_band(np.array([[1, 2, 3, 1, 2, 0, 0, 0]]), 1, True).tolist()
+    [[1, 2, 3, 1, 2, 3, 1, 2]]
+    """
+    lines = np.flatnonzero(g.any(axis=1 - axis))
+    if len(lines) == 0:
+        raise ValueError("nothing to repeat")
+    start = int(lines[0])
+    band = g[start : lines[-1] + 1] if axis == 0 else g[:, start : lines[-1] + 1].T
+    n = len(band)
+    period = n
+    if minimal:
+        shown = [q for q in range(1, 2 * n // 3 + 1) if np.array_equal(band[q:], band[:-q])]
+        if not shown:
+            raise ValueError("the band shows no repeat")
+        period = shown[0]
+    index = (np.arange(g.shape[axis]) - start) % period
+    return band[index] if axis == 0 else band[index].T
+
+
 def overlay_corners(g: Array, h: int, w: int) -> Array:
     """Lay the grid's four ``h`` x ``w`` corner windows on one another; two different
     non-zero colours on one cell raise."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from arcloop.search.catalogue import step, task_steps
+from arcloop.search.lib_geometry import repeat_band
 from arcloop.search.lib_moves import objects_to_contact
 from arcloop.search.lib_paint import (
     complete_symmetry,
@@ -188,3 +189,31 @@ def test_complete_symmetry_about_a_colour_wants_that_colour_in_one_piece() -> No
     except ValueError:
         return
     raise AssertionError("the 2s are two pieces: no centre")
+
+
+# A band of three columns (0-2) that repeats every 2 columns inside it, in a 7-wide grid.
+BAND = a([[0, 0, 0, 0, 0, 0, 0], [1, 2, 1, 0, 0, 0, 0], [3, 3, 3, 0, 0, 0, 0]])
+
+
+def test_repeat_band_continues_the_band_in_steps_of_its_width() -> None:
+    assert repeat_band(BAND, 1, False).tolist() == [
+        [0, 0, 0, 0, 0, 0, 0],
+        [1, 2, 1, 1, 2, 1, 1],
+        [3, 3, 3, 3, 3, 3, 3],
+    ]
+
+
+def test_repeat_band_with_minimal_continues_the_period_the_band_shows() -> None:
+    assert repeat_band(BAND, 1, True)[1].tolist() == [1, 2, 1, 2, 1, 2, 1]
+    # rows: the band is rows 1-2 and holds no repeat of its own
+    try:
+        repeat_band(BAND, 0, True)
+    except ValueError:
+        return
+    raise AssertionError("two different rows show no period")
+
+
+def test_repeat_band_emits_equivalent_source() -> None:
+    for axis in (0, 1):
+        for minimal in (False, True):
+            check_same((step(repeat_band, axis=axis, minimal=minimal),), [BAND, PLUS])
