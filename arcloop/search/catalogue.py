@@ -132,6 +132,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     if rows * rows <= 30 and cols * cols <= 30:
         steps += [step(geo.colour_kron, chain=False, colour=c) for c in [-1, *in_colours]]
+        steps += [step(geo.kron_by_colour, chain=False)]
     steps += [step(geo.half, part=p) for p in ("top", "bottom", "left", "right")]
     steps += [step(geo.pad_edges, chain=False)]
     steps += [

@@ -204,6 +204,21 @@ def self_kron(g: Array, invert: bool) -> Array:
     return np.kron(mask.astype(g.dtype), g)
 
 
+def kron_by_colour(g: Array) -> Array:
+    """Place at every non-zero cell the picture of where its colour lies in the grid, in that
+    colour (``self_kron`` for a grid of one colour), zeros elsewhere.
+
+    >>> kron_by_colour(np.array([[1, 2], [0, 1]])).tolist()
+    [[1, 0, 0, 2], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    """
+    h, w = g.shape
+    # blocks[i, j] is the block laid at cell (i, j): g's cells of colour g[i, j]
+    blocks = np.where(g[:, :, None, None] == g[None, None], g[:, :, None, None], 0)
+    blocks[g == 0] = 0
+    out: Array = blocks.transpose(0, 2, 1, 3).reshape(h * h, w * w)
+    return out
+
+
 def colour_kron(g: Array, colour: int) -> Array:
     """Place a copy of the grid at every cell of ``colour`` (-1: the grid's most common
     colour, which must be unique), zeros elsewhere."""

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from arcloop.search import search
-from arcloop.search.catalogue import task_steps
+from arcloop.search.catalogue import step, task_steps
 from arcloop.search.learn_select import (
     learn_count_fills,
     learn_overlay_orders,
@@ -17,6 +17,7 @@ from arcloop.search.lib_geometry import (
     crop_inside_frame,
     downscale_fg,
     flip_tile,
+    kron_by_colour,
     overlay_corners,
     pad_edges,
     upscale_by_colours,
@@ -33,6 +34,7 @@ from arcloop.search.lib_objects import (
 from arcloop.search.lib_paint import smear
 from arcloop.search.lib_parts import overlay_blocks, paint_pattern
 from tests.search.helpers import make_task, run_source
+from tests.search.test_emit import check_same
 
 
 def test_colour_kron_places_copies_at_one_colour() -> None:
@@ -43,6 +45,18 @@ def test_colour_kron_places_copies_at_one_colour() -> None:
     assert not out[:2, 2:].any() and not out[2:, :2].any()
     # -1: the most common colour (2 here)
     assert np.array_equal(colour_kron(g, -1), out)
+
+
+def test_kron_by_colour_lays_at_each_cell_where_its_colour_lies() -> None:
+    g = np.array([[2, 1], [0, 2]])
+    out = kron_by_colour(g)
+    assert out[:2, :2].tolist() == [[2, 0], [0, 2]]  # the 2 at (0, 0): where the 2s are
+    assert out[:2, 2:].tolist() == [[0, 1], [0, 0]]  # the 1: where the 1 is
+    assert not out[2:, :2].any()  # the 0 cell stays empty
+    # one colour: the same as a copy of the grid at every non-zero cell
+    one = np.array([[3, 0], [3, 3]])
+    assert np.array_equal(kron_by_colour(one), np.kron(one != 0, one))
+    check_same((step(kron_by_colour),), [g, one])
 
 
 def test_upscale_by_colours_uses_the_colour_count() -> None:
