@@ -74,6 +74,7 @@ class Search:
     fit_keys: set[bytes] = field(default_factory=set)
     scale: Step | None = None
     memo: dict[tuple[object, ...], Array | None] = field(default_factory=dict)
+    memo_steps: dict[int, Step] = field(default_factory=dict)
     memo_cells: int = 0
     checks: int = 0
 
@@ -103,14 +104,13 @@ class Search:
         read-only, since several states may share them.
         """
         self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
-        try:
-            hash(s)
-        except TypeError:  # a learned table (a dict) among the arguments: not remembered
-            return _apply_each(s, grids)
         out = []
         memo = self.memo
+        # the step by its id (hashing a step's arguments costs more, and learned tables do
+        # not hash); ``memo_steps`` holds every step met, so no id passes to another step
+        self.memo_steps.setdefault(id(s), s)
         for g in grids:
-            key = (s, g.dtype.char, g.shape, g.tobytes())
+            key = (id(s), g.dtype.char, g.shape, g.tobytes())
             if key in memo:
                 r = memo[key]
             else:
@@ -136,16 +136,6 @@ def _apply_one(s: Step, g: Array) -> Array | None:
         return None
     r.flags.writeable = False
     return r
-
-
-def _apply_each(s: Step, grids: Sequence[Array]) -> list[Array] | None:
-    out = []
-    for g in grids:
-        r = _apply_one(s, g)
-        if r is None:
-            return None
-        out.append(r)
-    return out
 
 
 @dataclass
@@ -277,4 +267,8 @@ class Frame:
 
 def state_key(grids: Sequence[Array]) -> bytes:
     """The content hash of a state: shapes and cells of all its grids, as bytes."""
-    return b"|".join(bytes(str(g.shape), "ascii") + g.astype(np.int8).tobytes() for g in grids)
+    if not grids:
+        return b""
+    shapes = str([g.shape for g in grids]).encode("ascii")
+    cells = np.concatenate([g.ravel() for g in grids]).astype(np.int8).tobytes()
+    return shapes + b"|" + cells
