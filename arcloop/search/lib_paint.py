@@ -262,12 +262,9 @@ def gravity(g: Array, direction: str) -> Array:
     """Let every non-zero cell fall towards ``"down"``, ``"up"``, ``"left"`` or ``"right"``."""
     turns = {"down": 0, "left": 1, "up": 2, "right": 3}[direction]
     work = np.rot90(g, turns)
-    out = np.zeros_like(work)
-    for c in range(work.shape[1]):
-        column = work[:, c]
-        cells = column[column != 0]
-        if len(cells):
-            out[-len(cells) :, c] = cells
+    # a stable sort of each column on "is non-zero": the 0 cells rise, the others keep order
+    order = np.argsort(work != 0, axis=0, kind="stable")
+    out = np.take_along_axis(work, order, axis=0)
     return np.rot90(out, -turns)
 
 
