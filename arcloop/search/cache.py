@@ -6,13 +6,14 @@ Not here: any other caching; the primitives stay plain functions (they are emitt
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from scipy import ndimage
 
-from arcloop.search import lib_geometry, lib_moves, lib_objects
+from arcloop.search import lib_geometry, lib_moves, lib_objects, lib_paint, lib_parts
 from arcloop.search.grids import Array
 
 _CACHE_SIZE = 512
@@ -33,9 +34,13 @@ def _memoise(
     """``original(g, *args)`` cached on the grid's content and the other arguments, computed
     by ``compute`` when given (a faster function with the same results).
 
-    What it returns must be read-only masks (or lists of them), so that no caller can spoil
-    the cache; ``ValueError`` is remembered and raised again, any other error is not cached.
+    Arrays it returns (alone, or in a list or tuple) come back read-only, so that no caller
+    can spoil the cache, and lists come back as fresh lists; ``ValueError`` is remembered and
+    raised again, any other error is not cached. Keyword arguments (a catalogue step's) are
+    put in the order of ``original``'s parameters, so a call by keyword and one by position
+    share an entry.
     """
+    params = list(inspect.signature(original).parameters)[1:]
 
     @functools.lru_cache(maxsize=_CACHE_SIZE)
     def cached(shape: tuple[int, ...], data: bytes, *args: Any) -> Any:
@@ -44,17 +49,40 @@ def _memoise(
             result = (compute or original)(g, *args)
         except ValueError as exc:
             return _DoesNotApply(str(exc))
-        for m in result if isinstance(result, list) else [result]:
-            m.flags.writeable = False
+        for m in result if isinstance(result, list | tuple) else [result]:
+            if isinstance(m, np.ndarray):
+                m.flags.writeable = False
         return result
 
     @functools.wraps(original)
-    def wrapper(g: Array, *args: Any) -> Any:
+    def wrapper(g: Array, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            args = (*args, *(kwargs.pop(p) for p in params[len(args) :] if p in kwargs))
+            if kwargs or len(args) != len(params):
+                raise TypeError(f"{original.__name__}: unexpected arguments {kwargs}")
         g = np.ascontiguousarray(g, dtype=np.int_)
         result = cached(g.shape, g.tobytes(), *args)
         if isinstance(result, _DoesNotApply):
             raise ValueError(result.message)
         return list(result) if isinstance(result, list) else result
+
+    return wrapper
+
+
+def _memoise_sizes(original: Callable[[int, int], Any]) -> Callable[[int, int], Any]:
+    """``original(h, w)`` cached on the size, its arrays (in a list of tuples) read-only."""
+
+    @functools.lru_cache(maxsize=_CACHE_SIZE)
+    def cached(h: int, w: int) -> Any:
+        result = original(h, w)
+        for item in result:
+            for m in item:
+                m.flags.writeable = False
+        return result
+
+    @functools.wraps(original)
+    def wrapper(h: int, w: int) -> Any:
+        return list(cached(h, w))
 
     return wrapper
 
@@ -72,13 +100,18 @@ def label_objects(g: Array, diagonal: bool, multicolour: bool, bg: int) -> list[
     fg = g != bg
     if multicolour:
         labels, count = ndimage.label(fg, _NEIGHBOURS[diagonal])
-    else:  # label each colour on its own, numbering on from the colours before
-        labels = np.zeros(g.shape, dtype=np.int_)
-        count = 0
-        for colour in np.unique(g[fg]).tolist():
-            own, n = ndimage.label(g == colour, _NEIGHBOURS[diagonal])
-            np.add(labels, own + count, out=labels, where=own > 0)
-            count += n
+    else:
+        # each colour on its own, numbering on from the colours before: the colours' masks
+        # stacked in one tall image, an empty row between two, labelled in one call (it
+        # numbers in reading order, so colour by colour), then laid back on one another
+        colours = np.unique(g[fg])
+        if colours.size == 0:
+            return []
+        h, w = g.shape
+        layers = np.zeros((colours.size, h + 1, w), dtype=bool)
+        layers[:, :h] = g == colours[:, None, None]
+        stacked, count = ndimage.label(layers.reshape(-1, w), _NEIGHBOURS[diagonal])
+        labels = stacked.reshape(colours.size, h + 1, w)[:, :h].sum(axis=0)
     if count == 0:
         return []
     ids, first = np.unique(labels.ravel(), return_index=True)
@@ -113,7 +146,8 @@ def known_bbox(mask: Array) -> tuple[int, int, int, int]:
 
 
 def memoise_objects() -> None:
-    """Cache ``find_objects`` and ``select_object`` in this process, and the boxes of objects.
+    """Cache ``find_objects`` and ``select_object`` in this process, and the boxes of objects;
+    and the other helpers that many steps ask the same of one grid (``MEMOISED``).
 
     Dozens of selectors label the same grid, and four actions (crop, crop alone, keep, erase)
     select the same object. The primitives look these two up in their module at call time, so
@@ -130,3 +164,18 @@ def memoise_objects() -> None:
     setattr(lib_objects, "select_object", select_object)  # noqa: B010
     for module in (lib_objects, lib_moves):
         setattr(module, "bbox", known_bbox)  # noqa: B010
+    for module, name in MEMOISED:
+        setattr(module, name, _memoise(getattr(module, name)))
+    setattr(lib_paint, "mirror_maps", _memoise_sizes(lib_paint.mirror_maps))  # noqa: B010
+
+
+MEMOISED = (
+    (lib_parts, "separator_colours"),  # every split and lattice step asks it first
+    (lib_parts, "parts"),  # 40 part steps cut each grid in four ways
+    (lib_paint, "symmetry_fill"),  # the fill and the patch repair the same grid
+    (lib_paint, "periodic_fill"),
+    (lib_paint, "rays_of"),  # 18 ray steps per colour shoot in 8 directions
+    (lib_paint, "line_colours"),  # 6 joining steps along 4 kinds of line
+)
+"""Grid helpers cached by content, each called only from its own module (and, for the two
+fills, as a catalogue step: those are wrapped before the catalogue is built)."""

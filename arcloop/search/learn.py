@@ -200,12 +200,12 @@ def learn_local_rule(
         if not np.all(np.isin(test_codes, known)):
             return None
     # Spell each changing neighbourhood out as ``local_key`` does, from a cell that has it.
-    where = [
-        (i, y, x) for i, a in enumerate(made) for y in range(a.shape[0]) for x in range(a.shape[1])
-    ]
+    starts = np.cumsum([0] + [a.size for a in made])  # where each grid's cells begin
     table = {}
     for k in changed.tolist():
-        i, y, x = where[int(first[k])]
+        cell = int(first[k])
+        i = int(np.searchsorted(starts, cell, side="right")) - 1
+        y, x = divmod(cell - int(starts[i]), made[i].shape[1])
         table[local_key(made[i], y, x, shape)] = int(result[k])
     return dict(sorted(table.items()))
 
@@ -415,9 +415,20 @@ def _fewest_implications(
     table memorise the odd cells of the train pairs (four of the six fitting-but-wrong
     programs on ARC-AGI-2 training). The table then fails to reproduce the pairs and is
     refused."""
+    offsets = dict(zip(_DIRECTIONS, _SIDES + _CORNERS, strict=True))
+    padded = [np.pad(a, 1, constant_values=-1) for a in made]
     hits = {}
     for key in table:
-        masks = [apply_neighbour_rule(a, {key: 10}) == 10 for a in made]
+        colour, where, neighbour = key
+        if where in offsets:  # the cells ``apply_neighbour_rule(a, {key: 10})`` paints
+            dy, dx = offsets[where]
+            masks = [
+                (a == colour)
+                & (p[1 + dy : 1 + dy + a.shape[0], 1 + dx : 1 + dx + a.shape[1]] == neighbour)
+                for a, p in zip(made, padded, strict=True)
+            ]
+        else:
+            masks = [apply_neighbour_rule(a, {key: 10}) == 10 for a in made]
         hits[key] = np.concatenate([m.ravel() for m in masks])
     hits = {key: hit for key, hit in hits.items() if hit.sum() >= MIN_CHANGES_PER_ENTRY}
     covered = np.zeros(sum(a.size for a in made), dtype=bool)

@@ -145,6 +145,19 @@ def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
     first non-zero cell, else it passes under them to the edge. A cell two rays reach takes
     the ray of the earlier direction letter; within one direction, the nearest source.
     """
+    sources = (g != 0) if colour < 0 else (g == colour)
+    if not sources.any():
+        raise ValueError("no source")
+    out = g.copy()
+    for letter in directions:
+        arriving = rays_of(g, colour, stop, letter)
+        out = np.where((out == 0) & (arriving != 0), arriving, out)
+    return out
+
+
+def rays_of(g: Array, colour: int, stop: bool, letter: str) -> Array:
+    """The colour arriving at each cell (0: none) on the rays ``extend_rays`` shoots from the
+    cells of ``colour`` (-1: every non-zero cell) in the direction ``letter``."""
     vectors = {
         "u": (-1, 0),
         "d": (1, 0),
@@ -156,13 +169,7 @@ def extend_rays(g: Array, colour: int, directions: str, stop: bool) -> Array:
         "4": (1, 1),
     }
     sources = (g != 0) if colour < 0 else (g == colour)
-    if not sources.any():
-        raise ValueError("no source")
-    out = g.copy()
-    for letter in directions:
-        arriving = rays_along(g, sources, stop, *vectors[letter])
-        out = np.where((out == 0) & (arriving != 0), arriving, out)
-    return out
+    return rays_along(g, sources, stop, *vectors[letter])
 
 
 def smear(g: Array, ky: int, kx: int, corner: str) -> Array:
@@ -190,26 +197,34 @@ def connect_pairs(g: Array, directions: str) -> Array:
     """
     out = g.copy()
     for axis in directions:
-        if axis in "da":
-            h, w = g.shape
-            ys, xs = np.indices((h, w))
-            xs = xs if axis == "d" else w - 1 - xs
-            sheared = np.zeros((h, w + h - 1), dtype=g.dtype)  # diagonals become rows
-            sheared[ys, xs - ys + h - 1] = g
-            joined = connect_pairs(sheared.T, "h").T[ys, xs - ys + h - 1]
-            out = np.where(out == 0, joined, out)
-            continue
-        work = out if axis == "h" else out.T
-        source = g if axis == "h" else g.T
-        colours = np.unique(source[source != 0])
-        if colours.size == 0:
-            continue
-        hit = source[None] == colours[:, None, None]  # one layer per colour
-        on = np.logical_or.accumulate(hit, axis=2)
-        on &= np.logical_or.accumulate(hit[:, :, ::-1], axis=2)[:, :, ::-1]
-        paint = (work == 0) & on.any(axis=0)
-        work[paint] = colours[on.argmax(axis=0)[paint]]  # the lowest colour on the cell
+        out = np.where(out == 0, line_colours(g, axis), out)
     return out
+
+
+def line_colours(g: Array, axis: str) -> Array:
+    """For each cell, the lowest colour that occurs on both sides of it (or on it) along its
+    row (``"h"``), column (``"v"``), diagonal (``"d"``) or anti-diagonal (``"a"``); 0: none."""
+    if axis in "da":
+        h, w = g.shape
+        ys, xs = np.indices((h, w))
+        xs = xs if axis == "d" else w - 1 - xs
+        sheared = np.zeros((h, w + h - 1), dtype=g.dtype)  # diagonals become rows
+        sheared[ys, xs - ys + h - 1] = g
+        joined: Array = row_colours(sheared.T).T[ys, xs - ys + h - 1]
+        return joined
+    return row_colours(g) if axis == "h" else row_colours(g.T).T
+
+
+def row_colours(g: Array) -> Array:
+    """``line_colours`` along the rows."""
+    colours = np.unique(g[g != 0])
+    if colours.size == 0:
+        return np.zeros_like(g)
+    hit = g[None] == colours[:, None, None]  # one layer per colour
+    on = np.logical_or.accumulate(hit, axis=2)
+    on &= np.logical_or.accumulate(hit[:, :, ::-1], axis=2)[:, :, ::-1]
+    joined: Array = np.where(on.any(axis=0), colours[on.argmax(axis=0)], 0)
+    return joined
 
 
 def connect_elbow(g: Array, colour: int, axis: str) -> Array:
@@ -247,12 +262,9 @@ def gravity(g: Array, direction: str) -> Array:
     """Let every non-zero cell fall towards ``"down"``, ``"up"``, ``"left"`` or ``"right"``."""
     turns = {"down": 0, "left": 1, "up": 2, "right": 3}[direction]
     work = np.rot90(g, turns)
-    out = np.zeros_like(work)
-    for c in range(work.shape[1]):
-        column = work[:, c]
-        cells = column[column != 0]
-        if len(cells):
-            out[-len(cells) :, c] = cells
+    # a stable sort of each column on "is non-zero": the 0 cells rise, the others keep order
+    order = np.argsort(work != 0, axis=0, kind="stable")
+    out = np.take_along_axis(work, order, axis=0)
     return np.rot90(out, -turns)
 
 

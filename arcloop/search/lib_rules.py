@@ -145,11 +145,12 @@ def seen_along(g: Array) -> dict[str, Array]:
     out = {}
     for name, turns in (("up", 0), ("right", 1), ("down", 2), ("left", 3)):
         work = np.rot90(g, turns)  # the direction now points up
-        seen = np.zeros_like(work)
-        last = np.zeros(work.shape[1], dtype=work.dtype)
-        for y in range(work.shape[0]):
-            seen[y] = last
-            last = np.where(work[y] != 0, work[y], last)
+        h, w = work.shape
+        # the row of the last non-zero cell above each cell (-1: none), column by column
+        rows = np.maximum.accumulate(np.where(work != 0, np.arange(h)[:, None], -1), axis=0)
+        above = np.vstack([np.full((1, w), -1), rows[:-1]])
+        found = work[np.maximum(above, 0), np.arange(w)[None, :]]
+        seen = np.where(above >= 0, found, np.zeros_like(work))
         out[name] = np.rot90(seen, -turns)
     return out
 

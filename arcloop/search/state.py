@@ -27,6 +27,15 @@ CELLS_PER_UNIT = 500
 EXTRA_AFTER_FIT = 600
 """Applications still spent after the first fitting program, looking for a distinct second."""
 
+CLOCK_EVERY = 16
+"""``Search.exhausted`` reads the clock on every this-many-th call only: a reading costs a
+system call (several microseconds in a sandbox), the other checks cost nothing, and the time
+limit is a safety stop that a few more applications do not overrun."""
+
+MEMO_CELLS = 4_000_000
+"""Cells of grids (keys and results) the memo of step applications holds before it starts
+afresh (some 40 MB): bounds its memory on large tasks, without changing any result."""
+
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -64,13 +73,20 @@ class Search:
     fit_at: float | None = None
     fit_keys: set[bytes] = field(default_factory=set)
     scale: Step | None = None
+    memo: dict[tuple[object, ...], Array | None] = field(default_factory=dict)
+    memo_steps: dict[int, Step] = field(default_factory=dict)
+    memo_cells: int = 0
+    checks: int = 0
 
     @property
     def n_train(self) -> int:
         return len(self.train_in)
 
     def exhausted(self) -> bool:
-        if self.used >= min(self.cap, self.budget) or self.clock() > self.deadline:
+        if self.used >= min(self.cap, self.budget):
+            return True
+        self.checks += 1
+        if self.checks % CLOCK_EVERY == 1 and self.clock() > self.deadline:
             return True
         if self.fit_at is not None and self.used - self.fit_at >= EXTRA_AFTER_FIT:
             return True
@@ -81,18 +97,45 @@ class Search:
 
         Charges one unit per application, more for large grids (the square root of their
         cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
+
+        The budget is charged whatever the memo holds: a step met again on a grid it has
+        already seen (a state that left some grids unchanged, say) is looked up, not rerun,
+        so the memo saves time but changes nothing the search does. Results come back
+        read-only, since several states may share them.
         """
         self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
         out = []
+        memo = self.memo
+        # the step by its id (hashing a step's arguments costs more, and learned tables do
+        # not hash); ``memo_steps`` holds every step met, so no id passes to another step
+        self.memo_steps.setdefault(id(s), s)
         for g in grids:
-            try:
-                r = np.asarray(s(g))
-            except Exception:  # a primitive that does not apply raises; any error means no
-                return None
-            if not is_valid(r):
+            key = (id(s), g.dtype.char, g.shape, g.tobytes())
+            if key in memo:
+                r = memo[key]
+            else:
+                r = _apply_one(s, g)
+                if self.memo_cells > MEMO_CELLS:
+                    memo.clear()
+                    self.memo_cells = 0
+                memo[key] = r
+                self.memo_cells += g.size + (0 if r is None else r.size)
+            if r is None:
                 return None
             out.append(r)
         return out
+
+
+def _apply_one(s: Step, g: Array) -> Array | None:
+    """``s(g)`` as a read-only array, or None when it raises or gives an invalid grid."""
+    try:
+        r = np.asarray(s(g))
+    except Exception:  # a primitive that does not apply raises; any error means no
+        return None
+    if not is_valid(r):
+        return None
+    r.flags.writeable = False
+    return r
 
 
 @dataclass
@@ -224,4 +267,8 @@ class Frame:
 
 def state_key(grids: Sequence[Array]) -> bytes:
     """The content hash of a state: shapes and cells of all its grids, as bytes."""
-    return b"|".join(bytes(str(g.shape), "ascii") + g.astype(np.int8).tobytes() for g in grids)
+    if not grids:
+        return b""
+    shapes = str([g.shape for g in grids]).encode("ascii")
+    cells = np.concatenate([g.ravel() for g in grids]).astype(np.int8).tobytes()
+    return shapes + b"|" + cells

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from arcloop.search import search
 from arcloop.search.combine import FROM_INPUT, Piece, combine
@@ -233,3 +234,67 @@ def test_the_search_labels_and_boxes_objects_exactly_as_the_emitted_primitives_d
                     assert len(got) == len(want)
                     assert all(np.array_equal(x, y) for x, y in zip(got, want, strict=True))
                     assert [known_bbox(m) for m in got] == [bbox(m) for m in want]
+
+
+def test_the_cached_helpers_give_what_the_emitted_originals_give() -> None:
+    import inspect
+
+    from arcloop.search import engine
+    from arcloop.search.cache import MEMOISED
+    from arcloop.search.lib_paint import mirror_maps
+
+    assert engine.DEFAULT_BUDGET > 0  # importing the engine installs the cache
+    args = {
+        "separator_colours": [()],
+        "parts": [(axis, n) for axis in (0, 1) for n in (2, 3)],
+        "symmetry_fill": [(c,) for c in range(3)],
+        "periodic_fill": [(c,) for c in range(3)],
+        "rays_of": [(c, stop, d) for c in (-1, 1) for stop in (False, True) for d in "ud14"],
+        "line_colours": [(axis,) for axis in "hvda"],
+    }
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        h, w = (int(v) for v in rng.integers(1, 10, 2))
+        g = rng.integers(0, 3, (h, w))
+        for module, name in MEMOISED:
+            cached, plain = getattr(module, name), inspect.unwrap(getattr(module, name))
+            assert cached is not plain
+            for a in args[name]:
+                try:
+                    want = plain(g, *a)
+                except ValueError:
+                    for _ in range(2):  # computed, then remembered
+                        with pytest.raises(ValueError):
+                            cached(g, *a)
+                    continue
+                for got in (cached(g, *a), cached(g, *a)):
+                    if isinstance(want, list):
+                        assert len(got) == len(want)
+                        assert all(np.array_equal(x, y) for x, y in zip(got, want, strict=True))
+                    else:
+                        assert np.array_equal(got, want)
+        plain_maps = inspect.unwrap(mirror_maps)(h, w)
+        for (ry, rx), (py, px) in zip(mirror_maps(h, w), plain_maps, strict=True):
+            assert np.array_equal(ry, py) and np.array_equal(rx, px)
+
+
+def test_a_step_met_again_on_a_grid_is_looked_up_and_still_charged() -> None:
+    from arcloop.search.catalogue import step
+    from arcloop.search.lib_geometry import flip_lr
+    from arcloop.search.state import Search
+
+    calls = []
+
+    def counted_flip(g: np.ndarray) -> np.ndarray:
+        calls.append(1)
+        return flip_lr(g)
+
+    g = np.array([[1, 2], [3, 0]])
+    s = Search([g], [g], [], 100, 1e9, lambda: 0.0, 2, frozenset())
+    flip = step(counted_flip)
+    first = s.apply(flip, [g, g.copy()])
+    again = s.apply(flip, [g.copy()])
+    assert first is not None and again is not None
+    assert np.array_equal(first[0], [[2, 1], [0, 3]]) and again[0] is first[0]
+    assert len(calls) == 1 and s.used == 2.0
+    assert not first[0].flags.writeable  # shared between states: nobody may change it
