@@ -46,8 +46,9 @@ from arcloop.search.combine import combine
 from arcloop.search.finish import LEARNED, SELECT, crop_selections, lookups
 from arcloop.search.grids import to_array
 from arcloop.search.lib_moves import scale_to
+from arcloop.search.prune import StateFacts
 from arcloop.search.state import Found, Frame, Search, state_key
-from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY
+from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY, TURNS
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +106,15 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
         )
     if LEARNED not in s.off and frame.view is IDENTITY:
         steps = steps + lookups(frame.inputs[: s.n_train], frame.wanted, frame.inputs[s.n_train :])
+    facts = StateFacts(frame.inputs)
     for st in steps:
         if s.exhausted():
             return
+        if facts.futile(st):
+            continue
         grids = s.apply(st, frame.inputs)
         if grids is None:
+            facts.failed(st)
             continue
         if not st.chain and all(
             np.array_equal(a, b)
@@ -128,17 +133,23 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
 def _depth2(frame: Frame, chain: list[Step]) -> None:
     """Every chainable step after each depth-1 state, the most promising states first."""
     s = frame.search
-    for first, grids in frame.level1:
+    # A turned or mirrored input last: the catalogue holds every orientation of its steps, so
+    # a step after a turn mostly remakes, turned, a state that the turn after it also makes.
+    level1 = sorted(frame.level1, key=lambda item: item[0].fn in TURNS)
+    for first, grids in level1:
         # A step that kept the shape of every input cannot fix a wrong shape, and one that
         # changed it is unlikely to keep a right one: try only the steps that can help.
         right_shape = frame.right_shape(grids[: s.n_train])
+        facts = StateFacts(grids)
         for second in chain:
             if s.exhausted():
                 return
-            if frame.keeps_shape.get(second, False) != right_shape:
+            if frame.keeps_shape.get(second, False) != right_shape or facts.futile(second):
                 continue
             out = s.apply(second, grids)
-            if out is not None and frame.consider((first, second), out, 2):
+            if out is None:
+                facts.failed(second)
+            elif frame.consider((first, second), out, 2):
                 accuracy = frame.accuracy(out[: s.n_train])
                 if accuracy >= 0:
                     frame.level2.append((-accuracy, len(frame.level2), (first, second), out))
@@ -150,11 +161,16 @@ def _depth3(frame: Frame, chain: list[Step]) -> None:
     frame.level2.sort(key=lambda item: item[:2])
     shape_keeping = [st for st in chain if frame.keeps_shape.get(st, False)]
     for _, _, program, grids in frame.level2[:DEPTH3_STATES]:
+        facts = StateFacts(grids)
         for third in shape_keeping:
             if s.exhausted():
                 return
+            if facts.futile(third):
+                continue
             out = s.apply(third, grids)
-            if out is not None:
+            if out is None:
+                facts.failed(third)
+            else:
                 frame.consider((*program, third), out, 3)
 
 
