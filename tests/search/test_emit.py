@@ -140,6 +140,8 @@ def test_learned_tables_emit_equivalent_source() -> None:
     for feature in ("rank", "colour_touches"):
         kwargs = (("diagonal", True), ("multicolour", False), ("feature", feature))
         steps.append(Step(recolour_objects, (*kwargs, ("table", {"max": 4, (5, (1,)): 6}))))
+    others = (("diagonal", False), ("multicolour", False), ("feature", "size"))
+    steps.append(Step(recolour_objects, (*others, ("table", {"*": 4, 1: 6}))))
     for region_feature, flag in (("filled", True), ("touch_5", True), ("square", False)):
         region_table: dict[object, int] = {flag: 4}
         region_kwargs = (("diagonal", False), ("feature", region_feature), ("table", region_table))

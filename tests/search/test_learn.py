@@ -33,6 +33,7 @@ from arcloop.search.lib_objects import (
     object_measures,
     paint_from_nearest,
     paint_from_sight,
+    recolour_objects,
     recolour_regions,
     selected_colour,
 )
@@ -447,3 +448,26 @@ def test_borrowed_colours_finish_handles_a_test_colour_unseen_in_train() -> None
     wanted = [a([[1, 0, 1, 1]]), a([[2, 0, 0, 2]])]
     (found,) = borrowed_colours(made, wanted, [a([[0, 3, 0, 8]])])
     assert found(a([[0, 3, 0, 8]])).tolist() == [[0, 8, 0, 8]]
+
+
+def test_object_rule_gives_unseen_values_the_colour_most_values_take() -> None:
+    # size 2 turns 2, sizes 1, 3 and 4 turn 1; the test shows a size-5 object
+    made = [a([[5, 5, 0, 5, 0, 0], [0, 0, 0, 0, 0, 0], [5, 5, 5, 0, 5, 5], [0, 0, 0, 0, 5, 5]])]
+    wanted = [a([[2, 2, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 1], [0, 0, 0, 0, 1, 1]])]
+    test = [a([[5, 5, 5, 5, 5, 0, 5, 5]])]
+    table = learn_object_rule(
+        made, wanted, diagonal=False, multicolour=False, feature="size", apply_to=test
+    )
+    assert table == {"*": 1, 2: 2}
+    painted = recolour_objects(
+        test[0], diagonal=False, multicolour=False, feature="size", table=table
+    )
+    assert painted.tolist() == [[1, 1, 1, 1, 1, 0, 2, 2]]
+    # without a colour that most sizes take, an unseen size still leaves no rule
+    two_ways = [a([[2, 2, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0], [2, 2, 2, 0, 1, 1], [0, 0, 0, 0, 1, 1]])]
+    assert (
+        learn_object_rule(
+            made, two_ways, diagonal=False, multicolour=False, feature="size", apply_to=test
+        )
+        is None
+    )
