@@ -188,8 +188,13 @@ def grid_feature(g: Array, feature: str) -> object:
     ``feature``: ``"colours"`` (its non-zero colours, sorted), ``"count"`` (how many
     8-connected groups of non-zero cells it holds), ``"mask"`` (rows of ``#`` and ``.``
     where it is non-zero, the whole grid), ``"shape"`` (the same, cropped to the non-zero
-    cells).
+    cells), ``"mirror_lr"`` / ``"mirror_ud"`` (whether it equals its mirror image left to
+    right / upside down).
     """
+    if feature == "mirror_lr":
+        return bool(np.array_equal(g, g[:, ::-1]))
+    if feature == "mirror_ud":
+        return bool(np.array_equal(g, g[::-1]))
     if feature == "colours":
         return tuple(int(c) for c in np.unique(g) if c != 0)
     mask = g != 0

@@ -471,3 +471,15 @@ def test_object_rule_gives_unseen_values_the_colour_most_values_take() -> None:
         )
         is None
     )
+
+
+def test_output_lookup_by_whether_the_input_is_its_own_mirror_image() -> None:
+    # 1 when the grid reads the same left to right, else 7
+    inputs = [a([[2, 0, 2], [0, 2, 0]]), a([[2, 0, 0]]), a([[0, 2, 0], [2, 2, 2]]), a([[2, 2, 0]])]
+    wanted = [a([[1]]), a([[7]]), a([[1]]), a([[7]])]
+    test = a([[5, 0, 5]])
+    found = dict(learn_output_lookups(inputs, wanted, apply_to=[test]))
+    assert "mirror_lr" in found
+    assert np.array_equal(lookup_output(test, "mirror_lr", found["mirror_lr"]), a([[1]]))
+    lopsided = a([[5, 5, 0]])
+    assert np.array_equal(lookup_output(lopsided, "mirror_lr", found["mirror_lr"]), a([[7]]))
