@@ -16,6 +16,7 @@ from arcloop.search.learn import (
 )
 from arcloop.search.learn_select import (
     CELL_FEATURES,
+    GRID_FEATURES,
 )
 from arcloop.search.lib_objects import (
     MEASURES,
@@ -176,7 +177,7 @@ def test_selected_colour_emits_equivalent_source() -> None:
 
 def test_learned_lookups_emit_equivalent_source() -> None:
     grids = [to_array(p.input) for p in arc1_task("1190e5a7").train]
-    for feature in ("colours", "count", "shape", "mask", "mirror_lr", "mirror_ud"):
+    for feature in GRID_FEATURES:
         table = ((grid_feature(grids[0], feature), ((1, 2), (3, 4))),)
         check_same((Step(lookup_output, (("feature", feature), ("table", table))),), grids)
     for feature in CELL_FEATURES:

@@ -483,3 +483,15 @@ def test_output_lookup_by_whether_the_input_is_its_own_mirror_image() -> None:
     assert np.array_equal(lookup_output(test, "mirror_lr", found["mirror_lr"]), a([[1]]))
     lopsided = a([[5, 5, 0]])
     assert np.array_equal(lookup_output(lopsided, "mirror_lr", found["mirror_lr"]), a([[7]]))
+
+
+def test_output_lookup_by_how_many_colours_the_input_holds() -> None:
+    inputs = [a([[2, 2], [3, 3]]), a([[4, 4], [4, 4]]), a([[3, 4], [3, 4]]), a([[1, 1], [1, 1]])]
+    wanted = [a([[0, 5]]), a([[5, 0]]), a([[0, 5]]), a([[5, 0]])]
+    found = dict(learn_output_lookups(inputs, wanted, apply_to=[a([[6, 7], [7, 7]])]))
+    assert np.array_equal(
+        lookup_output(a([[6, 7], [7, 7]]), "n_colours", found["n_colours"]), a([[0, 5]])
+    )
+    assert np.array_equal(
+        lookup_output(a([[0, 8], [8, 0]]), "n_colours", found["n_colours"]), a([[5, 0]])
+    )
