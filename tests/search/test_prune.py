@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from arcloop.search import lib_geometry as geo
@@ -45,7 +47,7 @@ def test_a_colour_step_is_futile_exactly_when_its_colour_is_missing() -> None:
 
 def test_a_selector_is_futile_without_two_objects_to_choose_from() -> None:
     one = [a([[0, 5, 5], [0, 5, 0]])]
-    kwargs = {"diagonal": False, "multicolour": False, "selector": "max_size"}
+    kwargs: dict[str, Any] = {"diagonal": False, "multicolour": False, "selector": "max_size"}
     crop = step(obj.crop_object, **kwargs)
     assert StateFacts(one).futile(crop)
     assert not runs(crop, one)
@@ -54,7 +56,7 @@ def test_a_selector_is_futile_without_two_objects_to_choose_from() -> None:
 
 def test_a_failed_selection_makes_the_other_actions_on_it_futile() -> None:
     tie = [a([[1, 0, 2], [0, 0, 0], [3, 0, 0]])]  # three objects of one cell: no largest
-    kwargs = {"diagonal": False, "multicolour": False, "selector": "max_size"}
+    kwargs: dict[str, Any] = {"diagonal": False, "multicolour": False, "selector": "max_size"}
     crop, alone = step(obj.crop_object, **kwargs), step(obj.crop_object_alone, **kwargs)
     facts = StateFacts(tie)
     assert not facts.futile(crop)
