@@ -19,7 +19,7 @@ from arcloop.search.catalogue import Step
 from arcloop.search.combine import Combination, Piece
 from arcloop.search.finish import LEARNED, rule_finishes, table_finish
 from arcloop.search.grids import Array, is_valid
-from arcloop.search.views import IDENTITY, View
+from arcloop.search.views import IDENTITY, TURNS, View
 
 CELLS_PER_UNIT = 500
 """Cells (summed over train and test inputs) one budget unit pays for, per application."""
@@ -120,8 +120,15 @@ class Frame:
         return float(np.mean(shares))
 
     def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
-        """Sort key for states to extend: right-shaped near misses first."""
-        accuracy = self.accuracy(grids)
+        """Sort key for states to extend: right-shaped near misses first.
+
+        A state counts as near as it comes to the outputs as it is or after one turn or
+        mirror (the same for every pair): a step that ends with that turn may finish it,
+        and turned inputs are extended last (``engine._depth2``).
+        """
+        accuracy = max(
+            self.accuracy(grids), *(self.accuracy([fn(g) for g in grids]) for fn in TURNS)
+        )
         if accuracy < 0:
             return (1, 0.0)
         return (0 if accuracy >= 0.5 else 2, -accuracy)
