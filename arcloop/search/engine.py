@@ -10,9 +10,10 @@ programs come first, each phase up to its share of the budget (``SHARES``):
 
 - depth 1 in every view: every catalogue step applied to the inputs;
 - depth 2, first in the task's own view, then in the colour view: every chainable step after
-  each depth-1 state, the most promising states first (right-shaped near misses), pairing a
-  right-shaped state only with shape-keeping steps and a wrong-shaped one only with resizing
-  steps;
+  each depth-1 state, the most promising states first (right-shaped near misses, as they are
+  or after a turn) and turned inputs last, pairing a right-shaped state only with
+  shape-keeping steps and a wrong-shaped one only with resizing steps; steps that must fail
+  or change nothing on a state (``prune.py``) are skipped without charge;
 - depth 3 in the task's own view: shape-keeping steps after the most accurate right-shaped
   depth-2 states.
 
