@@ -10,10 +10,10 @@ programs come first, each phase up to its share of the budget (``SHARES``):
 
 - depth 1 in every view: every catalogue step applied to the inputs;
 - depth 2, first in the task's own view, then in the colour view: every chainable step after
-  each depth-1 state, the most promising states first (right-shaped near misses, as they are
-  or after a turn) and turned inputs last, pairing a right-shaped state only with
-  shape-keeping steps and a wrong-shaped one only with resizing steps; steps that must fail
-  or change nothing on a state (``prune.py``) are skipped without charge;
+  each depth-1 state, the most promising states first (right-shaped near misses), pairing a
+  right-shaped state only with shape-keeping steps and a wrong-shaped one only with resizing
+  steps; steps that must fail or change nothing on a state are not run (``prune.py``), but
+  charged as if they were, so the budget buys the same programs;
 - depth 3 in the task's own view: shape-keeping steps after the most accurate right-shaped
   depth-2 states.
 
@@ -49,7 +49,7 @@ from arcloop.search.grids import to_array
 from arcloop.search.lib_moves import scale_to
 from arcloop.search.prune import StateFacts
 from arcloop.search.state import Found, Frame, Search, state_key
-from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY, TURNS
+from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,7 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
         if s.exhausted():
             return
         if facts.futile(st):
+            s.charge(frame.inputs)
             continue
         grids = s.apply(st, frame.inputs)
         if grids is None:
@@ -134,10 +135,7 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
 def _depth2(frame: Frame, chain: list[Step]) -> None:
     """Every chainable step after each depth-1 state, the most promising states first."""
     s = frame.search
-    # A turned or mirrored input last: the catalogue holds every orientation of its steps, so
-    # a step after a turn mostly remakes, turned, a state that the turn after it also makes.
-    level1 = sorted(frame.level1, key=lambda item: item[0].fn in TURNS)
-    for first, grids in level1:
+    for first, grids in frame.level1:
         # A step that kept the shape of every input cannot fix a wrong shape, and one that
         # changed it is unlikely to keep a right one: try only the steps that can help.
         right_shape = frame.right_shape(grids[: s.n_train])
@@ -145,7 +143,10 @@ def _depth2(frame: Frame, chain: list[Step]) -> None:
         for second in chain:
             if s.exhausted():
                 return
-            if frame.keeps_shape.get(second, False) != right_shape or facts.futile(second):
+            if frame.keeps_shape.get(second, False) != right_shape:
+                continue
+            if facts.futile(second):
+                s.charge(grids)
                 continue
             out = s.apply(second, grids)
             if out is None:
@@ -167,6 +168,7 @@ def _depth3(frame: Frame, chain: list[Step]) -> None:
             if s.exhausted():
                 return
             if facts.futile(third):
+                s.charge(grids)
                 continue
             out = s.apply(third, grids)
             if out is None:

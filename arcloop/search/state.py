@@ -19,7 +19,7 @@ from arcloop.search.catalogue import Step
 from arcloop.search.combine import Combination, Piece
 from arcloop.search.finish import LEARNED, rule_finishes, table_finish
 from arcloop.search.grids import Array, is_valid
-from arcloop.search.views import IDENTITY, TURNS, View
+from arcloop.search.views import IDENTITY, View
 
 CELLS_PER_UNIT = 500
 """Cells (summed over train and test inputs) one budget unit pays for, per application."""
@@ -76,13 +76,17 @@ class Search:
             return True
         return len(self.fit_keys) >= self.want
 
+    def charge(self, grids: Sequence[Array]) -> None:
+        """Count one application on ``grids`` against the budget (``apply``)."""
+        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
+
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
         """The step on every grid, or None when it fails or gives an invalid grid anywhere.
 
         Charges one unit per application, more for large grids (the square root of their
         cells over ``CELLS_PER_UNIT``), so big tasks cost about as much as small ones.
         """
-        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
+        self.charge(grids)
         out = []
         for g in grids:
             try:
@@ -120,15 +124,8 @@ class Frame:
         return float(np.mean(shares))
 
     def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
-        """Sort key for states to extend: right-shaped near misses first.
-
-        A state counts as near as it comes to the outputs as it is or after one turn or
-        mirror (the same for every pair): a step that ends with that turn may finish it,
-        and turned inputs are extended last (``engine._depth2``).
-        """
-        accuracy = max(
-            self.accuracy(grids), *(self.accuracy([fn(g) for g in grids]) for fn in TURNS)
-        )
+        """Sort key for states to extend: right-shaped near misses first."""
+        accuracy = self.accuracy(grids)
         if accuracy < 0:
             return (1, 0.0)
         return (0 if accuracy >= 0.5 else 2, -accuracy)

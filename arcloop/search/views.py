@@ -100,6 +100,3 @@ COLOURS = View(
 )
 
 DIHEDRAL = tuple(_dihedral(f, i) for f, i in _DIHEDRAL)
-
-TURNS = frozenset(f for f, _ in _DIHEDRAL)
-"""The seven turns and mirrors of the whole grid (the dihedral group less the identity)."""
