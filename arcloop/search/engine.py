@@ -12,7 +12,8 @@ programs come first, each phase up to its share of the budget (``SHARES``):
 - depth 2, first in the task's own view, then in the colour view: every chainable step after
   each depth-1 state, the most promising states first (right-shaped near misses), pairing a
   right-shaped state only with shape-keeping steps and a wrong-shaped one only with resizing
-  steps;
+  steps; steps that must fail or change nothing on a state are not run (``prune.py``), but
+  charged as if they were, so the budget buys the same programs;
 - depth 3 in the task's own view: shape-keeping steps after the most accurate right-shaped
   depth-2 states.
 
@@ -46,6 +47,7 @@ from arcloop.search.combine import combine
 from arcloop.search.finish import LEARNED, SELECT, crop_selections, lookups
 from arcloop.search.grids import to_array
 from arcloop.search.lib_moves import scale_to
+from arcloop.search.prune import StateFacts
 from arcloop.search.state import Found, Frame, Search, state_key
 from arcloop.search.views import COLOURS, DIHEDRAL, IDENTITY
 
@@ -105,11 +107,16 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
         )
     if LEARNED not in s.off and frame.view is IDENTITY:
         steps = steps + lookups(frame.inputs[: s.n_train], frame.wanted, frame.inputs[s.n_train :])
+    facts = StateFacts(frame.inputs)
     for st in steps:
         if s.exhausted():
             return
+        if facts.futile(st):
+            s.charge(frame.inputs)
+            continue
         grids = s.apply(st, frame.inputs)
         if grids is None:
+            facts.failed(st)
             continue
         if not st.chain and all(
             np.array_equal(a, b)
@@ -132,13 +139,19 @@ def _depth2(frame: Frame, chain: list[Step]) -> None:
         # A step that kept the shape of every input cannot fix a wrong shape, and one that
         # changed it is unlikely to keep a right one: try only the steps that can help.
         right_shape = frame.right_shape(grids[: s.n_train])
+        facts = StateFacts(grids)
         for second in chain:
             if s.exhausted():
                 return
             if frame.keeps_shape.get(second, False) != right_shape:
                 continue
+            if facts.futile(second):
+                s.charge(grids)
+                continue
             out = s.apply(second, grids)
-            if out is not None and frame.consider((first, second), out, 2):
+            if out is None:
+                facts.failed(second)
+            elif frame.consider((first, second), out, 2):
                 accuracy = frame.accuracy(out[: s.n_train])
                 if accuracy >= 0:
                     frame.level2.append((-accuracy, len(frame.level2), (first, second), out))
@@ -150,11 +163,17 @@ def _depth3(frame: Frame, chain: list[Step]) -> None:
     frame.level2.sort(key=lambda item: item[:2])
     shape_keeping = [st for st in chain if frame.keeps_shape.get(st, False)]
     for _, _, program, grids in frame.level2[:DEPTH3_STATES]:
+        facts = StateFacts(grids)
         for third in shape_keeping:
             if s.exhausted():
                 return
+            if facts.futile(third):
+                s.charge(grids)
+                continue
             out = s.apply(third, grids)
-            if out is not None:
+            if out is None:
+                facts.failed(third)
+            else:
                 frame.consider((*program, third), out, 3)
 
 

@@ -272,7 +272,8 @@ def learn_object_rule(
     Every cell outside the objects must stay as it is; each object must either stay as it is
     or become one colour, the same for every object with that feature. Only features whose
     objects change are listed. None when no such table exists, nothing changes, or a grid in
-    ``apply_to`` has an object whose feature the train pairs never showed. ``outcomes``:
+    ``apply_to`` has an object whose feature the train pairs never showed and the pairs show
+    no colour for the others (``_with_others``; never for regions). ``outcomes``:
     ``object_outcomes`` of the same grids, when the caller has it already. ``regions``: learn
     over the background regions (``find_regions``) instead of the objects.
     """
@@ -289,12 +290,52 @@ def learn_object_rule(
         for key, colour in zip(object_features(a, objects, feature), colours, strict=True):
             if table.setdefault(key, colour) != colour:
                 return None
-    for g in apply_to:
-        objects = _parts(g, diagonal, multicolour, regions)
-        if any(key not in table for key in object_features(g, objects, feature)):
+    unseen = any(
+        key not in table
+        for g in apply_to
+        for key in object_features(g, _parts(g, diagonal, multicolour, regions), feature)
+    )
+    if unseen:
+        table = {} if regions else _with_others(table)
+        if not table:
             return None
     changes = {k: v for k, v in table.items() if v >= 0}
     return dict(sorted(changes.items(), key=repr)) or None
+
+
+OTHERS = "*"
+"""The key of a learned object table that stands for every feature value it does not list."""
+
+MIN_KEYS_FOR_OTHERS = 3
+"""Fewest distinct feature values that must share a colour before it becomes the colour of
+feature values the train pairs never showed (``_with_others``)."""
+
+
+def _with_others(table: dict[object, int]) -> dict[object, int]:
+    """``table`` with the colour of its unlisted feature values (``OTHERS``), or {} when the
+    train pairs do not show one.
+
+    Every object must change (a -1 entry, an object that stays, leaves the unseen ones in
+    doubt), and one colour must take at least ``MIN_KEYS_FOR_OTHERS`` feature values and at
+    least twice as many as all other colours together: the rule then reads "these values
+    become these colours, every other value becomes that one" (objects of size 6 turn red,
+    of any other size blue). Its entries are dropped from the table.
+
+    >>> _with_others({1: 2, 2: 2, 3: 2, 4: 5})
+    {4: 5, '*': 2}
+    >>> _with_others({1: 2, 2: 2, 3: 5, 4: 5})
+    {}
+    """
+    counts: dict[int, int] = {}
+    for colour in table.values():
+        counts[colour] = counts.get(colour, 0) + 1
+    if -1 in counts or not counts:
+        return {}
+    common = max(counts, key=lambda c: counts[c])
+    n = counts[common]
+    if n < MIN_KEYS_FOR_OTHERS or n < 2 * (len(table) - n):
+        return {}
+    return {**{k: v for k, v in table.items() if v != common}, OTHERS: common}
 
 
 def _new_colours_by_pair(outcomes: ObjectOutcomes) -> bool:

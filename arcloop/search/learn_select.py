@@ -152,7 +152,7 @@ def _unique_extreme(values: Array, most: bool) -> int:
     return int(hits[0]) if len(hits) == 1 else -1
 
 
-GRID_FEATURES = ("colours", "count", "shape", "mask")
+GRID_FEATURES = ("colours", "count", "shape", "mask", "mirror_lr", "mirror_ud", "n_colours")
 """Whole-grid features a learned output lookup may key on, most general first."""
 
 

@@ -416,12 +416,17 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
 def recolour_objects(
     g: Array, diagonal: bool, multicolour: bool, feature: str, table: dict[object, int]
 ) -> Array:
-    """Paint each object by a learned table from its feature to a colour (else unchanged)."""
+    """Paint each object by a learned table from its feature to a colour (else unchanged).
+
+    A ``"*"`` entry is the colour of every object whose feature the table does not list.
+    """
     out = g.copy()
     objects = find_objects(g, diagonal, multicolour, 0)
     for mask, key in zip(objects, object_features(g, objects, feature), strict=True):
         if key in table:
             out[mask] = table[key]
+        elif "*" in table:
+            out[mask] = table["*"]
     return out
 
 

@@ -186,13 +186,21 @@ def apply_ray_rule(g: Array, table: dict[tuple[int, str, int, int], int]) -> Arr
 def grid_feature(g: Array, feature: str) -> object:
     """A literal describing a whole grid, the key of a learned output lookup.
 
-    ``feature``: ``"colours"`` (its non-zero colours, sorted), ``"count"`` (how many
+    ``feature``: ``"colours"`` (its non-zero colours, sorted), ``"n_colours"`` (how many
+    there are), ``"count"`` (how many
     8-connected groups of non-zero cells it holds), ``"mask"`` (rows of ``#`` and ``.``
     where it is non-zero, the whole grid), ``"shape"`` (the same, cropped to the non-zero
-    cells).
+    cells), ``"mirror_lr"`` / ``"mirror_ud"`` (whether it equals its mirror image left to
+    right / upside down).
     """
+    if feature == "mirror_lr":
+        return bool(np.array_equal(g, g[:, ::-1]))
+    if feature == "mirror_ud":
+        return bool(np.array_equal(g, g[::-1]))
     if feature == "colours":
         return tuple(int(c) for c in np.unique(g) if c != 0)
+    if feature == "n_colours":
+        return int(np.count_nonzero(np.unique(g)))
     mask = g != 0
     if feature == "count":
         h, w = g.shape

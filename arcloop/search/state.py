@@ -92,6 +92,10 @@ class Search:
             return True
         return len(self.fit_keys) >= self.want
 
+    def charge(self, grids: Sequence[Array]) -> None:
+        """Count one application on ``grids`` against the budget (``apply``)."""
+        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
+
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
         """The step on every grid, or None when it fails or gives an invalid grid anywhere.
 
@@ -103,7 +107,7 @@ class Search:
         so the memo saves time but changes nothing the search does. Results come back
         read-only, since several states may share them.
         """
-        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
+        self.charge(grids)
         out = []
         memo = self.memo
         # the step by its id (hashing a step's arguments costs more, and learned tables do

@@ -16,6 +16,7 @@ from arcloop.search.learn import (
 )
 from arcloop.search.learn_select import (
     CELL_FEATURES,
+    GRID_FEATURES,
 )
 from arcloop.search.lib_objects import (
     MEASURES,
@@ -140,6 +141,8 @@ def test_learned_tables_emit_equivalent_source() -> None:
     for feature in ("rank", "colour_touches"):
         kwargs = (("diagonal", True), ("multicolour", False), ("feature", feature))
         steps.append(Step(recolour_objects, (*kwargs, ("table", {"max": 4, (5, (1,)): 6}))))
+    others = (("diagonal", False), ("multicolour", False), ("feature", "size"))
+    steps.append(Step(recolour_objects, (*others, ("table", {"*": 4, 1: 6}))))
     for region_feature, flag in (("filled", True), ("touch_5", True), ("square", False)):
         region_table: dict[object, int] = {flag: 4}
         region_kwargs = (("diagonal", False), ("feature", region_feature), ("table", region_table))
@@ -174,7 +177,7 @@ def test_selected_colour_emits_equivalent_source() -> None:
 
 def test_learned_lookups_emit_equivalent_source() -> None:
     grids = [to_array(p.input) for p in arc1_task("1190e5a7").train]
-    for feature in ("colours", "count", "shape", "mask"):
+    for feature in GRID_FEATURES:
         table = ((grid_feature(grids[0], feature), ((1, 2), (3, 4))),)
         check_same((Step(lookup_output, (("feature", feature), ("table", table))),), grids)
     for feature in CELL_FEATURES:

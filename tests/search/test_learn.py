@@ -33,6 +33,7 @@ from arcloop.search.lib_objects import (
     object_measures,
     paint_from_nearest,
     paint_from_sight,
+    recolour_objects,
     recolour_regions,
     selected_colour,
 )
@@ -447,3 +448,50 @@ def test_borrowed_colours_finish_handles_a_test_colour_unseen_in_train() -> None
     wanted = [a([[1, 0, 1, 1]]), a([[2, 0, 0, 2]])]
     (found,) = borrowed_colours(made, wanted, [a([[0, 3, 0, 8]])])
     assert found(a([[0, 3, 0, 8]])).tolist() == [[0, 8, 0, 8]]
+
+
+def test_object_rule_gives_unseen_values_the_colour_most_values_take() -> None:
+    # size 2 turns 2, sizes 1, 3 and 4 turn 1; the test shows a size-5 object
+    made = [a([[5, 5, 0, 5, 0, 0], [0, 0, 0, 0, 0, 0], [5, 5, 5, 0, 5, 5], [0, 0, 0, 0, 5, 5]])]
+    wanted = [a([[2, 2, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 1], [0, 0, 0, 0, 1, 1]])]
+    test = [a([[5, 5, 5, 5, 5, 0, 5, 5]])]
+    table = learn_object_rule(
+        made, wanted, diagonal=False, multicolour=False, feature="size", apply_to=test
+    )
+    assert table == {"*": 1, 2: 2}
+    painted = recolour_objects(
+        test[0], diagonal=False, multicolour=False, feature="size", table=table
+    )
+    assert painted.tolist() == [[1, 1, 1, 1, 1, 0, 2, 2]]
+    # without a colour that most sizes take, an unseen size still leaves no rule
+    two_ways = [a([[2, 2, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0], [2, 2, 2, 0, 1, 1], [0, 0, 0, 0, 1, 1]])]
+    assert (
+        learn_object_rule(
+            made, two_ways, diagonal=False, multicolour=False, feature="size", apply_to=test
+        )
+        is None
+    )
+
+
+def test_output_lookup_by_whether_the_input_is_its_own_mirror_image() -> None:
+    # 1 when the grid reads the same left to right, else 7
+    inputs = [a([[2, 0, 2], [0, 2, 0]]), a([[2, 0, 0]]), a([[0, 2, 0], [2, 2, 2]]), a([[2, 2, 0]])]
+    wanted = [a([[1]]), a([[7]]), a([[1]]), a([[7]])]
+    test = a([[5, 0, 5]])
+    found = dict(learn_output_lookups(inputs, wanted, apply_to=[test]))
+    assert "mirror_lr" in found
+    assert np.array_equal(lookup_output(test, "mirror_lr", found["mirror_lr"]), a([[1]]))
+    lopsided = a([[5, 5, 0]])
+    assert np.array_equal(lookup_output(lopsided, "mirror_lr", found["mirror_lr"]), a([[7]]))
+
+
+def test_output_lookup_by_how_many_colours_the_input_holds() -> None:
+    inputs = [a([[2, 2], [3, 3]]), a([[4, 4], [4, 4]]), a([[3, 4], [3, 4]]), a([[1, 1], [1, 1]])]
+    wanted = [a([[0, 5]]), a([[5, 0]]), a([[0, 5]]), a([[5, 0]])]
+    found = dict(learn_output_lookups(inputs, wanted, apply_to=[a([[6, 7], [7, 7]])]))
+    assert np.array_equal(
+        lookup_output(a([[6, 7], [7, 7]]), "n_colours", found["n_colours"]), a([[0, 5]])
+    )
+    assert np.array_equal(
+        lookup_output(a([[0, 8], [8, 0]]), "n_colours", found["n_colours"]), a([[5, 0]])
+    )
