@@ -244,7 +244,7 @@ def test_the_cached_helpers_give_what_the_emitted_originals_give() -> None:
     from arcloop.search.lib_paint import mirror_maps
 
     assert engine.DEFAULT_BUDGET > 0  # importing the engine installs the cache
-    args = {
+    args: dict[str, list[tuple[object, ...]]] = {
         "separator_colours": [()],
         "parts": [(axis, n) for axis in (0, 1) for n in (2, 3)],
         "symmetry_fill": [(c,) for c in range(3)],
