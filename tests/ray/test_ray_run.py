@@ -42,7 +42,9 @@ from arcloop.runs.summary import RunSummary
 from tests.fakeprovider import FakeProvider
 from tests.ray.helpers import MIRROR, calls_expected, write_config, write_tasks
 
-pytestmark = pytest.mark.slow
+# a local Ray start alone takes tens of seconds on 2 cores: the default 120 s cut these tests
+# off whenever the machine was shared (alone, the file's 8 tests passed in 107 s)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).resolve().parents[2]
 RATE = 5.0  # requests/s, enforced by the provider and configured as the model's gate
