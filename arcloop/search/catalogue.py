@@ -169,8 +169,11 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         step(mv.objects_to_contact, chain=False, diagonal=d, trail=t)
         for d, t in ((False, False), (True, False), (False, True))
     ]
+    completes = _only_adds(train)
+    if not completes and all(a.shape == b.shape for a, b in train):  # pieces move or vanish
+        steps += [step(mv.attract_to_lines, chain=False)]
     steps += _part_steps()
-    steps += _paint_steps(in_colours, out_colours, fits, completes=_only_adds(train))
+    steps += _paint_steps(in_colours, out_colours, fits, completes=completes)
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
         steps += [
             step(paint.connect_elbow, chain=False, colour=c, axis=a)

@@ -3,9 +3,11 @@
 ``fall_objects`` lets objects drop as units (cell-wise gravity is ``lib_paint.gravity``);
 ``move_to_contact`` slides the cells of one colour towards the rest of the picture, in the
 direction where the rest lies, until they touch; ``objects_to_contact`` slides each object
-on its own towards the anchor in line with it. ``tile_to`` and ``scale_to`` fit a grid to the
-output size the train pairs share (the catalogue passes it only when they share one);
-``roll_by_markers`` drops marker lines from the border and rolls the rest by their markers.
+on its own towards the anchor in line with it; ``attract_to_lines`` pulls each piece to the
+straight line of its own colour and drops pieces that have none. ``tile_to`` and
+``scale_to`` fit a grid to the output size the train pairs share (the catalogue passes it
+only when they share one); ``roll_by_markers`` drops marker lines from the border and
+rolls the rest by their markers.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
@@ -202,5 +204,59 @@ def objects_to_contact(g: Array, diagonal: bool, trail: bool) -> Array:
             out[ny, nx] = np.where(out[ny, nx] == 0, colour, out[ny, nx])
         moved = moved or steps > 1
     if not moved:
+        raise ValueError("nothing moves")
+    return out
+
+
+def attract_to_lines(g: Array) -> Array:
+    """Move every piece straight towards the line of its own colour until it touches it; a
+    piece with no such line vanishes.
+
+    Lines are the one-colour, 4-connected objects that are straight (one row or one column)
+    and at least 3 cells long; pieces are all other objects. A piece's line must lie wholly
+    beside it, across rows (a horizontal line) or columns (a vertical one) that span the
+    piece; the nearest one pulls it. Lines stay. Raises when there is no line or no piece,
+    nothing moves, or two lines are equally near.
+    """
+    lines, pieces = [], []
+    for mask in find_objects(g, False, False, 0):
+        top, left, bottom, right = bbox(mask)
+        length = max(bottom - top, right - left)
+        straight = min(bottom - top, right - left) == 1 and int(mask.sum()) == length
+        if straight and length >= 3:
+            lines.append((int(g[mask][0]), top, left, bottom, right))
+        else:
+            pieces.append(mask)
+    if not lines or not pieces:
+        raise ValueError("no line, or no piece")
+    out = g.copy()
+    for mask in pieces:
+        out[mask] = 0
+    for mask in pieces:
+        colour = int(g[mask][0])
+        top, left, bottom, right = bbox(mask)
+        pulls = []  # (cells to move, dy, dx) towards each line of the piece's colour
+        for c, t, le, b, r in lines:
+            if c != colour:
+                continue
+            if b - t == 1 and le <= left and right <= r:
+                if t >= bottom:
+                    pulls.append((t - bottom, 1, 0))
+                elif t < top:
+                    pulls.append((top - t - 1, -1, 0))
+            elif r - le == 1 and t <= top and bottom <= b:
+                if le >= right:
+                    pulls.append((le - right, 0, 1))
+                elif le < left:
+                    pulls.append((left - le - 1, 0, -1))
+        if not pulls:
+            continue
+        pulls.sort()
+        if len(pulls) > 1 and pulls[0][0] == pulls[1][0]:
+            raise ValueError("two lines equally near")
+        n, dy, dx = pulls[0]
+        ys, xs = np.nonzero(mask)
+        out[ys + n * dy, xs + n * dx] = colour
+    if np.array_equal(out, g):
         raise ValueError("nothing moves")
     return out

@@ -70,10 +70,16 @@ LEARNED_STEP_NAMES = (
     "overlay_blocks",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
-CONDITIONAL_STEP_NAMES = ("roll_by_markers", "connect_elbow", "complete_symmetry", "repeat_band")
+CONDITIONAL_STEP_NAMES = (
+    "roll_by_markers",
+    "connect_elbow",
+    "complete_symmetry",
+    "repeat_band",
+    "attract_to_lines",
+)
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
-``complete_symmetry`` and ``repeat_band`` in ``test_same_shape.py``)."""
+``complete_symmetry``, ``repeat_band`` and ``attract_to_lines`` in ``test_same_shape.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:

@@ -4,10 +4,11 @@ pattern laid into every cell, objects drawn to their anchor, and their emitted s
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from arcloop.search.catalogue import step, task_steps
 from arcloop.search.lib_geometry import repeat_band
-from arcloop.search.lib_moves import objects_to_contact
+from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
 from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
@@ -217,3 +218,38 @@ def test_repeat_band_emits_equivalent_source() -> None:
     for axis in (0, 1):
         for minimal in (False, True):
             check_same((step(repeat_band, axis=axis, minimal=minimal),), [BAND, PLUS])
+
+
+# A row of 2s and a column of 3s; a 2 and a 3 above and beside them, a lone 4.
+LINES_AND_PIECES = a(
+    [
+        [0, 2, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 3],
+        [0, 0, 0, 0, 4, 3],
+        [0, 0, 0, 0, 0, 3],
+        [0, 0, 3, 0, 0, 3],
+        [2, 2, 2, 2, 0, 0],
+    ]
+)
+
+
+def test_attract_to_lines_pulls_each_piece_to_the_line_of_its_colour() -> None:
+    # the 2 drops onto the row of 2s, the 3 slides to the column of 3s, the 4 has no line
+    assert attract_to_lines(LINES_AND_PIECES).tolist() == [
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 3],
+        [0, 0, 0, 0, 0, 3],
+        [0, 0, 0, 0, 0, 3],
+        [0, 2, 0, 0, 3, 3],
+        [2, 2, 2, 2, 0, 0],
+    ]
+
+
+def test_attract_to_lines_refuses_a_grid_without_lines() -> None:
+    with pytest.raises(ValueError):
+        attract_to_lines(a([[1, 0, 1], [0, 0, 0], [0, 2, 0]]))
+
+
+def test_attract_to_lines_emits_equivalent_source() -> None:
+    only = step(attract_to_lines)
+    check_same((only,), [LINES_AND_PIECES, LINES_AND_PIECES.T, a([[1, 0], [0, 1]])])
