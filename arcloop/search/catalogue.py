@@ -153,6 +153,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
     out_shapes = {b.shape for _, b in train}
+    for axis in (0, 1):  # each output its input skewed along rows (0) or columns (1)
+        if all(b.shape == _sheared(a.shape, axis) for a, b in train):
+            steps += [step(geo.shear, axis=axis, first_most=f) for f in (False, True)]
     losses = {(a.shape[0] - b.shape[0], a.shape[1] - b.shape[1]) for a, b in train}
     if losses <= {(0, 1), (1, 0), (1, 1)}:  # each output: its input less a border line or two
         steps += [step(mv.roll_by_markers, chain=False)]
@@ -181,6 +184,16 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
             for a in "hv"
         ]
     return steps
+
+
+def _sheared(shape: tuple[int, ...], axis: int) -> tuple[int, int]:
+    """The shape of a grid of ``shape`` after ``shear`` along ``axis``.
+
+    >>> _sheared((2, 3), 0), _sheared((2, 3), 1)
+    ((2, 4), (4, 3))
+    """
+    h, w = shape[0], shape[1]
+    return (h, w + h - 1) if axis == 0 else (h + w - 1, w)
 
 
 def _object_steps() -> list[Step]:

@@ -309,6 +309,27 @@ def overlay_agreeing(windows: list[Array]) -> Array:
     return out
 
 
+def shear(g: Array, axis: int, first_most: bool) -> Array:
+    """Skew the grid: shift each row (``axis`` 0) one cell further right than the row below it
+    (``first_most``: the top row shifted most) or than the row above it, onto a background of
+    0 that grows by one less than the number of rows; ``axis`` 1 does the same to the columns,
+    downwards.
+
+    >>> shear(np.array([[1, 2], [3, 4]]), 0, True).tolist()
+    [[0, 1, 2], [3, 4, 0]]
+    """
+    if axis:
+        return shear(g.T, 0, first_most).T
+    h, w = g.shape
+    if w + h - 1 > 30:
+        raise ValueError("too wide")
+    out = np.zeros((h, w + h - 1), dtype=g.dtype)
+    for i in range(h):
+        k = h - 1 - i if first_most else i
+        out[i, k : k + w] = g[i]
+    return out
+
+
 def half(g: Array, part: str) -> Array:
     """One half: ``"top"``, ``"bottom"``, ``"left"`` or ``"right"`` (a middle line is dropped)."""
     h, w = g.shape

@@ -20,6 +20,7 @@ from arcloop.search.lib_geometry import (
     kron_by_colour,
     overlay_corners,
     pad_edges,
+    shear,
     upscale_by_colours,
 )
 from arcloop.search.lib_objects import (
@@ -252,3 +253,24 @@ def test_catalogue_leaves_out_enlargements_past_30_cells() -> None:
     assert not any(n.startswith(("colour_kron", "flip_tile")) for n in names_big)
     assert "smear(ky=2, kx=2, corner='tl')" in names_big
     assert "smear(ky=3, kx=3, corner='tl')" not in names_big
+
+
+def test_shear_skews_rows_or_columns_by_one_cell_each() -> None:
+    g = np.array([[1, 2], [3, 4], [5, 6]])
+    assert shear(g, 0, True).tolist() == [[0, 0, 1, 2], [0, 3, 4, 0], [5, 6, 0, 0]]
+    assert shear(g, 0, False).tolist() == [[1, 2, 0, 0], [0, 3, 4, 0], [0, 0, 5, 6]]
+    assert shear(g, 1, False).tolist() == [[1, 0], [3, 2], [5, 4], [0, 6]]
+
+
+def test_shear_is_offered_only_when_the_outputs_have_the_skewed_shape() -> None:
+    g = np.array([[1, 2], [3, 4], [5, 6]])
+    offered = {s.label for s in task_steps([(g, shear(g, 0, True))], [g])}
+    assert "shear(axis=0, first_most=True)" in offered
+    assert not any(s.startswith("shear") for s in {s.label for s in task_steps([(g, g)], [g])})
+
+
+def test_shear_emits_equivalent_source() -> None:
+    g = np.array([[1, 2], [3, 4], [5, 6]])
+    for axis in (0, 1):
+        for first_most in (False, True):
+            check_same((step(shear, axis=axis, first_most=first_most),), [g, np.ones((2, 29), dtype=g.dtype)])
