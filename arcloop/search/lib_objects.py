@@ -3,7 +3,8 @@
 An object is a boolean mask over the grid. ``find_objects`` labels them (4- or 8-connected;
 one colour per object, or any non-background colours together); a selector picks exactly one
 object (ties make the primitive not apply, so an ambiguous choice never fits by luck); actions
-crop to it, keep it alone, or erase it.
+crop to it, keep it alone, or erase it. ``stamp_template`` paints one-colour objects like
+the many-coloured object of the same shape.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
@@ -603,4 +604,36 @@ def paint_from_sight(g: Array, colours: tuple[int, ...], direction: str) -> Arra
         painted = True
     if not painted:
         raise ValueError("nothing to paint")
+    return out
+
+
+def mask_key(mask: Array) -> bytes:
+    """The object's shape alone (the cells it fills in its box), as bytes."""
+    top, left, bottom, right = bbox(mask)
+    box = mask[top:bottom, left:right]
+    return bytes(str(box.shape), "ascii") + box.tobytes()
+
+
+def stamp_template(g: Array) -> Array:
+    """Paint every one-colour object with the colours of the template of its shape: a
+    many-coloured object (4-connected) whose cells fill exactly the same places in its box.
+
+    One-colour objects that no template matches stay. Raises when nothing changes, or two
+    templates of one shape differ.
+    """
+    objects = find_objects(g, False, True, 0)
+    templates: dict[bytes, Array] = {}
+    for mask in objects:
+        if len(np.unique(g[mask])) > 1:
+            key = mask_key(mask)
+            if key in templates and not np.array_equal(templates[key], g[mask]):
+                raise ValueError("two templates of one shape differ")
+            templates[key] = g[mask]
+    out = g.copy()
+    for mask in objects:
+        key = mask_key(mask)
+        if len(np.unique(g[mask])) == 1 and key in templates:
+            out[mask] = templates[key]  # both in reading order within the same shape
+    if np.array_equal(out, g):
+        raise ValueError("nothing to stamp")
     return out

@@ -76,12 +76,13 @@ CONDITIONAL_STEP_NAMES = (
     "complete_symmetry",
     "repeat_band",
     "attract_to_lines",
+    "stamp_template",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
-``complete_symmetry``, ``repeat_band`` and ``attract_to_lines`` in ``test_same_shape.py``,
-``shear`` in ``test_resize.py``)."""
+``complete_symmetry``, ``repeat_band``, ``attract_to_lines`` and ``stamp_template`` in
+``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:

@@ -271,7 +271,7 @@ def test_shear_is_offered_only_when_the_outputs_have_the_skewed_shape() -> None:
 
 def test_shear_emits_equivalent_source() -> None:
     g = np.array([[1, 2], [3, 4], [5, 6]])
-    wide = np.ones((2, 29), dtype=g.dtype)  # too wide to skew
+    wide = np.ones((2, 29), dtype=g.dtype)  # too wide to skew its rows
     for axis in (0, 1):
         for first_most in (False, True):
             check_same((step(shear, axis=axis, first_most=first_most),), [g, wide])

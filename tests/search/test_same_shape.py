@@ -9,6 +9,7 @@ import pytest
 from arcloop.search.catalogue import step, task_steps
 from arcloop.search.lib_geometry import repeat_band
 from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
+from arcloop.search.lib_objects import stamp_template
 from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
@@ -253,3 +254,30 @@ def test_attract_to_lines_refuses_a_grid_without_lines() -> None:
 def test_attract_to_lines_emits_equivalent_source() -> None:
     only = step(attract_to_lines)
     check_same((only,), [LINES_AND_PIECES, LINES_AND_PIECES.T, a([[1, 0], [0, 1]])])
+
+
+# A 2-and-4 template, a grey silhouette of its shape and a grey one of another shape.
+TEMPLATE_AND_SILHOUETTES = a(
+    [
+        [2, 4, 0, 0, 0],
+        [4, 0, 0, 5, 5],
+        [0, 0, 0, 5, 0],
+        [5, 0, 0, 0, 0],
+        [5, 5, 0, 0, 0],
+    ]
+)
+
+
+def test_stamp_template_paints_each_silhouette_like_the_template_of_its_shape() -> None:
+    assert stamp_template(TEMPLATE_AND_SILHOUETTES).tolist() == [
+        [2, 4, 0, 0, 0],
+        [4, 0, 0, 2, 4],
+        [0, 0, 0, 4, 0],
+        [5, 0, 0, 0, 0],
+        [5, 5, 0, 0, 0],
+    ]
+
+
+def test_stamp_template_emits_equivalent_source() -> None:
+    only = step(stamp_template)
+    check_same((only,), [TEMPLATE_AND_SILHOUETTES, TEMPLATE_AND_SILHOUETTES.T, LINES_AND_PIECES])
