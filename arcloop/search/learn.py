@@ -21,9 +21,12 @@ from arcloop.search.grids import Array
 from arcloop.search.lib_objects import object_features
 from arcloop.search.lib_paint import rays_along
 from arcloop.search.lib_rules import (
+    apply_emit_rule,
     apply_neighbour_rule,
     apply_ray_rule,
+    emit_directions,
     local_key,
+    neighbour_masks,
     seen_along,
 )
 
@@ -557,3 +560,91 @@ def learn_ray_rule(
         axis, rest = divmod(rest, 100)
         table[(colour, "vhs"[axis], rest // 10, rest % 10)] = int(low[k])
     return _checked_implications(table, made, wanted, apply_to, apply_ray_rule)
+
+
+def learn_emit_rule(
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    apply_to: Sequence[Array],
+    by_colour: bool = False,
+    ranked: bool = False,
+) -> dict[tuple[int, int, str], int] | None:
+    """The rays, shot from cells by the shape of their neighbourhood, that turn every ``made``
+    grid into its ``wanted`` one (``apply_emit_rule``): a corner of a square shooting outwards
+    along its diagonal, the tip of a bar shooting onwards, each in its own colour or in one
+    colour for all.
+
+    An entry (colour, neighbour mask, direction) -> ray colour is a candidate when every train
+    cell so placed whose ray has room (a 0 cell next in that direction) has that whole ray, up
+    to the first non-zero cell or the edge, painted in one colour, and there are at least
+    ``MIN_CHANGES_PER_ENTRY`` such cells; the colour is the cell's own (-1) when it always is,
+    and the key's colour is -1 (any colour) unless ``by_colour``. Candidates are kept greedily,
+    most painted cells first, while they paint a cell the kept ones do not. None when the
+    ``made`` cells are not all kept in ``wanted`` (the rule only adds), and under the
+    conditions of ``learn_neighbour_rule`` (``_checked_implications``), except that a rule for
+    any colour may meet a test colour the train pairs lack. With ``ranked`` (colours numbered
+    by frequency, ``views.COLOURS``), None too when a ray's fixed colour is a rank some grid
+    lacks: the colour the view maps it back to would depend on which colours that grid holds.
+
+    >>> import numpy as np
+    >>> a = np.array([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0], [0, 0, 0, 2]])
+    >>> b = np.array([[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 0], [0, 0, 0, 2]])
+    >>> c = np.array([[0, 0, 0], [0, 3, 0], [0, 0, 3]])
+    >>> learn_emit_rule([a, c], [b, np.array([[3, 0, 0], [0, 3, 0], [0, 0, 3]])], apply_to=[])
+    {(-1, 128, 'nw'): -1}
+    """
+    if any(
+        a.shape != b.shape or np.any((a != 0) & (a != b)) for a, b in zip(made, wanted, strict=True)
+    ):
+        return None
+    seen: dict[tuple[int, int, str], set[tuple[int, int]]] = {}
+    painted: dict[tuple[int, int, str], list[tuple[int, int, int]]] = {}
+    for n, (a, b) in enumerate(zip(made, wanted, strict=True)):
+        h, w = a.shape
+        masks = neighbour_masks(a)
+        for bit, (name, (dy, dx)) in enumerate(emit_directions().items()):
+            for y, x in zip(*np.nonzero((a != 0) & ((masks >> bit) & 1 == 0)), strict=True):
+                colour = int(a[y, x])
+                ys, xs = [], []
+                ry, rx = y + dy, x + dx
+                while 0 <= ry < h and 0 <= rx < w and a[ry, rx] == 0:
+                    ys.append(ry)
+                    xs.append(rx)
+                    ry, rx = ry + dy, rx + dx
+                if not ys:
+                    continue
+                ray = np.unique(b[ys, xs])
+                value = int(ray[0]) if len(ray) == 1 and ray[0] != 0 else 10
+                key = (colour if by_colour else -1, int(masks[y, x]), name)
+                seen.setdefault(key, set()).add((colour, value))
+                painted.setdefault(key, []).extend(
+                    (n, yy, xx) for yy, xx in zip(ys, xs, strict=True)
+                )
+    candidates = {}
+    for key, sightings in seen.items():
+        rays = {value for _, value in sightings}
+        if len(painted[key]) < MIN_CHANGES_PER_ENTRY or 10 in rays:
+            continue
+        if all(colour == value for colour, value in sightings):
+            candidates[key] = -1
+        elif len(rays) == 1:
+            candidates[key] = rays.pop()
+    covered: set[tuple[int, int, int]] = set()
+    table: dict[tuple[int, int, str], int] = {}
+    for key in sorted(candidates, key=lambda k: (-len(set(painted[k])), k)):
+        cells = set(painted[key])
+        if cells - covered:
+            table[key] = candidates[key]
+            covered |= cells
+    if ranked and any(v >= len(np.unique(g)) for v in table.values() for g in [*made, *apply_to]):
+        return None
+    # a rule for any colour meets a test colour it never saw as well as a seen one
+    checked = _checked_implications(
+        dict(sorted(table.items())),
+        made,
+        wanted,
+        [] if not by_colour else apply_to,
+        apply_emit_rule,
+    )
+    return checked
