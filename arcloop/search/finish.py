@@ -163,8 +163,6 @@ def rule_finishes(
         finishes.append(_learned(rules.apply_ray_rule, table=sightings))
     # rays shot by cells by the shape around them, in any colour if the train pairs allow it
     emits = learn_emit_rule(made, wanted, apply_to=test, ranked=ranked)
-    if emits is None:
-        emits = learn_emit_rule(made, wanted, apply_to=test, by_colour=True, ranked=ranked)
     if emits is not None:
         finishes.append(_learned(rules.apply_emit_rule, table=emits))
     return finishes
