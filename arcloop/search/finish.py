@@ -25,6 +25,7 @@ from arcloop.search.catalogue import Primitive, Step
 from arcloop.search.grids import Array
 from arcloop.search.learn import (
     learn_colour_map,
+    learn_emit_rule,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
@@ -127,10 +128,16 @@ def table_finish(
 
 
 def rule_finishes(
-    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array], *, objects: bool
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    test: Sequence[Array],
+    *,
+    objects: bool,
+    ranked: bool = False,
 ) -> list[Step]:
     """Learned object rules (when ``objects``), then neighbourhood rules, that fit ``made`` to
-    ``wanted``. Object rules cost the most: the engine asks for them on fewer states."""
+    ``wanted``. Object rules cost the most: the engine asks for them on fewer states.
+    ``ranked``: the grids' colours are ranks by frequency (the colour view)."""
     finishes: list[Step] = []
     for diagonal in (False, True) if objects else ():
         for multicolour in (False, True):
@@ -154,6 +161,10 @@ def rule_finishes(
         sightings = learn_ray_rule(made, wanted, apply_to=test)
     if sightings is not None:
         finishes.append(_learned(rules.apply_ray_rule, table=sightings))
+    # rays shot by cells by the shape around them, in any colour if the train pairs allow it
+    emits = learn_emit_rule(made, wanted, apply_to=test, ranked=ranked)
+    if emits is not None:
+        finishes.append(_learned(rules.apply_emit_rule, table=emits))
     return finishes
 
 

@@ -21,9 +21,12 @@ from arcloop.search.grids import Array
 from arcloop.search.lib_objects import object_features
 from arcloop.search.lib_paint import rays_along
 from arcloop.search.lib_rules import (
+    apply_emit_rule,
     apply_neighbour_rule,
     apply_ray_rule,
+    emit_directions,
     local_key,
+    neighbour_masks,
     seen_along,
 )
 
@@ -557,3 +560,112 @@ def learn_ray_rule(
         axis, rest = divmod(rest, 100)
         table[(colour, "vhs"[axis], rest // 10, rest % 10)] = int(low[k])
     return _checked_implications(table, made, wanted, apply_to, apply_ray_rule)
+
+
+def learn_emit_rule(
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    apply_to: Sequence[Array],
+    ranked: bool = False,
+) -> dict[tuple[int, int, str], int] | None:
+    """The rays, shot from cells by the shape of their neighbourhood, that turn every ``made``
+    grid into its ``wanted`` one (``apply_emit_rule``): a corner of a square shooting outwards
+    along its diagonal, the tip of a bar shooting onwards, each in its own colour or in one
+    colour for all.
+
+    An entry (colour, neighbour mask, direction) -> ray colour is a candidate when every train
+    cell so placed whose ray has room (a 0 cell next in that direction) has that whole ray, up
+    to the first non-zero cell or the edge, painted in one colour, and there are at least
+    ``MIN_CHANGES_PER_ENTRY`` such cells; the colour is the cell's own (-1) when it always is,
+    else the one colour every such ray has. The key's colour is -1 (any colour) when such a
+    table fits, else the cell's own. Candidates are kept greedily, most painted cells first,
+    while they paint a cell the kept ones do not. None when the ``made`` cells are not all
+    kept in ``wanted`` (the rule only adds), and under the
+    conditions of ``learn_neighbour_rule`` (``_checked_implications``), except that a rule for
+    any colour may meet a test colour the train pairs lack. With ``ranked`` (colours numbered
+    by frequency, ``views.COLOURS``), None too when a ray's fixed colour is a rank some grid
+    lacks: the colour the view maps it back to would depend on which colours that grid holds.
+
+    >>> import numpy as np
+    >>> a = np.array([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0], [0, 0, 0, 2]])
+    >>> b = np.array([[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 0], [0, 0, 0, 2]])
+    >>> c = np.array([[0, 0, 0], [0, 3, 0], [0, 0, 3]])
+    >>> learn_emit_rule([a, c], [b, np.array([[3, 0, 0], [0, 3, 0], [0, 0, 3]])], apply_to=[])
+    {(-1, 128, 'nw'): -1}
+    """
+    if any(
+        a.shape != b.shape or np.any((a != 0) & (a != b)) for a, b in zip(made, wanted, strict=True)
+    ):
+        return None
+    seen: dict[tuple[int, int, str], set[tuple[int, int]]] = {}
+    painted: dict[tuple[int, int, str], set[tuple[int, int, int]]] = {}
+    for n, (a, b) in enumerate(zip(made, wanted, strict=True)):
+        h, w = a.shape
+        masks = neighbour_masks(a)
+        codes = a * 256 + masks
+        padded = np.pad(b, 1)
+        for bit, (name, (dy, dx)) in enumerate(emit_directions().items()):
+            room = (a != 0) & ((masks >> bit) & 1 == 0)
+            first = padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+            for code in _present(codes[room & (first == 0)]):  # a ray left unpainted
+                seen.setdefault((code // 256, code % 256, name), set()).add((code // 256, 10))
+            for y, x in zip(*np.nonzero(room & (first != 0)), strict=True):
+                ys, xs = [], []
+                ry, rx = y + dy, x + dx
+                while 0 <= ry < h and 0 <= rx < w and a[ry, rx] == 0:
+                    ys.append(ry)
+                    xs.append(rx)
+                    ry, rx = ry + dy, rx + dx
+                ray = np.unique(b[ys, xs])
+                value = int(ray[0]) if len(ray) == 1 else 10
+                key = (int(a[y, x]), int(masks[y, x]), name)
+                seen.setdefault(key, set()).add((key[0], value))
+                painted.setdefault(key, set()).update(zip([n] * len(ys), ys, xs, strict=True))
+    for by_colour in (False, True):
+        table = _emissions(seen, painted, by_colour)
+        if ranked and any(
+            v >= len(np.unique(g)) for v in table.values() for g in [*made, *apply_to]
+        ):
+            continue
+        # a rule for any colour meets a test colour it never saw as well as a seen one
+        checked = _checked_implications(
+            table, made, wanted, apply_to if by_colour else [], apply_emit_rule
+        )
+        if checked is not None:
+            return checked
+    return None
+
+
+def _emissions(
+    seen: dict[tuple[int, int, str], set[tuple[int, int]]],
+    painted: dict[tuple[int, int, str], set[tuple[int, int, int]]],
+    by_colour: bool,
+) -> dict[tuple[int, int, str], int]:
+    """The emission table ``learn_emit_rule`` keeps from what each (colour, mask, direction)
+    was seen to shoot (``seen``: (shooting colour, ray colour or 10 for none) pairs) and the
+    cells its rays painted; keyed by any colour (-1) unless ``by_colour``."""
+    if not by_colour:
+        merged: dict[tuple[int, int, str], set[tuple[int, int]]] = {}
+        cells: dict[tuple[int, int, str], set[tuple[int, int, int]]] = {}
+        for (_, mask, name), sightings in seen.items():
+            merged.setdefault((-1, mask, name), set()).update(sightings)
+        for (_, mask, name), where in painted.items():
+            cells.setdefault((-1, mask, name), set()).update(where)
+        seen, painted = merged, cells
+    candidates = {}
+    for key, sightings in seen.items():
+        rays = {value for _, value in sightings}
+        if 10 in rays or len(painted.get(key, ())) < MIN_CHANGES_PER_ENTRY:
+            continue
+        if all(colour == value for colour, value in sightings):
+            candidates[key] = -1
+        elif len(rays) == 1:
+            candidates[key] = rays.pop()
+    covered: set[tuple[int, int, int]] = set()
+    table: dict[tuple[int, int, str], int] = {}
+    for key in sorted(candidates, key=lambda k: (-len(painted[k]), k)):
+        if painted[key] - covered:
+            table[key] = candidates[key]
+            covered |= painted[key]
+    return dict(sorted(table.items()))

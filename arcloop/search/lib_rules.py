@@ -235,3 +235,59 @@ def lookup_output(
     if key not in outputs:
         raise ValueError("feature not in the table")
     return np.array(outputs[key], dtype=g.dtype)
+
+
+def emit_directions() -> dict[str, tuple[int, int]]:
+    """The eight directions a cell may shoot a ray in (``apply_emit_rule``), with their
+    (row, column) steps, in the order of the bits of ``neighbour_masks``."""
+    return {
+        "n": (-1, 0),
+        "s": (1, 0),
+        "w": (0, -1),
+        "e": (0, 1),
+        "nw": (-1, -1),
+        "ne": (-1, 1),
+        "sw": (1, -1),
+        "se": (1, 1),
+    }
+
+
+def neighbour_masks(g: Array) -> Array:
+    """For every cell, which of its eight neighbours are non-zero, as bits in the order of
+    ``emit_directions`` (``n`` is 1, ``s`` 2, ..., ``se`` 128); outside the grid counts as 0.
+
+    >>> neighbour_masks(np.array([[1, 1], [0, 0]])).tolist()
+    [[8, 4], [33, 17]]
+    """
+    h, w = g.shape
+    padded = np.pad(g != 0, 1)
+    mask = np.zeros((h, w), dtype=int)
+    for bit, (dy, dx) in enumerate(emit_directions().values()):
+        mask |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w].astype(int) << bit
+    return mask
+
+
+def apply_emit_rule(g: Array, table: dict[tuple[int, int, str], int]) -> Array:
+    """Shoot rays from cells by their colour and the shape of their neighbourhood:
+    ``table[(colour, mask, direction)] = new`` sends a ray of ``new`` from every cell of
+    ``colour`` (-1: any non-zero colour) whose non-zero neighbours are ``mask``
+    (``neighbour_masks``) in ``direction`` (a key of ``emit_directions``), over 0 cells up to
+    the first non-zero cell or the edge; ``new`` -1 is the shooting cell's own colour. Where
+    rays cross, the first in reading order of their cells, then of the table, wins.
+    """
+    h, w = g.shape
+    masks = neighbour_masks(g)
+    out = g.copy()
+    for y, x in zip(*np.nonzero(g), strict=True):
+        colour, mask = int(g[y, x]), int(masks[y, x])
+        for name, (dy, dx) in emit_directions().items():
+            new = table.get((colour, mask, name), table.get((-1, mask, name)))
+            if new is None:
+                continue
+            paint = colour if new < 0 else new
+            ry, rx = y + dy, x + dx
+            while 0 <= ry < h and 0 <= rx < w and g[ry, rx] == 0:
+                if out[ry, rx] == 0:
+                    out[ry, rx] = paint
+                ry, rx = ry + dy, rx + dx
+    return out

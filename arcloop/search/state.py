@@ -232,7 +232,10 @@ class Frame:
             return
         # (in the colour view too: a rule on colours ranked by frequency holds across pairs
         # of different colours, and serves a test colour that no train pair showed)
-        finishes = rule_finishes(made, self.wanted, test, objects=objects)
+        # a rank no grid holds maps back to one colour only when all inputs hold the same
+        palettes = {frozenset(np.unique(g).tolist()) for g in (*s.train_in, *s.test_in)}
+        ranked = self.view is not IDENTITY and len(palettes) > 1
+        finishes = rule_finishes(made, self.wanted, test, objects=objects, ranked=ranked)
         self.finish_with(finishes, steps, made, test, len(steps))
 
     def check(

@@ -38,6 +38,7 @@ from arcloop.search.lib_parts import (
     part_selected,
 )
 from arcloop.search.lib_rules import (
+    apply_emit_rule,
     apply_local_rule,
     apply_neighbour_rule,
     apply_ray_rule,
@@ -60,6 +61,7 @@ LEARNED_STEP_NAMES = (
     "apply_local_rule",
     "apply_neighbour_rule",
     "apply_ray_rule",
+    "apply_emit_rule",
     "recolour_with_input",
     "crop_selected",
     "selected_colour",
@@ -145,6 +147,7 @@ def test_learned_tables_emit_equivalent_source() -> None:
             apply_ray_rule, (("table", {(0, "v", 1, 0): 7, (0, "h", 0, 1): 4, (1, "s", 0, 5): 2}),)
         )
     )
+    steps.append(Step(apply_emit_rule, (("table", {(-1, 0, "se"): -1, (1, 2, "n"): 4}),)))
     for shape, key in (("rays", (0, 1, 0, 0, 0)), ("boxes", (0, 1, 5)), ("-y%2", (0, 1))):
         steps.append(Step(apply_local_rule, (("shape", shape), ("table", {key: 7}))))
     for feature in ("rank", "colour_touches"):

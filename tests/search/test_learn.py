@@ -9,6 +9,7 @@ from arcloop.search.finish import borrowed_colours
 from arcloop.search.learn import (
     explains,
     learn_colour_map,
+    learn_emit_rule,
     learn_local_rule,
     learn_neighbour_rule,
     learn_object_rule,
@@ -39,10 +40,12 @@ from arcloop.search.lib_objects import (
 )
 from arcloop.search.lib_parts import cell_table, part_selected, summarise_gaps
 from arcloop.search.lib_rules import (
+    apply_emit_rule,
     apply_neighbour_rule,
     apply_ray_rule,
     local_key,
     lookup_output,
+    neighbour_masks,
     seen_along,
 )
 
@@ -495,3 +498,33 @@ def test_output_lookup_by_how_many_colours_the_input_holds() -> None:
     assert np.array_equal(
         lookup_output(a([[0, 8], [8, 0]]), "n_colours", found["n_colours"]), a([[5, 0]])
     )
+
+
+def test_emit_rule_shoots_rays_by_the_shape_around_a_cell() -> None:
+    # The lone corner pixel of each shape shoots on, away from the shape, in its own colour;
+    # the bottom of a bar shoots right in 4 whatever the bar's colour.
+    made = [
+        a([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 2], [0, 0, 2, 2]]),
+        a([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 3, 3], [0, 0, 0, 3, 3]]),
+    ]
+    wanted = [
+        a([[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 2], [0, 0, 2, 2]]),
+        a([[3, 0, 0, 0, 0], [0, 3, 0, 0, 0], [0, 0, 3, 0, 0], [0, 0, 0, 3, 3], [0, 0, 0, 3, 3]]),
+    ]
+    table = learn_emit_rule(made, wanted, apply_to=[])
+    assert table == {(-1, neighbour_masks(made[0])[2, 2], "nw"): -1}
+    test = a([[0, 0, 0], [0, 6, 6], [0, 6, 6]])
+    assert apply_emit_rule(test, table).tolist() == [[6, 0, 0], [0, 6, 6], [0, 6, 6]]
+    bars = [a([[5, 0, 0], [5, 0, 0]]), a([[7, 0], [7, 0], [7, 0]])]
+    ends = [a([[5, 0, 0], [5, 4, 4]]), a([[7, 0], [7, 0], [7, 4]])]
+    table = learn_emit_rule(bars, ends, apply_to=[a([[9, 0]])])
+    assert table == {(-1, 1, "e"): 4}
+    assert apply_emit_rule(a([[9, 0], [9, 0]]), table).tolist() == [[9, 0], [9, 4]]
+    # a fixed colour the colour view would map back by the palette of each grid is refused
+    assert learn_emit_rule(bars, ends, apply_to=[], ranked=True) is None
+    # a rule that takes a cell away is no emission
+    assert learn_emit_rule([a([[1, 0]])], [a([[0, 1]])], apply_to=[]) is None
+
+
+def test_neighbour_masks_mark_the_non_zero_neighbours() -> None:
+    assert neighbour_masks(a([[1, 0], [0, 1]])).tolist() == [[128, 6], [9, 16]]
