@@ -37,6 +37,10 @@ MEMO_CELLS = 4_000_000
 afresh (some 40 MB): bounds its memory on large tasks, without changing any result."""
 
 
+GridKey = tuple[str, tuple[int, ...], bytes]
+"""A grid in the memo of step applications: its type, shape and cells."""
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A candidate program with its outputs on the train and test inputs (task frame).
@@ -73,12 +77,12 @@ class Search:
     fit_at: float | None = None
     fit_keys: set[bytes] = field(default_factory=set)
     scale: Step | None = None
-    memo: dict[tuple[object, ...], Array | None] = field(default_factory=dict)
+    memo: dict[tuple[int, GridKey], Array | None] = field(default_factory=dict)
     memo_steps: dict[int, Step] = field(default_factory=dict)
     memo_cells: int = 0
     checks: int = 0
     _last_grids: Sequence[Array] | None = None
-    _last_keys: tuple[float, list[tuple[object, ...]]] = (0.0, [])
+    _last_keys: tuple[float, list[GridKey]] = (0.0, [])
 
     @property
     def n_train(self) -> int:
@@ -99,7 +103,7 @@ class Search:
         """Count one application on ``grids`` against the budget (``apply``)."""
         self.used += self._keys(grids)[0]
 
-    def _keys(self, grids: Sequence[Array]) -> tuple[float, list[tuple[object, ...]]]:
+    def _keys(self, grids: Sequence[Array]) -> tuple[float, list[GridKey]]:
         """The cost of one application on ``grids`` and the grids' memo keys (without the
         step), kept for the last list of grids met: the engine applies one state's grids
         to hundreds of steps in a row. The list is held, so its id passes to no other."""
@@ -107,7 +111,7 @@ class Search:
             return self._last_keys
         cells = sum(g.size for g in grids)
         cost = max(1.0, (cells / CELLS_PER_UNIT) ** 0.5)
-        keys = [(g.dtype.char, g.shape, g.tobytes()) for g in grids]
+        keys: list[GridKey] = [(g.dtype.char, g.shape, g.tobytes()) for g in grids]
         self._last_grids = grids
         self._last_keys = (cost, keys)
         return self._last_keys
@@ -147,7 +151,7 @@ class Search:
         return out
 
 
-_MISSING = object()
+_MISSING: Array = np.empty((0, 0), dtype=np.int_)
 """What the memo's ``get`` gives for a step not yet applied to a grid (None is a result)."""
 
 
