@@ -281,12 +281,17 @@ class Frame:
         s = self.search
         correct = 0
         score = 0.0
+        whole = self.view is not IDENTITY  # a view records whole fits only (below)
         for a, b in zip(made, self.wanted, strict=True):
             if a.shape == b.shape:
                 same = int(np.count_nonzero(a == b))
                 score += same / a.size
                 correct += int(same == a.size)
-        if score == 0 or (self.view is not IDENTITY and correct < s.n_train):
+                if whole and same != a.size:
+                    return
+            elif whole:
+                return
+        if score == 0 or (whole and correct < s.n_train):
             return  # a view's partial fits add little to the task's own
         program = (*self.view.forward, *steps, *self.view.inverse)
         if self.view is not IDENTITY:
