@@ -60,8 +60,9 @@ def _memoise(
             args = (*args, *(kwargs.pop(p) for p in params[len(args) :] if p in kwargs))
             if kwargs or len(args) != len(params):
                 raise TypeError(f"{original.__name__}: unexpected arguments {kwargs}")
-        g = np.ascontiguousarray(g, dtype=np.int_)
-        result = cached(g.shape, g.tobytes(), *args)
+        if type(g) is not np.ndarray or g.dtype != np.int_:
+            g = np.ascontiguousarray(g, dtype=np.int_)
+        result = cached(g.shape, g.tobytes(), *args)  # (C order, contiguous or not)
         if isinstance(result, _DoesNotApply):
             raise ValueError(result.message)
         return list(result) if isinstance(result, list) else result

@@ -12,7 +12,7 @@ Not here: learned tables (``learn.py``), running steps (``engine.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,11 +47,16 @@ class Step:
     chain: bool = True
     reads_input: bool = False
     family: str = ""
+    _kwargs: dict[str, Any] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # the keyword arguments as a dict once: a step is called hundreds of times
+        object.__setattr__(self, "_kwargs", dict(self.kwargs))
 
     def __call__(self, g: Array, original: Array | None = None) -> Array:
         if self.reads_input:
-            return self.fn(g, original, **dict(self.kwargs))
-        return self.fn(g, **dict(self.kwargs))
+            return self.fn(g, original, **self._kwargs)
+        return self.fn(g, **self._kwargs)
 
     @property
     def kind(self) -> str:

@@ -135,15 +135,17 @@ def _depth1(frame: Frame, steps: list[Step]) -> None:
 def _depth2(frame: Frame, chain: list[Step]) -> None:
     """Every chainable step after each depth-1 state, the most promising states first."""
     s = frame.search
+    # whether each step keeps the shape, looked up once (hashing a step costs)
+    keeps = [frame.keeps_shape.get(second, False) for second in chain] if frame.level1 else []
     for first, grids in frame.level1:
         # A step that kept the shape of every input cannot fix a wrong shape, and one that
         # changed it is unlikely to keep a right one: try only the steps that can help.
         right_shape = frame.right_shape(grids[: s.n_train])
         facts = StateFacts(grids)
-        for second in chain:
+        for second, keeps_shape in zip(chain, keeps, strict=True):
             if s.exhausted():
                 return
-            if frame.keeps_shape.get(second, False) != right_shape:
+            if keeps_shape != right_shape:
                 continue
             if facts.futile(second):
                 s.charge(grids)

@@ -37,6 +37,10 @@ MEMO_CELLS = 4_000_000
 afresh (some 40 MB): bounds its memory on large tasks, without changing any result."""
 
 
+GridKey = tuple[str, tuple[int, ...], bytes]
+"""A grid in the memo of step applications: its type, shape and cells."""
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A candidate program with its outputs on the train and test inputs (task frame).
@@ -73,28 +77,44 @@ class Search:
     fit_at: float | None = None
     fit_keys: set[bytes] = field(default_factory=set)
     scale: Step | None = None
-    memo: dict[tuple[object, ...], Array | None] = field(default_factory=dict)
+    memo: dict[tuple[int, GridKey], Array | None] = field(default_factory=dict)
     memo_steps: dict[int, Step] = field(default_factory=dict)
     memo_cells: int = 0
     checks: int = 0
+    _last_grids: Sequence[Array] | None = None
+    _last_keys: tuple[float, list[GridKey]] = (0.0, [])
 
     @property
     def n_train(self) -> int:
         return len(self.train_in)
 
     def exhausted(self) -> bool:
-        if self.used >= min(self.cap, self.budget):
+        used = self.used
+        if used >= self.cap or used >= self.budget:
             return True
         self.checks += 1
         if self.checks % CLOCK_EVERY == 1 and self.clock() > self.deadline:
             return True
-        if self.fit_at is not None and self.used - self.fit_at >= EXTRA_AFTER_FIT:
+        if self.fit_at is not None and used - self.fit_at >= EXTRA_AFTER_FIT:
             return True
         return len(self.fit_keys) >= self.want
 
     def charge(self, grids: Sequence[Array]) -> None:
         """Count one application on ``grids`` against the budget (``apply``)."""
-        self.used += max(1.0, (sum(g.size for g in grids) / CELLS_PER_UNIT) ** 0.5)
+        self.used += self._keys(grids)[0]
+
+    def _keys(self, grids: Sequence[Array]) -> tuple[float, list[GridKey]]:
+        """The cost of one application on ``grids`` and the grids' memo keys (without the
+        step), kept for the last list of grids met: the engine applies one state's grids
+        to hundreds of steps in a row. The list is held, so its id passes to no other."""
+        if grids is self._last_grids:
+            return self._last_keys
+        cells = sum(g.size for g in grids)
+        cost = max(1.0, (cells / CELLS_PER_UNIT) ** 0.5)
+        keys: list[GridKey] = [(g.dtype.char, g.shape, g.tobytes()) for g in grids]
+        self._last_grids = grids
+        self._last_keys = (cost, keys)
+        return self._last_keys
 
     def apply(self, s: Step, grids: Sequence[Array]) -> list[Array] | None:
         """The step on every grid, or None when it fails or gives an invalid grid anywhere.
@@ -107,17 +127,18 @@ class Search:
         so the memo saves time but changes nothing the search does. Results come back
         read-only, since several states may share them.
         """
-        self.charge(grids)
+        cost, keys = self._keys(grids)
+        self.used += cost
         out = []
         memo = self.memo
         # the step by its id (hashing a step's arguments costs more, and learned tables do
         # not hash); ``memo_steps`` holds every step met, so no id passes to another step
-        self.memo_steps.setdefault(id(s), s)
-        for g in grids:
-            key = (id(s), g.dtype.char, g.shape, g.tobytes())
-            if key in memo:
-                r = memo[key]
-            else:
+        sid = id(s)
+        self.memo_steps.setdefault(sid, s)
+        for g, gkey in zip(grids, keys, strict=True):
+            key = (sid, gkey)
+            r = memo.get(key, _MISSING)
+            if r is _MISSING:
                 r = _apply_one(s, g)
                 if self.memo_cells > MEMO_CELLS:
                     memo.clear()
@@ -130,13 +151,24 @@ class Search:
         return out
 
 
+_MISSING: Array = np.empty((0, 0), dtype=np.int_)
+"""What the memo's ``get`` gives for a step not yet applied to a grid (None is a result)."""
+
+
 def _apply_one(s: Step, g: Array) -> Array | None:
     """``s(g)`` as a read-only array, or None when it raises or gives an invalid grid."""
     try:
-        r = np.asarray(s(g))
+        r = s(g)
     except Exception:  # a primitive that does not apply raises; any error means no
         return None
-    if not is_valid(r):
+    if type(r) is not np.ndarray:
+        r = np.asarray(r)
+    if r.base is g and r.dtype == g.dtype and r.ndim == 2:
+        # a view of the (valid) grid holds only its values: only the size can be wrong
+        h, w = r.shape
+        if not (1 <= h <= 30 and 1 <= w <= 30):
+            return None
+    elif r is not g and not is_valid(r):
         return None
     r.flags.writeable = False
     return r
@@ -153,6 +185,11 @@ class Frame:
     keeps_shape: dict[Step, bool] = field(default_factory=dict)
     level1: list[tuple[Step, list[Array]]] = field(default_factory=list)
     level2: list[tuple[float, int, tuple[Step, ...], list[Array]]] = field(default_factory=list)
+    key: bytes = field(init=False, default=b"")
+    """What the keys of the view's states (in ``Search.seen``) start with."""
+
+    def __post_init__(self) -> None:
+        self.key = self.view.name.encode() + b"\0"
 
     def right_shape(self, grids: Sequence[Array]) -> bool:
         return all(a.shape == b.shape for a, b in zip(grids, self.wanted, strict=False))
@@ -164,7 +201,7 @@ class Frame:
         shares = [
             np.count_nonzero(a == b) / a.size for a, b in zip(grids, self.wanted, strict=False)
         ]
-        return float(np.mean(shares))
+        return mean(shares)
 
     def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
         """Sort key for states to extend: right-shaped near misses first."""
@@ -176,13 +213,15 @@ class Frame:
     def consider(self, steps: tuple[Step, ...], grids: list[Array], depth: int) -> bool:
         """Record a new distinct state; False when it was seen before in this view."""
         s = self.search
-        key = self.view.name.encode() + state_key(grids)
+        key = self.key + state_key(grids)
         if key in s.seen:
             return False
         s.seen.add(key)
         made, test = grids[: s.n_train], grids[s.n_train :]
         self.check(steps, made, test, depth)
-        if LEARNED not in s.off:
+        # (a colour table needs every made grid of its output's shape: skip the learning
+        # that cannot give one)
+        if LEARNED not in s.off and self.right_shape(made):
             # the (made, input) map needs the task's own frame, and after the identity it
             # is only a colour map
             stack = self.view is IDENTITY and bool(steps)
@@ -245,12 +284,17 @@ class Frame:
         s = self.search
         correct = 0
         score = 0.0
+        whole = self.view is not IDENTITY  # a view records whole fits only (below)
         for a, b in zip(made, self.wanted, strict=True):
             if a.shape == b.shape:
                 same = int(np.count_nonzero(a == b))
                 score += same / a.size
                 correct += int(same == a.size)
-        if score == 0 or (self.view is not IDENTITY and correct < s.n_train):
+                if whole and same != a.size:
+                    return
+            elif whole:
+                return
+        if score == 0 or (whole and correct < s.n_train):
             return  # a view's partial fits add little to the task's own
         program = (*self.view.forward, *steps, *self.view.inverse)
         if self.view is not IDENTITY:
@@ -273,9 +317,28 @@ class Frame:
 
 
 def state_key(grids: Sequence[Array]) -> bytes:
-    """The content hash of a state: shapes and cells of all its grids, as bytes."""
+    """The content hash of a state: shapes and cells of all its grids, as bytes (a grid's
+    sides, at most 30, and its cells, 0 to 9, one byte each)."""
     if not grids:
         return b""
-    shapes = str([g.shape for g in grids]).encode("ascii")
-    cells = np.concatenate([g.ravel() for g in grids]).astype(np.int8).tobytes()
-    return shapes + b"|" + cells
+    sides = [n for g in grids for n in g.shape]
+    shapes = b"b" + bytes(sides) if max(sides) < 256 else b"s" + str(sides).encode("ascii")
+    return b"".join([shapes, *[g.astype(np.int8).tobytes() for g in grids]])
+
+
+def mean(shares: Sequence[float]) -> float:
+    """``float(np.mean(shares))`` to the last bit, without numpy for up to seven values.
+
+    Numpy adds fewer than eight values in a row, from zero (eight and more it adds in
+    several running sums, and those go to numpy here).
+
+    >>> mean([0.5, 0.25, 1.0])
+    0.5833333333333334
+    """
+    n = len(shares)
+    if n == 0 or n >= 8:
+        return float(np.mean(shares))
+    total = 0.0
+    for x in shares:
+        total += x
+    return total / n

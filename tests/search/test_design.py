@@ -298,3 +298,45 @@ def test_a_step_met_again_on_a_grid_is_looked_up_and_still_charged() -> None:
     assert np.array_equal(first[0], [[2, 1], [0, 3]]) and again[0] is first[0]
     assert len(calls) == 1 and s.used == 2.0
     assert not first[0].flags.writeable  # shared between states: nobody may change it
+
+
+def test_the_accuracy_mean_is_numpys_to_the_last_bit() -> None:
+    from arcloop.search.state import mean
+
+    rng = np.random.default_rng(7)
+    for n in range(1, 12):
+        for _ in range(300):
+            shares = [float(x) for x in rng.integers(0, 900, n) / rng.integers(1, 900, n)]
+            assert mean(shares) == float(np.mean(shares))
+
+
+def test_state_keys_tell_states_apart_by_shape_and_cells() -> None:
+    from arcloop.search.state import state_key
+
+    a, b = np.array([[1, 2, 3, 4]]), np.array([[1, 2], [3, 4]])
+    keys = {state_key(x) for x in ([a], [b], [b.T], [a, b], [b, a], [a.T, b])}
+    assert len(keys) == 6
+    assert state_key([b[:, ::-1]]) == state_key([np.array([[2, 1], [4, 3]])])  # views too
+    tall, wide = np.zeros((300, 1), dtype=np.int_), np.zeros((1, 300), dtype=np.int_)
+    assert state_key([tall]) != state_key([wide])  # sides above 255 too
+
+
+def test_a_step_result_is_checked_whether_or_not_it_is_a_view_of_its_grid() -> None:
+    from arcloop.search.catalogue import step
+    from arcloop.search.state import _apply_one
+
+    g = np.array([[1, 2], [3, 4]])
+    view = _apply_one(step(lambda x: x[::-1]), g)
+    assert view is not None and np.array_equal(view, [[3, 4], [1, 2]])
+    assert _apply_one(step(lambda x: x[:0]), g) is None  # an empty view
+    assert _apply_one(step(lambda x: x + 8), g) is None  # a new grid with a colour above 9
+    assert _apply_one(step(lambda x: x), g) is g
+
+
+def test_a_steps_keyword_dict_is_no_part_of_its_identity() -> None:
+    from arcloop.search.catalogue import step
+    from arcloop.search.lib_paint import recolour
+
+    one, two = step(recolour, mapping={1: 2}), step(recolour, mapping={1: 2})
+    assert one == two and repr(one) == repr(two) and "_kwargs" not in repr(one)
+    assert np.array_equal(one(np.array([[1, 0]])), [[2, 0]])
