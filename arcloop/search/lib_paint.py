@@ -76,10 +76,10 @@ def neighbour_count(mask: Array, diagonal: bool) -> Array:
     h, w = mask.shape
     p = np.zeros((h + 2, w + 2), dtype=np.int_)
     p[1:-1, 1:-1] = mask
-    steps = [(1, 0), (0, -1), (-1, 0)]
+    steps = [(0, 1), (1, 0), (0, -1), (-1, 0)]
     if diagonal:
         steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
-    count: Array = p[1 : 1 + h, 2 : 2 + w].copy()  # the right-hand neighbours, then the others
+    count = np.zeros((h, w), dtype=np.int_)
     for dy, dx in steps:
         count += p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
     return count

@@ -277,10 +277,11 @@ def apply_emit_rule(g: Array, table: dict[tuple[int, int, str], int]) -> Array:
     """
     h, w = g.shape
     masks = neighbour_masks(g)
+    directions = emit_directions().items()
     out = g.copy()
     for y, x in zip(*np.nonzero(g), strict=True):
         colour, mask = int(g[y, x]), int(masks[y, x])
-        for name, (dy, dx) in emit_directions().items():
+        for name, (dy, dx) in directions:
             new = table.get((colour, mask, name), table.get((-1, mask, name)))
             if new is None:
                 continue
