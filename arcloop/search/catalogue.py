@@ -356,6 +356,8 @@ def _paint_steps(
             for a in (0, 1)
             for m in (False, True)
         ]
+        # a figure and pieces of it elsewhere: draw the figure around each piece
+        out += [step(obj.complete_templates, chain=False, turns=t) for t in (False, True)]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

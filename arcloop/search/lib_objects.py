@@ -637,3 +637,133 @@ def stamp_template(g: Array) -> Array:
     if np.array_equal(out, g):
         raise ValueError("nothing to stamp")
     return out
+
+
+def template_poses(t: Array, turns: bool) -> list[Array]:
+    """The template ``t`` (-1 off its cells) at scales 1, 2 and 3, as it is or, with
+    ``turns``, in each of its distinct turns and mirrors (scale 1 first, as it is first).
+
+    >>> [p.shape for p in template_poses(np.array([[1, 2]]), turns=False)]
+    [(1, 2), (2, 4), (3, 6)]
+    >>> len(template_poses(np.array([[1, 2]]), turns=True))
+    12
+    """
+    shapes = [t]
+    if turns:
+        shapes = [np.rot90(t, k) for k in range(4)] + [np.rot90(t.T, k) for k in range(4)]
+    distinct: dict[bytes, Array] = {}
+    for s in shapes:
+        distinct.setdefault(bytes(str(s.shape), "ascii") + s.tobytes(), s)
+    one = np.ones((1, 1), dtype=t.dtype)
+    return [
+        np.kron(s, np.repeat(np.repeat(one, k, 0), k, 1))
+        for k in (1, 2, 3)
+        for s in distinct.values()
+    ]
+
+
+def template_placement(
+    g: Array, pose: Array, oy: int, ox: int, free: Array, colour: int, bg: int
+) -> tuple[Array, Array] | None:
+    """Where ``pose`` placed with its top-left cell at (``oy``, ``ox``) matches ``g``, and
+    what it paints: the matched cells (a mask over ``g``) and the painted colours (-1 where
+    it paints nothing), or None when the placement does not fit.
+
+    It fits when every cell of ``colour`` in the pose lies on that colour in ``g`` (the
+    evidence), its other cells lie on their colour or on ``bg`` (cells off the grid are left
+    out), the rest of its box is ``bg``, the cells it matches are ``free`` (of no template),
+    and it paints at least one cell.
+    """
+    h, w = g.shape
+    ph, pw = pose.shape
+    top, left = max(oy, 0), max(ox, 0)
+    bottom, right = min(oy + ph, h), min(ox + pw, w)
+    if top >= bottom or left >= right:
+        return None
+    win = g[top:bottom, left:right]
+    p = pose[top - oy : bottom - oy, left - ox : right - ox]
+    if int(np.count_nonzero(p == colour)) != int(np.count_nonzero(pose == colour)):
+        return None  # some evidence lies off the grid
+    cells = p >= 0
+    same = cells & (win == p)
+    if not np.all(same | (win == bg)) or not np.all(same[p == colour]):
+        return None
+    if not free[top:bottom, left:right][same].all():
+        return None
+    paint = cells & ~same
+    if not paint.any():
+        return None
+    matched = np.zeros(g.shape, dtype=bool)
+    layer = np.full(g.shape, -1, dtype=g.dtype)
+    matched[top:bottom, left:right] = same
+    layer[top:bottom, left:right] = np.where(paint, p, -1)
+    return matched, layer
+
+
+def complete_templates(g: Array, turns: bool) -> Array:
+    """Complete every partial copy of a template: the many-coloured objects (8-connected)
+    with the most colours are the templates; elsewhere, wherever all the cells of one of a
+    template's colours appear in its layout (as it is or, with ``turns``, turned or mirrored;
+    at scale 1, 2 or 3), with only background on the template's other places and its box,
+    the template's missing cells are painted. Covers the ARC pattern "a complete figure and
+    scattered pieces of it (its centre, its corners, its markers, maybe larger): draw the
+    figure around each piece".
+
+    A placement must match whole pieces (8-connected objects of fewer colours); those that
+    match the most cells go first; a cell is evidence for one placement only, and placements
+    that match the same cells but paint differently are left out.
+    Raises when there is no template, or nothing to paint.
+
+    >>> g = np.array([[1, 2, 1, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 2, 0]])
+    >>> complete_templates(g, turns=False).tolist()
+    [[1, 2, 1, 0, 0], [0, 0, 0, 0, 0], [0, 0, 1, 2, 1]]
+    """
+    bg = int(np.bincount(g.ravel(), minlength=10).argmax())
+    objects = find_objects(g, True, True, bg)
+    counts = [len(np.unique(g[m])) for m in objects]
+    most = max(counts, default=0)
+    if most < 2:
+        raise ValueError("no many-coloured template")
+    free = np.ones(g.shape, dtype=bool)
+    templates: dict[bytes, Array] = {}
+    pieces = [m for m, n in zip(objects, counts, strict=True) if n < most]
+    for mask, n in zip(objects, counts, strict=True):
+        if n == most:
+            free &= ~mask
+            top, left, bottom, right = bbox(mask)
+            t = np.where(mask, g, -1)[top:bottom, left:right]
+            templates.setdefault(bytes(str(t.shape), "ascii") + t.tobytes(), t)
+    found: dict[bytes, list[tuple[int, Array, Array]]] = {}
+    order = 0
+    for t in templates.values():
+        for pose in template_poses(t, turns):
+            tried: set[tuple[int, int]] = set()
+            for colour in np.unique(pose[pose >= 0]).tolist():
+                ay, ax = (int(v[0]) for v in np.nonzero(pose == colour))
+                ys, xs = np.nonzero((g == colour) & free)
+                for y, x in zip(ys.tolist(), xs.tolist(), strict=True):
+                    if (y - ay, x - ax) in tried:
+                        continue
+                    tried.add((y - ay, x - ax))
+                    fit = template_placement(g, pose, y - ay, x - ax, free, colour, bg)
+                    if fit is not None and all(
+                        not (m & fit[0]).any() or not (m & ~fit[0]).any() for m in pieces
+                    ):  # it matches whole pieces
+                        key = fit[0].tobytes()
+                        found.setdefault(key, []).append((order, *fit))
+                        order += 1
+    out = g.copy()
+    claimed = np.zeros(g.shape, dtype=bool)
+    groups = sorted(found.values(), key=lambda gr: (-int(gr[0][1].sum()), gr[0][0]))
+    for group in groups:
+        _, matched, layer = group[0]
+        if any(not np.array_equal(other[2], layer) for other in group[1:]):
+            continue  # the same cells, completed two ways
+        painted = layer >= 0
+        if (claimed & matched).any() or np.any((out != g) & painted & (out != layer)):
+            continue
+        claimed |= matched
+        out[painted] = layer[painted]
+    if np.array_equal(out, g):
+        raise ValueError("nothing to complete")
+    return out

@@ -79,11 +79,13 @@ CONDITIONAL_STEP_NAMES = (
     "repeat_band",
     "attract_to_lines",
     "stamp_template",
+    "complete_templates",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
-``complete_symmetry``, ``repeat_band``, ``attract_to_lines`` and ``stamp_template`` in
+``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template`` and
+``complete_templates`` in
 ``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
 
 

@@ -9,7 +9,7 @@ import pytest
 from arcloop.search.catalogue import step, task_steps
 from arcloop.search.lib_geometry import repeat_band
 from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
-from arcloop.search.lib_objects import stamp_template
+from arcloop.search.lib_objects import complete_templates, stamp_template
 from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
@@ -281,3 +281,55 @@ def test_stamp_template_paints_each_silhouette_like_the_template_of_its_shape() 
 def test_stamp_template_emits_equivalent_source() -> None:
     only = step(stamp_template)
     check_same((only,), [TEMPLATE_AND_SILHOUETTES, TEMPLATE_AND_SILHOUETTES.T, LINES_AND_PIECES])
+
+
+# A 2-and-1 template; a lone 2 (its piece as it is), a 2 on its side (a piece turned) and a
+# 2 x 2 block of 2s (a piece at twice the scale).
+FIGURE_AND_PIECES = a(
+    [
+        [1, 2, 1, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 2, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 2, 2, 0, 0, 0],
+        [0, 0, 0, 2, 2, 0, 0, 0],
+    ]
+)
+
+
+def test_complete_templates_draws_the_figure_around_each_piece() -> None:
+    assert complete_templates(FIGURE_AND_PIECES, turns=False).tolist() == [
+        [1, 2, 1, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1, 2, 1, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        [0, 1, 1, 2, 2, 1, 1, 0],
+        [0, 1, 1, 2, 2, 1, 1, 0],
+    ]
+
+
+def test_complete_templates_turns_a_figure_to_fit_its_piece() -> None:
+    # a 2 above a 3 fits the 1-2-3 row only turned into a column
+    g = a([[1, 2, 3, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0], [0, 0, 3, 0]])
+    assert complete_templates(g, turns=True)[:, 2].tolist() == [3, 0, 1, 2, 3]
+    with pytest.raises(ValueError):
+        complete_templates(g, turns=False)
+
+
+def test_complete_templates_leaves_a_piece_that_two_turns_complete_differently() -> None:
+    # turned, the lone 2 and the block could be the middle of a row or of a column
+    with pytest.raises(ValueError):
+        complete_templates(FIGURE_AND_PIECES, turns=True)
+
+
+def test_complete_templates_needs_a_many_coloured_template() -> None:
+    with pytest.raises(ValueError):
+        complete_templates(a([[2, 0, 0], [0, 0, 2]]), turns=False)
+
+
+def test_complete_templates_emits_equivalent_source() -> None:
+    for turns in (False, True):
+        only = step(complete_templates, turns=turns)
+        check_same((only,), [FIGURE_AND_PIECES, FIGURE_AND_PIECES.T, TEMPLATE_AND_SILHOUETTES])
