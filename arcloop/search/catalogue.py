@@ -358,6 +358,9 @@ def _paint_steps(
         ]
         # a figure and pieces of it elsewhere: draw the figure around each piece
         out += [step(obj.complete_templates, chain=False, turns=t) for t in (False, True)]
+        # a diagonal line goes on, bouncing off walls: in its colour or in a new one
+        new = [c for c in out_colours if c not in in_colours]
+        out += [step(paint.bounce_rays, chain=False, colour=c) for c in [-1, *new]]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

@@ -623,3 +623,87 @@ def complete_symmetry(g: Array, colour: int, how: str) -> Array:
     if np.any(low[new] != high[new]):
         raise ValueError("a cell told two colours")
     return np.where(new, high, g)
+
+
+def diagonal_ends(g: Array) -> list[tuple[int, int, int, int]]:
+    """Where diagonal lines go on: (row, column, dy, dx) for each end of a diagonal line of one
+    colour (a cell with exactly one neighbour of its colour, diagonally, and background past
+    it) and for a lone cell in a corner of the grid (pointing inwards), in reading order.
+
+    >>> diagonal_ends(np.array([[0, 0, 0], [0, 2, 0], [0, 0, 2]]))
+    [(1, 1, -1, -1)]
+    >>> diagonal_ends(np.array([[0, 0], [0, 0], [3, 0]]))
+    [(2, 0, -1, 1)]
+    """
+    h, w = g.shape
+    p = np.pad(g, 1, constant_values=-1)
+    offsets = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
+    same = np.array([p[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] == g for dy, dx in offsets])
+    same &= g != 0
+    count = same.sum(axis=0)
+    ends = []
+    for y, x in zip(*np.nonzero((count == 1) | ((count == 0) & (g != 0))), strict=True):
+        y, x = int(y), int(x)
+        if count[y, x] == 1:
+            dy, dx = offsets[int(np.argmax(same[:, y, x]))]
+            dy, dx = -dy, -dx
+        elif y in (0, h - 1) and x in (0, w - 1) and h > 1 and w > 1:
+            dy, dx = (1 if y == 0 else -1), (1 if x == 0 else -1)
+        else:
+            continue
+        if dy and dx and 0 <= y + dy < h and 0 <= x + dx < w and g[y + dy, x + dx] == 0:
+            ends.append((y, x, dy, dx))
+    return ends
+
+
+def bounce_path(g: Array, y: int, x: int, dy: int, dx: int) -> list[tuple[int, int]]:
+    """The cells a diagonal ray from (y, x) moving by (dy, dx) crosses over background,
+    bouncing off what blocks it (the grid's edge, or a non-zero cell): the first bounce turns
+    back its move across rows or across columns, and so may every later bounce; the ray ends
+    where only the other turn would free it.
+
+    >>> bounce_path(np.zeros((4, 2), dtype=int), 3, 0, -1, 1)
+    [(2, 1), (1, 0), (0, 1)]
+    """
+    h, w = g.shape
+
+    def free(yy: int, xx: int) -> bool:
+        return 0 <= yy < h and 0 <= xx < w and int(g[yy, xx]) == 0
+
+    path: list[tuple[int, int]] = []
+    seen: set[tuple[int, int, int, int]] = set()
+    turn = ""
+    while (y, x, dy, dx) not in seen:
+        seen.add((y, x, dy, dx))
+        if free(y + dy, x + dx):
+            y, x = y + dy, x + dx
+            path.append((y, x))
+        elif turn != "rows" and free(y + dy, x - dx):
+            dx, turn = -dx, "cols"
+        elif turn != "cols" and free(y - dy, x + dx):
+            dy, turn = -dy, "rows"
+        else:
+            break
+    return path
+
+
+def bounce_rays(g: Array, colour: int) -> Array:
+    """Go on along every diagonal line (and from every lone cell in a corner) with a ray of
+    ``colour`` (-1: the line's own) that bounces off the walls it meets, always across the
+    same axis, until only a turn back would free it. Covers the ARC pattern "a diagonal
+    ball's path zigzags between two walls (the grid's sides, or a block) to the edge".
+
+    >>> bounce_rays(np.array([[0, 0], [0, 0], [0, 0], [1, 0]]), colour=-1).tolist()
+    [[0, 1], [1, 0], [0, 1], [1, 0]]
+    """
+    ends = diagonal_ends(g)
+    if not ends:
+        raise ValueError("no diagonal line to go on")
+    out = g.copy()
+    for y, x, dy, dx in ends:
+        paint = int(g[y, x]) if colour < 0 else colour
+        for yy, xx in bounce_path(g, y, x, dy, dx):
+            out[yy, xx] = paint
+    if np.array_equal(out, g):
+        raise ValueError("nothing to paint")
+    return out

@@ -80,12 +80,13 @@ CONDITIONAL_STEP_NAMES = (
     "attract_to_lines",
     "stamp_template",
     "complete_templates",
+    "bounce_rays",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
-``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template`` and
-``complete_templates`` in
+``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
+``complete_templates`` and ``bounce_rays`` in
 ``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
 
 

@@ -11,6 +11,7 @@ from arcloop.search.lib_geometry import repeat_band
 from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
 from arcloop.search.lib_objects import complete_templates, stamp_template
 from arcloop.search.lib_paint import (
+    bounce_rays,
     complete_symmetry,
     connect_elbow,
     overlay_mirror,
@@ -333,3 +334,44 @@ def test_complete_templates_emits_equivalent_source() -> None:
     for turns in (False, True):
         only = step(complete_templates, turns=turns)
         check_same((only,), [FIGURE_AND_PIECES, FIGURE_AND_PIECES.T, TEMPLATE_AND_SILHOUETTES])
+
+
+def test_bounce_rays_zigzags_from_a_corner_between_the_grid_sides() -> None:
+    g = a([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [4, 0, 0]])
+    assert bounce_rays(g, colour=-1).tolist() == [
+        [0, 4, 0],
+        [4, 0, 0],
+        [0, 4, 0],
+        [0, 0, 4],
+        [0, 4, 0],
+        [4, 0, 0],
+    ]
+
+
+def test_bounce_rays_goes_on_along_a_line_and_turns_at_a_block() -> None:
+    # the 8s point up-right; the ray meets the 2s and turns back across columns, then again
+    # at the grid's left side, and ends at the top edge (where only a turn back across rows
+    # would free it)
+    g = a(
+        [
+            [0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0],
+            [0, 0, 0, 2, 2],
+            [0, 0, 0, 2, 2],
+            [0, 8, 0, 0, 0],
+            [8, 0, 0, 0, 0],
+        ]
+    )
+    assert bounce_rays(g, colour=3).tolist() == [
+        [0, 3, 0, 0, 0],
+        [3, 0, 0, 0, 0],
+        [0, 3, 0, 2, 2],
+        [0, 0, 3, 2, 2],
+        [0, 8, 0, 0, 0],
+        [8, 0, 0, 0, 0],
+    ]
+
+
+def test_bounce_rays_emits_equivalent_source() -> None:
+    g = a([[0, 0, 0], [0, 0, 0], [0, 0, 0], [5, 0, 0]])
+    check_same((step(bounce_rays, colour=3),), [g, g.T, TEMPLATE_AND_SILHOUETTES])
