@@ -361,6 +361,8 @@ def _paint_steps(
         # a diagonal line goes on, bouncing off walls: in its colour or in a new one
         new = [c for c in out_colours if c not in in_colours]
         out += [step(paint.bounce_rays, chain=False, colour=c) for c in [-1, *new]]
+        # rows (columns) begun in other colours go on like a complete one
+        out += [step(paint.complete_by_analogy, chain=False, axis=a) for a in (0, 1)]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

@@ -72,6 +72,7 @@ REGION_FEATURES = (
     "size",
     "height",
     "width",
+    "odd",
     "touches",
     "shape",
 )

@@ -373,7 +373,9 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
     """A literal describing one object, the key of a learned object rule.
 
     ``feature``: ``"colour"`` (its colour, or sorted colours), ``"size"`` (cells),
-    ``"height"``, ``"width"``, ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
+    ``"height"``, ``"width"``, ``"odd"`` (whether it touches the grid's edge, whether its height is
+    odd, whether its width is),
+    ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
     grid's edge), ``"holes"`` (encloses background cells), ``"touches"`` (the non-zero colours
     beside it, sorted), ``"filled"`` (it fills its bounding box), ``"square"`` (it fills a
     square box), ``"touch_<c>"`` (a cell of colour ``c`` is beside it).
@@ -388,6 +390,9 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
         return bottom - top
     if feature == "width":
         return right - left
+    if feature == "odd":
+        edge = top == 0 or left == 0 or bottom == g.shape[0] or right == g.shape[1]
+        return edge, (bottom - top) % 2 == 1, (right - left) % 2 == 1
     if feature == "shape":
         box = mask[top:bottom, left:right]
         return tuple("".join("#" if v else "." for v in row) for row in box)

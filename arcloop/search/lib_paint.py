@@ -707,3 +707,46 @@ def bounce_rays(g: Array, colour: int) -> Array:
     if np.array_equal(out, g):
         raise ValueError("nothing to paint")
     return out
+
+
+def complete_by_analogy(g: Array, axis: int) -> Array:
+    """Complete every partly painted row (``axis`` 0; columns: 1) like the rows with no
+    background cell: where the partial row's colours stand for the full row's colours one for
+    one (the same full colour always the same partial colour), its background cells take what
+    the full row's colours stand for. Covers the ARC pattern "a complete row shows the
+    pattern; each row begun in other colours goes on with the same pattern in its own".
+
+    A partial row that no full row explains, or that two explain differently, stays. Raises
+    when no row is full, or nothing changes.
+
+    >>> complete_by_analogy(np.array([[1, 2, 1, 1], [3, 4, 0, 0]]), axis=0).tolist()
+    [[1, 2, 1, 1], [3, 4, 3, 3]]
+    """
+    lines = g if axis == 0 else g.T
+    full = [row for row in lines if row.all()]
+    if not full:
+        raise ValueError("no complete line")
+    out = lines.copy()
+    for k, row in enumerate(lines):
+        known = row != 0
+        if known.all() or not known.any():
+            continue
+        results = set()
+        for ref in full:
+            table: dict[int, int] = {}
+            back: dict[int, int] = {}
+            if all(
+                table.setdefault(int(a), int(b)) == b and back.setdefault(int(b), int(a)) == a
+                for a, b in zip(ref[known], row[known], strict=True)
+            ) and all(int(a) in table for a in ref[~known]):
+                results.add(
+                    tuple(
+                        table[int(a)] if not m else int(b)
+                        for a, b, m in zip(ref, row, known, strict=True)
+                    )
+                )
+        if len(results) == 1:
+            out[k] = results.pop()
+    if np.array_equal(out, lines):
+        raise ValueError("nothing to complete")
+    return out if axis == 0 else out.T

@@ -528,3 +528,34 @@ def test_emit_rule_shoots_rays_by_the_shape_around_a_cell() -> None:
 
 def test_neighbour_masks_mark_the_non_zero_neighbours() -> None:
     assert neighbour_masks(a([[1, 0], [0, 1]])).tolist() == [[128, 6], [9, 16]]
+
+
+def test_region_rule_by_parity_paints_holes_of_sizes_the_pairs_never_showed() -> None:
+    # Holes of odd sides fill with 7, of even sides with 2; the test's 3 x 3 hole was never
+    # shown, but its parity was (the open background, at the edge, stays).
+    made = [
+        a(
+            [
+                [1, 1, 1, 0, 1, 1, 1, 1],
+                [1, 0, 1, 0, 1, 0, 0, 1],
+                [1, 1, 1, 0, 1, 0, 0, 1],
+                [0, 0, 0, 0, 1, 1, 1, 1],
+            ]
+        ),
+    ]
+    wanted = [
+        a(
+            [
+                [1, 1, 1, 0, 1, 1, 1, 1],
+                [1, 7, 1, 0, 1, 2, 2, 1],
+                [1, 1, 1, 0, 1, 2, 2, 1],
+                [0, 0, 0, 0, 1, 1, 1, 1],
+            ]
+        ),
+    ]
+    test = [np.pad(np.pad(np.zeros((3, 3), dtype=int), 1, constant_values=1), (0, 1))]
+    table = learn_object_rule(
+        made, wanted, diagonal=False, multicolour=False, feature="odd", apply_to=test, regions=True
+    )
+    assert table == {(False, False, False): 2, (False, True, True): 7}
+    assert recolour_regions(test[0], False, "odd", table)[1:4, 1].tolist() == [7, 7, 7]

@@ -12,6 +12,7 @@ from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
 from arcloop.search.lib_objects import complete_templates, stamp_template
 from arcloop.search.lib_paint import (
     bounce_rays,
+    complete_by_analogy,
     complete_symmetry,
     connect_elbow,
     overlay_mirror,
@@ -375,3 +376,33 @@ def test_bounce_rays_goes_on_along_a_line_and_turns_at_a_block() -> None:
 def test_bounce_rays_emits_equivalent_source() -> None:
     g = a([[0, 0, 0], [0, 0, 0], [0, 0, 0], [5, 0, 0]])
     check_same((step(bounce_rays, colour=3),), [g, g.T, TEMPLATE_AND_SILHOUETTES])
+
+
+# A full row of 1s and 2s; a row begun in 3s and 4s, one begun in 5s only (no 2 stands for
+# anything there), and a column-wise full line nowhere.
+ROWS_BEGUN = a(
+    [
+        [1, 1, 2, 1, 2, 2],
+        [0, 0, 0, 0, 0, 0],
+        [3, 3, 4, 0, 0, 0],
+        [5, 5, 0, 0, 0, 0],
+    ]
+)
+
+
+def test_complete_by_analogy_goes_on_with_the_full_rows_pattern_in_each_rows_colours() -> None:
+    assert complete_by_analogy(ROWS_BEGUN, axis=0).tolist() == [
+        [1, 1, 2, 1, 2, 2],
+        [0, 0, 0, 0, 0, 0],
+        [3, 3, 4, 3, 4, 4],
+        [5, 5, 0, 0, 0, 0],
+    ]
+    assert np.array_equal(
+        complete_by_analogy(ROWS_BEGUN.T, axis=1), complete_by_analogy(ROWS_BEGUN, axis=0).T
+    )
+    with pytest.raises(ValueError):
+        complete_by_analogy(ROWS_BEGUN, axis=1)
+
+
+def test_complete_by_analogy_emits_equivalent_source() -> None:
+    check_same((step(complete_by_analogy, axis=0),), [ROWS_BEGUN, ROWS_BEGUN.T])
