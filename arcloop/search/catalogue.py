@@ -363,6 +363,8 @@ def _paint_steps(
         out += [step(paint.bounce_rays, chain=False, colour=c) for c in [-1, *new]]
         # rows (columns) begun in other colours go on like a complete one
         out += [step(paint.complete_by_analogy, chain=False, axis=a) for a in (0, 1)]
+        # a short sequence of colours repeats along its row, column or both
+        out += [step(paint.repeat_runs, chain=False, lines=k) for k in ("rows", "cols", "both")]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

@@ -750,3 +750,27 @@ def complete_by_analogy(g: Array, axis: int) -> Array:
     if np.array_equal(out, lines):
         raise ValueError("nothing to complete")
     return out if axis == 0 else out.T
+
+
+def repeat_runs(g: Array, lines: str) -> Array:
+    """Repeat along its whole line every run of two or more non-zero cells that is alone on
+    its row (``lines`` ``"rows"``), column (``"cols"``) or either (``"both"``), keeping its
+    phase; lines with one cell, or two runs, stay. Covers the ARC pattern "a short sequence
+    of colours repeats to both ends of its row (and column)".
+
+    >>> repeat_runs(np.array([[0, 0, 0, 0, 0], [0, 0, 2, 3, 0]]), lines="rows").tolist()
+    [[0, 0, 0, 0, 0], [2, 3, 2, 3, 2]]
+    """
+    out = g.copy()
+    for axis in (0, 1) if lines == "both" else (0,) if lines == "rows" else (1,):
+        src = g if axis == 0 else g.T
+        dst = out if axis == 0 else out.T  # a view: painting it paints ``out``
+        for k, row in enumerate(src):
+            on = np.flatnonzero(row)
+            if len(on) < 2 or on[-1] - on[0] + 1 != len(on):
+                continue
+            start, n = int(on[0]), len(on)
+            dst[k] = row[start + (np.arange(len(row)) - start) % n]
+    if np.array_equal(out, g):
+        raise ValueError("no run to repeat")
+    return out

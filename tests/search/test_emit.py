@@ -82,12 +82,13 @@ CONDITIONAL_STEP_NAMES = (
     "complete_templates",
     "bounce_rays",
     "complete_by_analogy",
+    "repeat_runs",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
 ``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
-``complete_templates``, ``bounce_rays`` and ``complete_by_analogy`` in
+``complete_templates``, ``bounce_rays``, ``complete_by_analogy`` and ``repeat_runs`` in
 ``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
 
 

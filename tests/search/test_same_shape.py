@@ -16,6 +16,7 @@ from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
     overlay_mirror,
+    repeat_runs,
     symmetry_centre,
 )
 from arcloop.search.lib_parts import broadcast_cells
@@ -406,3 +407,34 @@ def test_complete_by_analogy_goes_on_with_the_full_rows_pattern_in_each_rows_col
 
 def test_complete_by_analogy_emits_equivalent_source() -> None:
     check_same((step(complete_by_analogy, axis=0),), [ROWS_BEGUN, ROWS_BEGUN.T])
+
+
+# A run of 8-3-2 alone on its row and on its column (crossing at the 2), a lone 5 on another
+# row and two runs on the last row.
+CROSSED_RUNS = a(
+    [
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 8, 0, 0, 0, 5],
+        [0, 0, 3, 0, 0, 0, 0],
+        [8, 3, 2, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0],
+        [1, 1, 0, 0, 4, 4, 0],
+    ]
+)
+
+
+def test_repeat_runs_repeats_each_lone_run_along_its_row_and_column() -> None:
+    assert repeat_runs(CROSSED_RUNS, lines="both").tolist() == [
+        [0, 0, 2, 0, 0, 0, 0],
+        [0, 0, 8, 0, 0, 0, 5],
+        [0, 0, 3, 0, 0, 0, 0],
+        [8, 3, 2, 8, 3, 2, 8],
+        [0, 0, 8, 0, 0, 0, 0],
+        [1, 1, 3, 0, 4, 4, 0],
+    ]
+    assert repeat_runs(CROSSED_RUNS, lines="rows")[:, 2].tolist() == [0, 8, 3, 2, 0, 0]
+
+
+def test_repeat_runs_emits_equivalent_source() -> None:
+    for lines in ("rows", "cols", "both"):
+        check_same((step(repeat_runs, lines=lines),), [CROSSED_RUNS, CROSSED_RUNS.T])
