@@ -717,7 +717,7 @@ def complete_templates(g: Array, turns: bool) -> Array:
     A placement must match whole pieces (8-connected objects of fewer colours); those that
     match the most cells go first; a cell is evidence for one placement only, and placements
     that match the same cells but paint differently are left out.
-    Raises when there is no template, or nothing to paint.
+    Raises when there is no template, more than four, or nothing to paint.
 
     >>> g = np.array([[1, 2, 1, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 2, 0]])
     >>> complete_templates(g, turns=False).tolist()
@@ -738,15 +738,26 @@ def complete_templates(g: Array, turns: bool) -> Array:
             top, left, bottom, right = bbox(mask)
             t = np.where(mask, g, -1)[top:bottom, left:right]
             templates.setdefault(bytes(str(t.shape), "ascii") + t.tobytes(), t)
+    if len(templates) > 4:  # then the many-coloured objects are the picture, not figures
+        raise ValueError("too many templates")
     found: dict[bytes, list[tuple[int, Array, Array]]] = {}
+    pad = 3 * max(max(t.shape) for t in templates.values())  # no evidence off the grid
+    evidence = np.pad(np.where(free, g, -1), pad, constant_values=-1)
     order = 0
     for t in templates.values():
         for pose in template_poses(t, turns):
+            if pose.shape[0] > g.shape[0] or pose.shape[1] > g.shape[1]:
+                continue
             tried: set[tuple[int, int]] = set()
             for colour in np.unique(pose[pose >= 0]).tolist():
-                ay, ax = (int(v[0]) for v in np.nonzero(pose == colour))
+                cy, cx = np.nonzero(pose == colour)
+                ay, ax = int(cy[0]), int(cx[0])
                 ys, xs = np.nonzero((g == colour) & free)
-                for y, x in zip(ys.tolist(), xs.tolist(), strict=True):
+                # keep the anchors where every cell of ``colour`` in the pose finds its colour
+                ok = np.ones(len(ys), dtype=bool)
+                for dy, dx in zip((cy - ay).tolist(), (cx - ax).tolist(), strict=True):
+                    ok &= evidence[ys + dy + pad, xs + dx + pad] == colour
+                for y, x in zip(ys[ok].tolist(), xs[ok].tolist(), strict=True):
                     if (y - ay, x - ax) in tried:
                         continue
                     tried.add((y - ay, x - ax))
