@@ -774,3 +774,26 @@ def repeat_runs(g: Array, lines: str) -> Array:
     if np.array_equal(out, g):
         raise ValueError("no run to repeat")
     return out
+
+
+def mend_lines(g: Array, colour: int) -> Array:
+    """Close the gaps of broken lines: in the box of each colour's cells, a row or column
+    more than half of which is that colour, and the rest background, has its gaps painted
+    ``colour`` (-1: the line's own). Covers the ARC pattern "a dashed or broken outline
+    (and its cross lines) is drawn whole, the gaps marked".
+
+    >>> mend_lines(np.array([[1, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 1]]), colour=2).tolist()
+    [[1, 2, 1, 1], [1, 0, 0, 2], [2, 0, 0, 1]]
+    """
+    out = g.copy()
+    for c in np.unique(g[g != 0]).tolist():
+        ys, xs = np.nonzero(g == c)
+        box = (slice(int(ys.min()), int(ys.max()) + 1), slice(int(xs.min()), int(xs.max()) + 1))
+        for lines, painted in ((g[box], out[box]), (g[box].T, out[box].T)):
+            for k, row in enumerate(lines):
+                n = int(np.count_nonzero(row == c))
+                if 2 * n > len(row) and n + int(np.count_nonzero(row == 0)) == len(row):
+                    painted[k][row == 0] = c if colour < 0 else colour
+    if np.array_equal(out, g):
+        raise ValueError("no broken line")
+    return out

@@ -15,6 +15,7 @@ from arcloop.search.lib_paint import (
     complete_by_analogy,
     complete_symmetry,
     connect_elbow,
+    mend_lines,
     overlay_mirror,
     repeat_runs,
     symmetry_centre,
@@ -438,3 +439,32 @@ def test_repeat_runs_repeats_each_lone_run_along_its_row_and_column() -> None:
 def test_repeat_runs_emits_equivalent_source() -> None:
     for lines in ("rows", "cols", "both"):
         check_same((step(repeat_runs, lines=lines),), [CROSSED_RUNS, CROSSED_RUNS.T])
+
+
+# A dashed box of 1s: its top row and its sides mostly 1s; its bottom row two 1s in five.
+DASHED_BOX = a(
+    [
+        [0, 0, 0, 0, 0, 0],
+        [1, 1, 0, 1, 1, 0],
+        [1, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1, 0],
+        [1, 0, 0, 0, 1, 0],
+        [1, 0, 1, 0, 0, 0],
+    ]
+)
+
+
+def test_mend_lines_closes_the_gaps_of_mostly_drawn_lines_only() -> None:
+    assert mend_lines(DASHED_BOX, colour=2).tolist() == [
+        [0, 0, 0, 0, 0, 0],
+        [1, 1, 2, 1, 1, 0],
+        [1, 0, 0, 0, 2, 0],
+        [2, 0, 0, 0, 1, 0],
+        [1, 0, 0, 0, 1, 0],
+        [1, 0, 1, 0, 2, 0],
+    ]
+    assert mend_lines(DASHED_BOX, colour=-1)[3, 0] == 1
+
+
+def test_mend_lines_emits_equivalent_source() -> None:
+    check_same((step(mend_lines, colour=2),), [DASHED_BOX, DASHED_BOX.T])
