@@ -363,6 +363,8 @@ def _paint_steps(
         out += [step(paint.bounce_rays, chain=False, colour=c) for c in [-1, *new]]
         # a broken outline drawn whole: in its colour or a new one
         out += [step(paint.mend_lines, chain=False, colour=c) for c in [-1, *new]]
+        # the lines crossing from wall to wall unobstructed, marked in a new colour
+        out += [step(paint.fill_clear_lines, chain=False, colour=c) for c in new]
         # rows (columns) begun in other colours go on like a complete one
         out += [step(paint.complete_by_analogy, chain=False, axis=a) for a in (0, 1)]
         # a short sequence of colours repeats along its row, column or both

@@ -797,3 +797,21 @@ def mend_lines(g: Array, colour: int) -> Array:
     if np.array_equal(out, g):
         raise ValueError("no broken line")
     return out
+
+
+def fill_clear_lines(g: Array, colour: int) -> Array:
+    """Paint ``colour`` along every row and column that is background from one end to the
+    other but for its two end cells. Covers the ARC pattern "the lines that cross a framed
+    space unobstructed, from wall to wall, are marked".
+
+    >>> fill_clear_lines(np.array([[1, 1, 1], [1, 0, 2], [1, 0, 1], [1, 2, 1]]), 3).tolist()
+    [[1, 1, 1], [1, 3, 2], [1, 3, 1], [1, 2, 1]]
+    """
+    out = g.copy()
+    for lines, painted in ((g, out), (g.T, out.T)):
+        for k, row in enumerate(lines):
+            if len(row) > 2 and row[0] != 0 and row[-1] != 0 and not row[1:-1].any():
+                painted[k, 1:-1] = colour
+    if np.array_equal(out, g):
+        raise ValueError("no clear line")
+    return out

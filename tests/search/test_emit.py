@@ -84,13 +84,14 @@ CONDITIONAL_STEP_NAMES = (
     "complete_by_analogy",
     "repeat_runs",
     "mend_lines",
+    "fill_clear_lines",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
 ``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
-``complete_templates``, ``bounce_rays``, ``complete_by_analogy``, ``repeat_runs`` and
-``mend_lines`` in
+``complete_templates``, ``bounce_rays``, ``complete_by_analogy``, ``repeat_runs``,
+``mend_lines`` and ``fill_clear_lines`` in
 ``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
 
 

@@ -15,6 +15,7 @@ from arcloop.search.lib_paint import (
     complete_by_analogy,
     complete_symmetry,
     connect_elbow,
+    fill_clear_lines,
     mend_lines,
     overlay_mirror,
     repeat_runs,
@@ -468,3 +469,29 @@ def test_mend_lines_closes_the_gaps_of_mostly_drawn_lines_only() -> None:
 
 def test_mend_lines_emits_equivalent_source() -> None:
     check_same((step(mend_lines, colour=2),), [DASHED_BOX, DASHED_BOX.T])
+
+
+# A frame of 8s and 2s with a notch of 8 in its top and a stub of 2 on its right side.
+FRAME_WITH_STUBS = a(
+    [
+        [8, 8, 8, 8, 8],
+        [8, 0, 8, 0, 2],
+        [8, 0, 0, 0, 2],
+        [8, 0, 0, 2, 2],
+        [8, 8, 8, 8, 2],
+    ]
+)
+
+
+def test_fill_clear_lines_marks_only_lines_clear_from_wall_to_wall() -> None:
+    assert fill_clear_lines(FRAME_WITH_STUBS, colour=3).tolist() == [
+        [8, 8, 8, 8, 8],
+        [8, 3, 8, 0, 2],
+        [8, 3, 3, 3, 2],
+        [8, 3, 0, 2, 2],
+        [8, 8, 8, 8, 2],
+    ]
+
+
+def test_fill_clear_lines_emits_equivalent_source() -> None:
+    check_same((step(fill_clear_lines, colour=3),), [FRAME_WITH_STUBS, FRAME_WITH_STUBS.T])
