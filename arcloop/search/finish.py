@@ -30,6 +30,7 @@ from arcloop.search.learn import (
     learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
+    learn_place_rule,
     learn_ray_rule,
     object_outcomes,
 )
@@ -144,6 +145,7 @@ def rule_finishes(
             finishes += _object_rules(made, wanted, test, diagonal, multicolour, OBJECT_FEATURES)
     if objects:
         finishes += region_finishes(made, wanted, test)
+        finishes += place_finishes(made, wanted, test)
     finishes += borrowed_colours(made, wanted, test)
     for shape in LOCAL_SHAPES:
         rule = learn_local_rule(made, wanted, shape=shape, apply_to=test)
@@ -213,6 +215,36 @@ def _object_rules(
             )
         )
     return finishes
+
+
+PLACES = ("parity", "half")
+"""Places of a cell in its object that a learned place rule may key on (``place_codes``)."""
+
+
+def place_finishes(
+    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
+) -> list[Step]:
+    """The first learned place rule (by place, then any colour before each colour, then 4-
+    before 8-connected objects) that repaints cells of the objects of ``made`` by where they
+    lie in them, fitting ``made`` to ``wanted``."""
+    if any(np.any((a != b) & (a == 0)) for a, b in zip(made, wanted, strict=True)):
+        return []  # a place rule paints objects only: a background cell changed
+    for place in PLACES:
+        for coloured in (False, True):
+            for diagonal in (False, True):
+                table = learn_place_rule(
+                    made, wanted, diagonal=diagonal, place=place, coloured=coloured, apply_to=test
+                )
+                if table is not None:
+                    step = _learned(
+                        lib_objects.apply_place_rule,
+                        diagonal=diagonal,
+                        place=place,
+                        coloured=coloured,
+                        table=table,
+                    )
+                    return [step]
+    return []
 
 
 def region_finishes(
