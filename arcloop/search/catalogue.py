@@ -182,6 +182,13 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         steps += [step(mv.attract_to_lines, chain=False), step(obj.stamp_template, chain=False)]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits, completes=completes)
+    if _striped(train):  # each output: solid rows or solid columns, restored from noise
+        steps += [step(paint.clean_stripes, chain=False)]
+    filler = _zero_filler(train)
+    if filler is not None:  # empty cells, and only they, become one colour: holes are filled
+        steps += [
+            step(paint.fill_empty_squares, chain=False, size=k, colour=filler) for k in (2, 3, 4)
+        ]
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
         steps += [
             step(paint.connect_elbow, chain=False, colour=c, axis=a)
@@ -295,6 +302,43 @@ def _only_adds(train: Sequence[tuple[Array, Array]]) -> bool:
         if not np.array_equal(a[kept], b[kept]):
             return False
     return True
+
+
+def _striped(train: Sequence[tuple[Array, Array]]) -> bool:
+    """Whether every train output, of its input's shape, is solid rows or solid columns of
+    more than one colour, and differs from its input: the evidence ``clean_stripes`` needs.
+
+    >>> _striped([(np.array([[1, 2], [3, 3]]), np.array([[1, 1], [3, 3]]))])
+    True
+    """
+    for a, b in train:
+        if a.shape != b.shape or np.array_equal(a, b) or np.all(b == b[0, 0]):
+            return False
+        if not (np.all(b == b[:, :1]) or np.all(b == b[:1, :])):
+            return False
+    return True
+
+
+def _zero_filler(train: Sequence[tuple[Array, Array]]) -> int | None:
+    """The one colour that every train output paints over empty (0) cells of its input, when
+    no other cell changes (and some do): the evidence ``fill_empty_squares`` needs.
+
+    >>> _zero_filler([(np.array([[0, 5], [0, 0]]), np.array([[2, 5], [2, 0]]))])
+    2
+    >>> _zero_filler([(np.array([[0, 5]]), np.array([[2, 3]]))]) is None
+    True
+    """
+    colours: set[int] = set()
+    for a, b in train:
+        if a.shape != b.shape:
+            return None
+        changed = a != b
+        if np.any(a[changed] != 0):
+            return None
+        colours.update(np.unique(b[changed]).tolist())
+    if len(colours) != 1:
+        return None
+    return colours.pop()
 
 
 def _paint_steps(

@@ -623,3 +623,50 @@ def complete_symmetry(g: Array, colour: int, how: str) -> Array:
     if np.any(low[new] != high[new]):
         raise ValueError("a cell told two colours")
     return np.where(new, high, g)
+
+
+def fill_empty_squares(g: Array, size: int, colour: int) -> Array:
+    """Paint ``colour`` over every ``size`` x ``size`` block of empty (0) cells.
+
+    Covers holes in a noisy field: the squares (or larger areas that such squares cover)
+    left empty among scattered cells are filled, the lone gaps are not.
+
+    >>> fill_empty_squares(np.array([[0, 0, 5], [0, 0, 0], [5, 0, 5]]), 2, 1).tolist()
+    [[1, 1, 5], [1, 1, 0], [5, 0, 5]]
+    """
+    h, w = g.shape
+    if size > h or size > w:
+        raise ValueError("the square is larger than the grid")
+    empty = (g == 0).astype(np.int64)
+    sums = np.zeros((h + 1, w + 1), dtype=np.int64)
+    sums[1:, 1:] = empty.cumsum(0).cumsum(1)
+    n = size
+    windows = sums[n:, n:] - sums[:-n, n:] - sums[n:, :-n] + sums[:-n, :-n] == n * n
+    covered = np.zeros((h, w), dtype=bool)
+    for dy in range(n):
+        for dx in range(n):
+            covered[dy : dy + h - n + 1, dx : dx + w - n + 1] |= windows
+    if not covered.any():
+        raise ValueError("no empty square")
+    return np.where(covered, colour, g)
+
+
+def clean_stripes(g: Array) -> Array:
+    """Paint every row in its most common colour, or every column, whichever keeps more
+    cells as they are (ties between colours go to the lowest; between the axes, no).
+
+    Covers stripes sprinkled with noise: bands of solid colour, each restored to its colour.
+
+    >>> clean_stripes(np.array([[1, 1, 2], [3, 3, 3], [4, 3, 4]])).tolist()
+    [[1, 1, 1], [3, 3, 3], [4, 4, 4]]
+    """
+    counts = np.stack([(g == c).sum(axis=1) for c in range(10)])  # colour x row
+    by_rows = counts.argmax(axis=0)
+    counts_t = np.stack([(g == c).sum(axis=0) for c in range(10)])  # colour x column
+    by_cols = counts_t.argmax(axis=0)
+    kept_rows, kept_cols = int(counts.max(axis=0).sum()), int(counts_t.max(axis=0).sum())
+    if kept_rows == kept_cols:
+        raise ValueError("rows and columns agree with as many cells")
+    if kept_rows > kept_cols:
+        return np.repeat(by_rows[:, None], g.shape[1], axis=1).astype(g.dtype)
+    return np.repeat(by_cols[None, :], g.shape[0], axis=0).astype(g.dtype)

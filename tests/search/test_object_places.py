@@ -1,0 +1,98 @@
+"""Objects repainted by place, empty squares filled, noisy stripes cleaned: the primitives,
+the learned place rule, the gates that offer them, and their emitted source."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from arcloop.search.catalogue import Step, step, task_steps
+from arcloop.search.finish import place_finishes
+from arcloop.search.learn import learn_place_rule
+from arcloop.search.lib_objects import apply_place_rule, place_codes
+from arcloop.search.lib_paint import clean_stripes, fill_empty_squares
+from tests.search.test_emit import check_same
+
+
+def a(rows: list[list[int]]) -> np.ndarray:
+    return np.array(rows, dtype=np.int_)
+
+
+# Two bars three rows high; the output opens every other cell of each bar's middle row.
+BARS = a([[4, 4, 4, 4, 0], [4, 4, 4, 4, 0], [4, 4, 4, 4, 0], [0, 0, 0, 0, 0], [0, 7, 7, 7, 0]])
+OPENED = a([[4, 4, 4, 4, 0], [4, 0, 4, 0, 0], [4, 4, 4, 4, 0], [0, 0, 0, 0, 0], [0, 7, 7, 7, 0]])
+
+
+def test_place_codes_by_parity_and_by_half() -> None:
+    assert place_codes(BARS, False, "parity")[:2].tolist() == [[0, 1, 0, 1, -1], [2, 3, 2, 3, -1]]
+    bar = a([[0, 5], [0, 5], [0, 5], [0, 5]])
+    assert place_codes(bar, False, "half").tolist() == [[-1, 1], [-1, 1], [-1, 7], [-1, 7]]
+
+
+def test_apply_place_rule_opens_every_other_cell_of_the_middle_row() -> None:
+    assert apply_place_rule(BARS, False, "parity", False, {3: 0}).tolist() == OPENED.tolist()
+
+
+def test_apply_place_rule_keyed_by_colour_leaves_other_colours() -> None:
+    out = apply_place_rule(BARS, False, "parity", True, {16 * 4 + 3: 0})
+    assert out.tolist() == OPENED.tolist()
+    assert apply_place_rule(BARS, False, "parity", True, {16 * 7 + 3: 0}).tolist() == BARS.tolist()
+
+
+def test_learn_place_rule_from_one_pair() -> None:
+    table = learn_place_rule(
+        [BARS], [OPENED], diagonal=False, place="parity", coloured=False, apply_to=[BARS]
+    )
+    assert table == {3: 0}
+
+
+def test_learn_place_rule_refuses_a_changed_background_cell() -> None:
+    wanted = OPENED.copy()
+    wanted[3, 0] = 2
+    table = learn_place_rule(
+        [BARS], [wanted], diagonal=False, place="parity", coloured=False, apply_to=[]
+    )
+    assert table is None
+    assert place_finishes([BARS], [wanted], []) == []
+
+
+def test_learn_place_rule_lower_half_of_each_bar() -> None:
+    made = a([[2, 0, 0], [2, 0, 2], [2, 0, 2], [2, 0, 2]])
+    wanted = a([[2, 0, 0], [2, 0, 2], [8, 0, 2], [8, 0, 8]])
+    table = learn_place_rule(
+        [made], [wanted], diagonal=False, place="half", coloured=False, apply_to=[]
+    )
+    assert table == {7: 8}
+
+
+def test_fill_empty_squares_fills_squares_not_gaps() -> None:
+    g = a([[5, 0, 0, 5], [5, 0, 0, 0], [0, 5, 0, 5]])
+    assert fill_empty_squares(g, 2, 1).tolist() == [[5, 1, 1, 5], [5, 1, 1, 0], [0, 5, 0, 5]]
+
+
+def test_clean_stripes_by_columns() -> None:
+    g = a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])
+    assert clean_stripes(g).tolist() == [[1, 2, 3], [1, 2, 3], [1, 2, 3]]
+
+
+def _offered(train: list[tuple[np.ndarray, np.ndarray]], fn: object) -> list[Step]:
+    return [s for s in task_steps(train, []) if s.fn is fn]
+
+
+def test_gates_offer_the_fill_and_the_cleaning_only_on_their_evidence() -> None:
+    g = a([[5, 0, 0, 5], [5, 0, 0, 0], [0, 5, 0, 5]])
+    filled = fill_empty_squares(g, 2, 1)
+    assert len(_offered([(g, filled)], fill_empty_squares)) == 3
+    assert _offered([(g, g[::-1].copy())], fill_empty_squares) == []
+    noisy = a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])
+    assert len(_offered([(noisy, clean_stripes(noisy))], clean_stripes)) == 1
+    assert _offered([(g, filled)], clean_stripes) == []
+
+
+def test_new_primitives_emit_equivalent_source() -> None:
+    grids = [BARS, a([[5, 0, 0, 5], [5, 0, 0, 0], [0, 5, 0, 5]])]
+    check_same(
+        (step(apply_place_rule, diagonal=True, place="half", coloured=False, table={7: 8, 1: 3}),),
+        grids,
+    )
+    check_same((step(fill_empty_squares, size=2, colour=1),), grids)
+    check_same((step(clean_stripes),), [BARS, a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])])
