@@ -189,6 +189,10 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         steps += [
             step(paint.fill_empty_squares, chain=False, size=k, colour=filler) for k in (2, 3, 4)
         ]
+        steps += [step(paint.fill_empty_lines, chain=False, colour=filler)]
+    offset = _shift_offset(train)
+    if offset is not None:  # each output: its picture moved by one fixed step
+        steps += [step(mv.shift_picture, dy=offset[0], dx=offset[1])]
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
         steps += [
             step(paint.connect_elbow, chain=False, colour=c, axis=a)
@@ -317,6 +321,30 @@ def _striped(train: Sequence[tuple[Array, Array]]) -> bool:
         if not (np.all(b == b[:, :1]) or np.all(b == b[:1, :])):
             return False
     return True
+
+
+def _shift_offset(train: Sequence[tuple[Array, Array]]) -> tuple[int, int] | None:
+    """The one (rows, columns) step by which every train output's non-zero cells are its
+    input's, moved (their colours may change); None when the pairs show no such step.
+
+    >>> _shift_offset([(np.array([[8, 0], [0, 0]]), np.array([[0, 0], [2, 0]]))])
+    (1, 0)
+    """
+    offsets = set()
+    for a, b in train:
+        if a.shape != b.shape or not a.any() or not b.any():
+            return None
+        ya, xa = np.nonzero(a)
+        yb, xb = np.nonzero(b)
+        if ya.size != yb.size:
+            return None
+        dy, dx = int(yb.min() - ya.min()), int(xb.min() - xa.min())
+        if not (np.array_equal(ya + dy, yb) and np.array_equal(xa + dx, xb)):
+            return None
+        offsets.add((dy, dx))
+    if len(offsets) != 1 or (0, 0) in offsets:
+        return None
+    return offsets.pop()
 
 
 def _zero_filler(train: Sequence[tuple[Array, Array]]) -> int | None:

@@ -670,3 +670,19 @@ def clean_stripes(g: Array) -> Array:
     if kept_rows > kept_cols:
         return np.repeat(by_rows[:, None], g.shape[1], axis=1).astype(g.dtype)
     return np.repeat(by_cols[None, :], g.shape[0], axis=0).astype(g.dtype)
+
+
+def fill_empty_lines(g: Array, colour: int) -> Array:
+    """Paint ``colour`` along every row and every column that holds only empty (0) cells.
+
+    Covers the empty lines that cut a noisy field into blocks, drawn in.
+
+    >>> fill_empty_lines(np.array([[1, 0, 1], [0, 0, 0], [1, 0, 0]]), 2).tolist()
+    [[1, 2, 1], [2, 2, 2], [1, 2, 0]]
+    """
+    empty = g == 0
+    rows = empty.all(axis=1)
+    cols = empty.all(axis=0)
+    if not rows.any() and not cols.any():
+        raise ValueError("no empty line")
+    return np.where(rows[:, None] | cols[None, :], colour, g)

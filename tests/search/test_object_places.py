@@ -1,15 +1,18 @@
-"""Objects repainted by place, empty squares filled, noisy stripes cleaned: the primitives,
-the learned place rule, the gates that offer them, and their emitted source."""
+"""Objects repainted by place, empty squares and lines filled, noisy stripes cleaned, the
+picture shifted: the primitives, the learned place rule, the gates that offer them, and their
+emitted source."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.finish import place_finishes
 from arcloop.search.learn import learn_place_rule
+from arcloop.search.lib_moves import shift_picture
 from arcloop.search.lib_objects import apply_place_rule, place_codes
-from arcloop.search.lib_paint import clean_stripes, fill_empty_squares
+from arcloop.search.lib_paint import clean_stripes, fill_empty_lines, fill_empty_squares
 from tests.search.test_emit import check_same
 
 
@@ -95,4 +98,26 @@ def test_new_primitives_emit_equivalent_source() -> None:
         grids,
     )
     check_same((step(fill_empty_squares, size=2, colour=1),), grids)
+    check_same((step(fill_empty_lines, colour=2),), grids)
+    check_same((step(shift_picture, dy=1, dx=0),), [a([[0, 3], [0, 0]])])
     check_same((step(clean_stripes),), [BARS, a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])])
+
+
+def test_fill_empty_lines_paints_empty_rows_and_columns() -> None:
+    g = a([[1, 0, 1, 1], [0, 0, 0, 0], [1, 0, 0, 1]])
+    assert fill_empty_lines(g, 2).tolist() == [[1, 2, 1, 1], [2, 2, 2, 2], [1, 2, 0, 1]]
+
+
+def test_shift_picture_moves_everything_and_refuses_to_leave_the_grid() -> None:
+    g = a([[0, 3, 4], [0, 0, 0]])
+    assert shift_picture(g, 1, -1).tolist() == [[0, 0, 0], [3, 4, 0]]
+    with pytest.raises(ValueError):
+        shift_picture(g, -1, 0)
+
+
+def test_shift_is_offered_only_for_one_offset_shared_by_every_pair() -> None:
+    one = (a([[8, 0, 0], [0, 0, 0]]), a([[0, 0, 0], [0, 2, 0]]))
+    two = (a([[0, 5, 0], [0, 0, 0]]), a([[0, 0, 0], [0, 0, 5]]))
+    assert [s.kwargs for s in _offered([one, two], shift_picture)] == [(("dy", 1), ("dx", 1))]
+    other = (a([[0, 5, 0], [0, 0, 0]]), a([[0, 0, 0], [0, 5, 0]]))
+    assert _offered([one, other], shift_picture) == []
