@@ -190,6 +190,14 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
             step(paint.fill_empty_squares, chain=False, size=k, colour=filler) for k in (2, 3, 4)
         ]
         steps += [step(paint.fill_empty_lines, chain=False, colour=filler)]
+    moving, still = _moving_colours(train)
+    if moving:  # pieces move while keeping their cells: step towards a target, line up
+        steps += [step(mv.step_toward, chain=False, colour=c) for c in sorted(moving)]
+        steps += [
+            step(mv.align_objects, chain=False, colour=c, axis=ax)
+            for c in sorted(still)
+            for ax in (0, 1)
+        ]
     offset = _shift_offset(train)
     if offset is not None:  # each output: its picture moved by one fixed step
         steps += [step(mv.shift_picture, dy=offset[0], dx=offset[1])]
@@ -321,6 +329,31 @@ def _striped(train: Sequence[tuple[Array, Array]]) -> bool:
         if not (np.all(b == b[:, :1]) or np.all(b == b[:1, :])):
             return False
     return True
+
+
+def _moving_colours(train: Sequence[tuple[Array, Array]]) -> tuple[set[int], set[int]]:
+    """The non-zero colours whose cells move in some train pair, and those that stay put in
+    every pair, when every output holds as many cells of each colour as its input (pieces
+    that move but neither appear nor vanish); else two empty sets.
+
+    >>> _moving_colours([(np.array([[3, 0, 4]]), np.array([[0, 3, 4]]))])
+    ({3}, {4})
+    """
+    moving: set[int] = set()
+    present: set[int] = set()
+    for a, b in train:
+        if a.shape != b.shape:
+            return set(), set()
+        if not np.array_equal(
+            np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
+        ):
+            return set(), set()
+        colours = set(np.unique(a).tolist()) - {0}
+        present |= colours
+        moving |= {c for c in colours if not np.array_equal(a == c, b == c)}
+    if not moving:
+        return set(), set()
+    return moving, present - moving
 
 
 def _shift_offset(train: Sequence[tuple[Array, Array]]) -> tuple[int, int] | None:

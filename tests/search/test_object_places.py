@@ -1,6 +1,6 @@
 """Objects repainted by place, empty squares and lines filled, noisy stripes cleaned, the
-picture shifted: the primitives, the learned place rule, the gates that offer them, and their
-emitted source."""
+picture shifted, pieces stepped towards a target or lined up: the primitives, the learned
+place rule, the gates that offer them, and their emitted source."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.finish import place_finishes
 from arcloop.search.learn import learn_place_rule
-from arcloop.search.lib_moves import shift_picture
+from arcloop.search.lib_moves import align_objects, shift_picture, step_toward
 from arcloop.search.lib_objects import apply_place_rule, place_codes
 from arcloop.search.lib_paint import clean_stripes, fill_empty_lines, fill_empty_squares
 from tests.search.test_emit import check_same
@@ -100,6 +100,9 @@ def test_new_primitives_emit_equivalent_source() -> None:
     check_same((step(fill_empty_squares, size=2, colour=1),), grids)
     check_same((step(fill_empty_lines, colour=2),), grids)
     check_same((step(shift_picture, dy=1, dx=0),), [a([[0, 3], [0, 0]])])
+    pieces = [a([[2, 2, 0, 0], [0, 0, 0, 1], [0, 4, 0, 1]]), a([[3, 0, 0], [0, 0, 4]])]
+    check_same((step(step_toward, colour=3),), pieces[1:])
+    check_same((step(align_objects, colour=1, axis=0),), pieces[:1])
     check_same((step(clean_stripes),), [BARS, a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])])
 
 
@@ -121,3 +124,25 @@ def test_shift_is_offered_only_for_one_offset_shared_by_every_pair() -> None:
     assert [s.kwargs for s in _offered([one, two], shift_picture)] == [(("dy", 1), ("dx", 1))]
     other = (a([[0, 5, 0], [0, 0, 0]]), a([[0, 0, 0], [0, 5, 0]]))
     assert _offered([one, other], shift_picture) == []
+
+
+def test_step_toward_takes_one_diagonal_step() -> None:
+    g = a([[3, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 4]])
+    assert step_toward(g, 3).tolist() == [[0, 0, 0, 0], [0, 3, 0, 0], [0, 0, 0, 4]]
+    with pytest.raises(ValueError):
+        step_toward(a([[3, 4]]), 3)  # the step would cover the target
+
+
+def test_align_objects_lines_pieces_up_with_the_reference() -> None:
+    g = a([[2, 2, 0, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 1, 0], [0, 0, 4, 0, 0], [0, 4, 0, 0, 0]])
+    want = [[0, 0, 0, 0, 0], [2, 2, 4, 1, 0], [0, 4, 0, 1, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]
+    assert align_objects(g, 1, 0).tolist() == want
+    assert align_objects(g.T, 1, 1).tolist() == np.array(want).T.tolist()
+
+
+def test_moves_are_offered_only_when_pieces_keep_their_cells() -> None:
+    moved = (a([[3, 0, 0], [0, 0, 4]]), a([[0, 0, 0], [0, 3, 4]]))
+    assert [s.kwargs for s in _offered([moved], step_toward)] == [(("colour", 3),)]
+    assert len(_offered([moved], align_objects)) == 2
+    grown = (a([[3, 0, 0], [0, 0, 4]]), a([[3, 3, 0], [0, 0, 4]]))
+    assert _offered([grown], step_toward) == _offered([grown], align_objects) == []
