@@ -686,3 +686,23 @@ def fill_empty_lines(g: Array, colour: int) -> Array:
     if not rows.any() and not cols.any():
         raise ValueError("no empty line")
     return np.where(rows[:, None] | cols[None, :], colour, g)
+
+
+def swap_colours(g: Array, erase: int) -> Array:
+    """Exchange the two colours of a grid that holds exactly two (figure and ground swap);
+    then cells that became ``erase`` become 0 (-1: none do).
+
+    Covers a picture turned inside out: what was the shape becomes the space around it, and
+    the colour of a fixed frame or ground may drop out to the background.
+
+    >>> swap_colours(np.array([[4, 5], [5, 5]]), -1).tolist()
+    [[5, 4], [4, 4]]
+    >>> swap_colours(np.array([[4, 5], [5, 5]]), 5).tolist()
+    [[0, 4], [4, 4]]
+    """
+    colours = np.unique(g)
+    if colours.size != 2:
+        raise ValueError("not two colours")
+    first, second = int(colours[0]), int(colours[1])
+    swapped = np.where(g == first, second, first)
+    return np.where(swapped == erase, 0, swapped).astype(g.dtype)

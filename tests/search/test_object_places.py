@@ -1,6 +1,6 @@
 """Objects repainted by place, empty squares and lines filled, noisy stripes cleaned, the
-picture shifted, pieces stepped towards a target or lined up: the primitives, the learned
-place rule, the gates that offer them, and their emitted source."""
+picture shifted, pieces stepped towards a target or lined up, figure and ground swapped: the
+primitives, the learned place rule, the gates that offer them, and their emitted source."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from arcloop.search.finish import place_finishes
 from arcloop.search.learn import learn_place_rule
 from arcloop.search.lib_moves import align_objects, shift_picture, step_toward
 from arcloop.search.lib_objects import apply_place_rule, place_codes
-from arcloop.search.lib_paint import clean_stripes, fill_empty_lines, fill_empty_squares
+from arcloop.search.lib_paint import (
+    clean_stripes,
+    fill_empty_lines,
+    fill_empty_squares,
+    swap_colours,
+)
 from tests.search.test_emit import check_same
 
 
@@ -103,6 +108,7 @@ def test_new_primitives_emit_equivalent_source() -> None:
     pieces = [a([[2, 2, 0, 0], [0, 0, 0, 1], [0, 4, 0, 1]]), a([[3, 0, 0], [0, 0, 4]])]
     check_same((step(step_toward, colour=3),), pieces[1:])
     check_same((step(align_objects, colour=1, axis=0),), pieces[:1])
+    check_same((step(swap_colours, erase=5),), [a([[5, 6, 6], [6, 5, 6]])])
     check_same((step(clean_stripes),), [BARS, a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])])
 
 
@@ -146,3 +152,13 @@ def test_moves_are_offered_only_when_pieces_keep_their_cells() -> None:
     assert len(_offered([moved], align_objects)) == 2
     grown = (a([[3, 0, 0], [0, 0, 4]]), a([[3, 3, 0], [0, 0, 4]]))
     assert _offered([grown], step_toward) == _offered([grown], align_objects) == []
+
+
+def test_swap_colours_drops_one_colour_and_is_offered_for_two_colour_grids() -> None:
+    g = a([[5, 6, 6], [6, 5, 6]])
+    assert swap_colours(g, 5).tolist() == [[6, 0, 0], [0, 6, 0]]
+    assert swap_colours(g, -1).tolist() == [[6, 5, 5], [5, 6, 5]]
+    with pytest.raises(ValueError):
+        swap_colours(a([[1, 2, 3]]), -1)
+    assert len(_offered([(g, swap_colours(g, 5))], swap_colours)) == 3
+    assert _offered([(a([[1, 2, 3]]), a([[3, 2, 1]]))], swap_colours) == []
