@@ -193,6 +193,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     if all(a.shape == b.shape for a, b in train) and all(np.unique(g).size == 2 for g in inputs):
         # every grid two colours: figure and ground swap, one colour perhaps dropped
         steps += [step(paint.swap_colours, erase=c) for c in [-1, *in_colours]]
+    for axis in (0, 1):  # each output's lines ordered by how full they are
+        if all(_sorted_counts(a, b, axis) for a, b in train):
+            steps += [step(paint.sort_lines, axis=axis)]
     moving, still = _moving_colours(train)
     if moving:  # pieces move while keeping their cells: step towards a target, line up
         steps += [step(mv.step_toward, chain=False, colour=c) for c in sorted(moving)]
@@ -332,6 +335,21 @@ def _striped(train: Sequence[tuple[Array, Array]]) -> bool:
         if not (np.all(b == b[:, :1]) or np.all(b == b[:1, :])):
             return False
     return True
+
+
+def _sorted_counts(a: Array, b: Array, axis: int) -> bool:
+    """Whether the output ``b``'s rows (``axis=0``) or columns hold as many non-zero cells as
+    its input ``a``'s, in some order, from fewest to most, and ``a``'s are not in that order.
+
+    >>> _sorted_counts(np.array([[1, 1], [0, 0]]), np.array([[0, 0], [1, 1]]), 0)
+    True
+    """
+    if a.shape != b.shape:
+        return False
+    before = np.count_nonzero(a, axis=1 - axis)
+    after = np.count_nonzero(b, axis=1 - axis)
+    ordered = np.sort(before)
+    return bool(np.array_equal(after, ordered) and not np.array_equal(before, ordered))
 
 
 def _moving_colours(train: Sequence[tuple[Array, Array]]) -> tuple[set[int], set[int]]:

@@ -16,6 +16,7 @@ from arcloop.search.lib_paint import (
     clean_stripes,
     fill_empty_lines,
     fill_empty_squares,
+    sort_lines,
     swap_colours,
 )
 from tests.search.test_emit import check_same
@@ -109,6 +110,7 @@ def test_new_primitives_emit_equivalent_source() -> None:
     check_same((step(step_toward, colour=3),), pieces[1:])
     check_same((step(align_objects, colour=1, axis=0),), pieces[:1])
     check_same((step(swap_colours, erase=5),), [a([[5, 6, 6], [6, 5, 6]])])
+    check_same((step(sort_lines, axis=1),), [a([[0, 3, 3], [0, 0, 0], [4, 0, 0]])])
     check_same((step(clean_stripes),), [BARS, a([[1, 2, 3], [1, 5, 3], [4, 2, 3]])])
 
 
@@ -162,3 +164,11 @@ def test_swap_colours_drops_one_colour_and_is_offered_for_two_colour_grids() -> 
         swap_colours(a([[1, 2, 3]]), -1)
     assert len(_offered([(g, swap_colours(g, 5))], swap_colours)) == 3
     assert _offered([(a([[1, 2, 3]]), a([[3, 2, 1]]))], swap_colours) == []
+
+
+def test_sort_lines_stacks_bars_by_length_and_is_offered_on_sorted_outputs() -> None:
+    g = a([[0, 3, 3], [0, 0, 0], [4, 0, 0]])
+    assert sort_lines(g, 0).tolist() == [[0, 0, 0], [4, 0, 0], [0, 3, 3]]
+    assert sort_lines(g.T, 1).tolist() == np.array([[0, 0, 0], [4, 0, 0], [0, 3, 3]]).T.tolist()
+    assert [s.kwargs for s in _offered([(g, sort_lines(g, 0))], sort_lines)] == [(("axis", 0),)]
+    assert _offered([(g, g[::-1].copy())], sort_lines) == []
