@@ -75,6 +75,7 @@ REGION_FEATURES = (
     "width",
     "touches",
     "shape",
+    "where",
 )
 """Features a learned rule over background regions (``find_regions``) may key on, most
 general first; ``touch_<c>`` for each colour of the grids comes after them."""

@@ -376,7 +376,8 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
     ``"height"``, ``"width"``, ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
     grid's edge), ``"holes"`` (encloses background cells), ``"touches"`` (the non-zero colours
     beside it, sorted), ``"filled"`` (it fills its bounding box), ``"square"`` (it fills a
-    square box), ``"touch_<c>"`` (a cell of colour ``c`` is beside it).
+    square box), ``"touch_<c>"`` (a cell of colour ``c`` is beside it), ``"where"`` (the
+    grid corner it covers, else whether it covers a middle cell: ``_where``).
     """
     top, left, bottom, right = bbox(mask)
     if feature == "colour":
@@ -407,11 +408,31 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
         return bool(mask[top:bottom, left:right].all())
     if feature == "square":
         return bottom - top == right - left and bool(mask[top:bottom, left:right].all())
+    if feature == "where":
+        return _where(mask)
     if feature == "holes":
         box = ~mask[top:bottom, left:right]
         padded = np.pad(box, 1, constant_values=True)
         return bool((padded & ~reach_from_border(padded)).any())
     raise ValueError(feature)
+
+
+def _where(mask: Array) -> str:
+    """The grid corner a mask covers (``"tl"``, ``"tr"``, ``"bl"``, ``"br"``, the first in
+    that order), else ``"middle"`` when it covers one of the grid's middle cells (the one or
+    two middle rows by the one or two middle columns), else ``"none"``: where a region sits
+    in a lattice whose first, middle and last cells are painted.
+
+    >>> _where(np.array([[False, False, False], [False, True, False], [False, False, False]]))
+    'middle'
+    """
+    h, w = mask.shape
+    for name, y, x in (("tl", 0, 0), ("tr", 0, w - 1), ("bl", h - 1, 0), ("br", h - 1, w - 1)):
+        if mask[y, x]:
+            return name
+    if mask[(h - 1) // 2 : h // 2 + 1, (w - 1) // 2 : w // 2 + 1].any():
+        return "middle"
+    return "none"
 
 
 def recolour_objects(

@@ -11,7 +11,7 @@ from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.finish import place_finishes
 from arcloop.search.learn import learn_place_rule
 from arcloop.search.lib_moves import align_objects, shift_picture, step_toward
-from arcloop.search.lib_objects import apply_place_rule, place_codes
+from arcloop.search.lib_objects import apply_place_rule, place_codes, recolour_regions
 from arcloop.search.lib_paint import (
     clean_stripes,
     fill_empty_lines,
@@ -172,3 +172,14 @@ def test_sort_lines_stacks_bars_by_length_and_is_offered_on_sorted_outputs() -> 
     assert sort_lines(g.T, 1).tolist() == np.array([[0, 0, 0], [4, 0, 0], [0, 3, 3]]).T.tolist()
     assert [s.kwargs for s in _offered([(g, sort_lines(g, 0))], sort_lines)] == [(("axis", 0),)]
     assert _offered([(g, g[::-1].copy())], sort_lines) == []
+
+
+def test_regions_by_where_they_sit_in_a_lattice() -> None:
+    lattice = a(
+        [[0, 5, 0, 5, 0], [5, 5, 5, 5, 5], [0, 5, 0, 5, 0], [5, 5, 5, 5, 5], [0, 5, 0, 5, 0]]
+    )
+    out = recolour_regions(lattice, False, "where", {"tl": 1, "middle": 2, "br": 3})
+    assert out[::2, ::2].tolist() == [[1, 0, 0], [0, 2, 0], [0, 0, 3]]
+    check_same(
+        (step(recolour_regions, diagonal=False, feature="where", table={"tl": 1}),), [lattice]
+    )
