@@ -196,6 +196,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     for axis in (0, 1):  # each output's lines ordered by how full they are
         if all(_sorted_counts(a, b, axis) for a, b in train):
             steps += [step(paint.sort_lines, axis=axis)]
+    if all(a.shape == b.shape and prt.separator_colours(a) for a, b in train):
+        steps += [step(prt.fill_fullest_cells, chain=False)]  # a lattice: the fullest cell
     moving, still = _moving_colours(train)
     if moving:  # pieces move while keeping their cells: step towards a target, line up
         steps += [step(mv.step_toward, chain=False, colour=c) for c in sorted(moving)]

@@ -402,3 +402,26 @@ def part_selected(g: Array, axis: int, n: int, measure: str, most: bool) -> Arra
     if values.count(best) != 1:
         raise ValueError("tie")
     return pieces[values.index(best)]
+
+
+def fill_fullest_cells(g: Array) -> Array:
+    """In a separator lattice, fill each cell holding the most non-zero cells (ties: all of
+    them) with its most common non-zero colour, and empty every other cell.
+
+    Covers a lattice whose fullest cell is chosen and drawn solid, the rest wiped.
+
+    >>> fill_fullest_cells(np.array([[1, 0, 5, 2, 0], [0, 1, 5, 0, 0]])).tolist()
+    [[1, 1, 5, 0, 0], [1, 1, 5, 0, 0]]
+    """
+    out = g.copy()
+    flat = [c for row in cells(out) for c in row]
+    counts = [int(np.count_nonzero(c)) for c in flat]
+    best = max(counts)
+    if best == 0 or len(flat) < 2:
+        raise ValueError("no cell to fill")
+    for cell, n in zip(flat, counts, strict=True):
+        if n == best:
+            cell[...] = np.bincount(cell[cell != 0]).argmax()
+        else:
+            cell[...] = 0
+    return out

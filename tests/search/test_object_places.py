@@ -19,6 +19,7 @@ from arcloop.search.lib_paint import (
     sort_lines,
     swap_colours,
 )
+from arcloop.search.lib_parts import fill_fullest_cells
 from tests.search.test_emit import check_same
 
 
@@ -183,3 +184,11 @@ def test_regions_by_where_they_sit_in_a_lattice() -> None:
     check_same(
         (step(recolour_regions, diagonal=False, feature="where", table={"tl": 1}),), [lattice]
     )
+
+
+def test_fill_fullest_cells_fills_every_tied_cell_and_wipes_the_rest() -> None:
+    g = a([[1, 0, 5, 2, 2, 5, 0, 0], [0, 1, 5, 0, 0, 5, 3, 0]])
+    want = [[1, 1, 5, 2, 2, 5, 0, 0], [1, 1, 5, 2, 2, 5, 0, 0]]
+    assert fill_fullest_cells(g).tolist() == want
+    assert len(_offered([(g, fill_fullest_cells(g))], fill_fullest_cells)) == 1
+    check_same((step(fill_fullest_cells),), [g])
