@@ -189,7 +189,10 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         steps += [
             step(paint.fill_empty_squares, chain=False, size=k, colour=filler) for k in (2, 3, 4)
         ]
-        steps += [step(paint.fill_empty_lines, chain=False, colour=filler)]
+        steps += [
+            step(paint.fill_empty_lines, chain=False, colour=filler),
+            step(paint.fill_largest_empty_box, chain=False, colour=filler),
+        ]
     if all(a.shape == b.shape for a, b in train) and all(np.unique(g).size == 2 for g in inputs):
         # every grid two colours: figure and ground swap, one colour perhaps dropped
         steps += [step(paint.swap_colours, erase=c) for c in [-1, *in_colours]]

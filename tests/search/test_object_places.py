@@ -16,6 +16,7 @@ from arcloop.search.lib_paint import (
     clean_stripes,
     fill_empty_lines,
     fill_empty_squares,
+    fill_largest_empty_box,
     sort_lines,
     swap_colours,
 )
@@ -192,3 +193,12 @@ def test_fill_fullest_cells_fills_every_tied_cell_and_wipes_the_rest() -> None:
     assert fill_fullest_cells(g).tolist() == want
     assert len(_offered([(g, fill_fullest_cells(g))], fill_fullest_cells)) == 1
     check_same((step(fill_fullest_cells),), [g])
+
+
+def test_fill_largest_empty_box_wants_two_by_two_and_no_tie() -> None:
+    g = a([[1, 0, 0, 0, 0, 0], [0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 0, 0]])
+    want = [[1, 0, 0, 0, 0, 0], [6, 6, 6, 1, 1, 1], [6, 6, 6, 1, 0, 0]]
+    assert fill_largest_empty_box(g, 6).tolist() == want  # the row of five is one cell high
+    with pytest.raises(ValueError):
+        fill_largest_empty_box(a([[0, 0, 1, 0, 0], [0, 0, 1, 0, 0]]), 6)
+    check_same((step(fill_largest_empty_box, colour=6),), [g])
