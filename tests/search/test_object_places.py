@@ -196,8 +196,8 @@ def test_fill_fullest_cells_fills_every_tied_cell_and_wipes_the_rest() -> None:
 
 
 def test_fill_largest_empty_box_wants_two_by_two_and_no_tie() -> None:
-    g = a([[1, 0, 0, 0, 0, 0], [0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 0, 0]])
-    want = [[1, 0, 0, 0, 0, 0], [6, 6, 6, 1, 1, 1], [6, 6, 6, 1, 0, 0]]
+    g = a([[1, 1, 0, 0, 0, 0], [0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 0, 0]])
+    want = [[1, 1, 0, 0, 0, 0], [6, 6, 6, 1, 1, 1], [6, 6, 6, 1, 0, 0]]
     assert fill_largest_empty_box(g, 6).tolist() == want  # the row of five is one cell high
     with pytest.raises(ValueError):
         fill_largest_empty_box(a([[0, 0, 1, 0, 0], [0, 0, 1, 0, 0]]), 6)
