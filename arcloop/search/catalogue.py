@@ -201,6 +201,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
             steps += [step(paint.sort_lines, axis=axis)]
     if all(a.shape == b.shape and prt.separator_colours(a) for a, b in train):
         steps += [step(prt.fill_fullest_cells, chain=False)]  # a lattice: the fullest cell
+    if all(_cuts_to_zero(a, b) for a, b in train):  # holes in stripes become cuts
+        steps += [step(paint.cut_across_bands, chain=False)]
     moving, still = _moving_colours(train)
     if moving:  # pieces move while keeping their cells: step towards a target, line up
         steps += [step(mv.step_toward, chain=False, colour=c) for c in sorted(moving)]
@@ -355,6 +357,19 @@ def _sorted_counts(a: Array, b: Array, axis: int) -> bool:
     after = np.count_nonzero(b, axis=1 - axis)
     ordered = np.sort(before)
     return bool(np.array_equal(after, ordered) and not np.array_equal(before, ordered))
+
+
+def _cuts_to_zero(a: Array, b: Array) -> bool:
+    """Whether the output ``b`` only empties (sets to 0) cells of its input ``a``, some of
+    them, and ``a`` has empty cells: the evidence ``cut_across_bands`` needs.
+
+    >>> _cuts_to_zero(np.array([[4, 0], [4, 4]]), np.array([[0, 0], [4, 4]]))
+    True
+    """
+    if a.shape != b.shape or not np.any(a == 0):
+        return False
+    changed = a != b
+    return bool(changed.any() and np.all(b[changed] == 0))
 
 
 def _moving_colours(train: Sequence[tuple[Array, Array]]) -> tuple[set[int], set[int]]:

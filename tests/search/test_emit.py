@@ -91,6 +91,7 @@ CONDITIONAL_STEP_NAMES = (
     "swap_colours",
     "sort_lines",
     "fill_fullest_cells",
+    "cut_across_bands",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,

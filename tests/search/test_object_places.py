@@ -14,6 +14,7 @@ from arcloop.search.lib_moves import align_objects, shift_picture, step_toward
 from arcloop.search.lib_objects import apply_place_rule, place_codes, recolour_regions
 from arcloop.search.lib_paint import (
     clean_stripes,
+    cut_across_bands,
     fill_empty_lines,
     fill_empty_squares,
     fill_largest_empty_box,
@@ -202,3 +203,12 @@ def test_fill_largest_empty_box_wants_two_by_two_and_no_tie() -> None:
     with pytest.raises(ValueError):
         fill_largest_empty_box(a([[0, 0, 1, 0, 0], [0, 0, 1, 0, 0]]), 6)
     check_same((step(fill_largest_empty_box, colour=6),), [g])
+
+
+def test_cut_across_bands_runs_the_short_way_through_each_band() -> None:
+    g = a([[3, 3, 1, 1, 1, 1], [3, 0, 1, 1, 1, 1], [3, 3, 1, 1, 0, 1], [3, 3, 1, 1, 1, 1]])
+    g = np.vstack([g, g[3:]])  # five rows: both bands are narrower across than down
+    want = [[3, 3, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1], [3, 3, 0, 0, 0, 0], [3, 3, 1, 1, 1, 1]]
+    assert cut_across_bands(g).tolist() == [*want, want[3]]
+    assert len(_offered([(g, cut_across_bands(g))], cut_across_bands)) == 1
+    check_same((step(cut_across_bands),), [g])
