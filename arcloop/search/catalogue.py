@@ -201,6 +201,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
             steps += [step(paint.sort_lines, axis=axis)]
     if all(a.shape == b.shape and prt.separator_colours(a) for a, b in train):
         steps += [step(prt.fill_fullest_cells, chain=False)]  # a lattice: the fullest cell
+        steps += [
+            step(prt.expand_cell, chain=False, selector=s) for s in ("least_filled", "most_filled")
+        ]
     if all(_cuts_to_zero(a, b) for a, b in train):  # holes in stripes become cuts
         steps += [step(paint.cut_across_bands, chain=False)]
     moving, still = _moving_colours(train)

@@ -425,3 +425,25 @@ def fill_fullest_cells(g: Array) -> Array:
         else:
             cell[...] = 0
     return out
+
+
+def expand_cell(g: Array, selector: str) -> Array:
+    """In a separator lattice of as many rows and columns of cells as each cell has rows and
+    columns, fill every cell wholly with one colour of the cell ``select_cell`` picks: the
+    colour at the place the cell holds in the lattice.
+
+    Covers a lattice whose odd cell is the key: its picture blown up onto the whole lattice.
+
+    >>> g = np.array([[1, 0, 5, 2, 3], [0, 0, 5, 4, 1], [5] * 5, [6, 7, 5, 8, 9], [1, 2, 5, 3, 4]])
+    >>> expand_cell(g, "least_filled")[:2].tolist()
+    [[1, 1, 5, 0, 0], [1, 1, 5, 0, 0]]
+    """
+    key = select_cell(g, selector)
+    out = g.copy()
+    grid = cells(out)
+    if len(grid) != key.shape[0] or any(len(row) != key.shape[1] for row in grid):
+        raise ValueError("the key cell does not match the lattice")
+    for i, row in enumerate(grid):
+        for j, cell in enumerate(row):
+            cell[...] = key[i, j]
+    return out

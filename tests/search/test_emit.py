@@ -92,6 +92,7 @@ CONDITIONAL_STEP_NAMES = (
     "sort_lines",
     "fill_fullest_cells",
     "cut_across_bands",
+    "expand_cell",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,

@@ -21,7 +21,7 @@ from arcloop.search.lib_paint import (
     sort_lines,
     swap_colours,
 )
-from arcloop.search.lib_parts import fill_fullest_cells
+from arcloop.search.lib_parts import expand_cell, fill_fullest_cells
 from tests.search.test_emit import check_same
 
 
@@ -212,3 +212,11 @@ def test_cut_across_bands_runs_the_short_way_through_each_band() -> None:
     assert cut_across_bands(g).tolist() == [*want, want[3]]
     assert len(_offered([(g, cut_across_bands(g))], cut_across_bands)) == 1
     check_same((step(cut_across_bands),), [g])
+
+
+def test_expand_cell_blows_the_least_filled_cell_up_onto_the_lattice() -> None:
+    g = a([[1, 0, 5, 2, 3], [0, 2, 5, 4, 1], [5, 5, 5, 5, 5], [6, 7, 5, 8, 9], [1, 2, 5, 3, 4]])
+    want = [[1, 1, 5, 0, 0], [1, 1, 5, 0, 0], [5, 5, 5, 5, 5], [0, 0, 5, 2, 2], [0, 0, 5, 2, 2]]
+    assert expand_cell(g, "least_filled").tolist() == want
+    assert len(_offered([(g, expand_cell(g, "least_filled"))], expand_cell)) == 2
+    check_same((step(expand_cell, selector="least_filled"),), [g])
