@@ -204,6 +204,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         steps += [
             step(prt.expand_cell, chain=False, selector=s) for s in ("least_filled", "most_filled")
         ]
+        steps += [step(prt.move_marked_cell, chain=False, colour=c) for c in in_colours]
     if all(_cuts_to_zero(a, b) for a, b in train):  # holes in stripes become cuts
         steps += [step(paint.cut_across_bands, chain=False)]
     moving, still = _moving_colours(train)

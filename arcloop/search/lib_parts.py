@@ -447,3 +447,32 @@ def expand_cell(g: Array, selector: str) -> Array:
         for j, cell in enumerate(row):
             cell[...] = key[i, j]
     return out
+
+
+def move_marked_cell(g: Array, colour: int) -> Array:
+    """In a separator lattice with as many rows and columns of cells as each cell has, copy
+    the one cell holding ``colour`` to the cell whose place in the lattice is the place of
+    ``colour`` inside it, and empty every other cell.
+
+    Covers a lattice where a marker inside one cell points to where that cell belongs.
+
+    >>> g = np.array([[0, 4, 5, 1, 0], [2, 0, 5, 0, 3], [5] * 5, [0, 0, 5, 0, 0], [1, 0, 5, 0, 0]])
+    >>> move_marked_cell(g, 4)[:2].tolist()
+    [[0, 0, 5, 0, 4], [0, 0, 5, 2, 0]]
+    """
+    out = g.copy()
+    grid = cells(out)
+    marked = [cell.copy() for row in grid for cell in row if np.any(cell == colour)]
+    if len(marked) != 1:
+        raise ValueError("not one marked cell")
+    (key,) = marked
+    places = np.argwhere(key == colour)
+    if len(places) != 1:
+        raise ValueError("not one marker")
+    (y, x) = places[0]
+    if len(grid) != key.shape[0] or any(len(row) != key.shape[1] for row in grid):
+        raise ValueError("the lattice does not match the cell")
+    for i, row in enumerate(grid):
+        for j, cell in enumerate(row):
+            cell[...] = key if (i, j) == (y, x) else 0
+    return out

@@ -93,6 +93,7 @@ CONDITIONAL_STEP_NAMES = (
     "fill_fullest_cells",
     "cut_across_bands",
     "expand_cell",
+    "move_marked_cell",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,

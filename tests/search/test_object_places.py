@@ -21,7 +21,7 @@ from arcloop.search.lib_paint import (
     sort_lines,
     swap_colours,
 )
-from arcloop.search.lib_parts import expand_cell, fill_fullest_cells
+from arcloop.search.lib_parts import expand_cell, fill_fullest_cells, move_marked_cell
 from tests.search.test_emit import check_same
 
 
@@ -220,3 +220,12 @@ def test_expand_cell_blows_the_least_filled_cell_up_onto_the_lattice() -> None:
     assert expand_cell(g, "least_filled").tolist() == want
     assert len(_offered([(g, expand_cell(g, "least_filled"))], expand_cell)) == 2
     check_same((step(expand_cell, selector="least_filled"),), [g])
+
+
+def test_move_marked_cell_sends_the_cell_where_its_marker_points() -> None:
+    g = a([[0, 1, 5, 1, 0], [2, 4, 5, 0, 3], [5, 5, 5, 5, 5], [0, 0, 5, 0, 0], [1, 0, 5, 0, 0]])
+    want = [[0, 0, 5, 0, 0], [0, 0, 5, 0, 0], [5, 5, 5, 5, 5], [0, 0, 5, 0, 1], [0, 0, 5, 2, 4]]
+    assert move_marked_cell(g, 4).tolist() == want
+    with pytest.raises(ValueError):
+        move_marked_cell(g, 1)  # two cells hold a 1
+    check_same((step(move_marked_cell, colour=4),), [g])
