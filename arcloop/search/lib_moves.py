@@ -7,7 +7,9 @@ on its own towards the anchor in line with it; ``attract_to_lines`` pulls each p
 straight line of its own colour and drops pieces that have none. ``tile_to`` and
 ``scale_to`` fit a grid to the output size the train pairs share (the catalogue passes it
 only when they share one); ``roll_by_markers`` drops marker lines from the border and
-rolls the rest by their markers.
+rolls the rest by their markers. ``shift_picture`` moves everything by one fixed step,
+``step_toward`` moves one colour a single step towards the rest, and ``align_objects`` lines
+pieces up with a reference colour.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.

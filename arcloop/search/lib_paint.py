@@ -1,7 +1,9 @@
 """Painting: colour maps, colour filters, fills, outlines, rays, gravity, symmetry repair.
 
 These keep the grid's shape and change cell colours. ``recolour`` takes a table the search
-learned from the train pairs; everything else has small enumerable parameters.
+learned from the train pairs; everything else has small enumerable parameters. Among them,
+fills of empty squares, lines and the largest empty box, noisy stripes cleaned, holes cut
+across bands, figure and ground swapped, and lines sorted by how full they are.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.

@@ -4,7 +4,9 @@ A separator is a full row or column of one non-zero colour. Splitting along an a
 parts between separators; with no separator, ``parts`` gives ``n`` equal slices. Combining
 overlays the parts as boolean masks (and, or, xor, ...; the result is 1 where true, 0 elsewhere,
 so a learned colour map paints it) or by precedence (first non-zero wins). A 2-D separator
-lattice gives cells, which can be selected or summarised one pixel per cell.
+lattice gives cells, which can be selected or summarised one pixel per cell, or rewritten in
+place: the fullest cells filled, a key cell blown up onto the lattice, a marked cell moved to
+the place its marker points to.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs.
 
