@@ -4,10 +4,10 @@ Given what a candidate makes of each train input (``made``), the train outputs i
 have made (``wanted``) and what it makes of the test inputs, these return the steps whose
 literal tables (learned in ``learn.py``) turn the one into the other: a colour map, a
 (candidate colour, input colour) map, object rules, rules over background regions, rules
-over the place of a cell inside its object,
-neighbourhood rules, and colours borrowed from elsewhere in the grid (the nearest other
-colour, or what an object sees in one direction). Every step they
-return belongs to the ``learned`` family, so the ablation can remove them all at once.
+over the place of a cell inside its object, neighbourhood rules, and colours borrowed from
+elsewhere in the grid (the nearest other colour, or what an object sees in one direction).
+Every step they return belongs to the ``learned`` family, so the ablation can remove them
+all at once.
 
 Not here: learning the tables (``learn.py``), deciding which candidates get finished
 (``engine.py``).
