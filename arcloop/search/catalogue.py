@@ -207,6 +207,11 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         steps += [step(prt.move_marked_cell, chain=False, colour=c) for c in in_colours]
     if all(_cuts_to_zero(a, b) for a, b in train):  # holes in stripes become cuts
         steps += [step(paint.cut_across_bands, chain=False)]
+    if all(a.shape == b.shape and _ringed(a) for a, b in train):  # nested frames
+        steps += [step(geo.reverse_rings)]
+    for axis in (0, 1):  # each output: its input's middle row (column) alone
+        if all(a.shape == b.shape and _middle_only(a, b, axis) for a, b in train):
+            steps += [step(geo.keep_middle_line, axis=axis)]
     moving, still = _moving_colours(train)
     if moving:  # pieces move while keeping their cells: step towards a target, line up
         steps += [step(mv.step_toward, chain=False, colour=c) for c in sorted(moving)]
@@ -374,6 +379,39 @@ def _cuts_to_zero(a: Array, b: Array) -> bool:
         return False
     changed = a != b
     return bool(changed.any() and np.all(b[changed] == 0))
+
+
+def _ringed(g: Array) -> bool:
+    """Whether a grid is concentric rings of one colour each, at least two of them.
+
+    >>> _ringed(np.array([[2, 2, 2], [2, 7, 2], [2, 2, 2]])), _ringed(np.array([[1, 2]]))
+    (True, False)
+    """
+    h, w = g.shape
+    if min(h, w) < 3:
+        return False
+    ys, xs = np.indices((h, w))
+    depth = np.minimum(np.minimum(ys, xs), np.minimum(h - 1 - ys, w - 1 - xs))
+    firsts = g[depth, depth]  # each cell's ring, read at the ring's top-left corner
+    return bool(np.array_equal(g, firsts))
+
+
+def _middle_only(a: Array, b: Array, axis: int) -> bool:
+    """Whether ``b`` is ``a`` with everything but its middle row (``axis=0``) or column
+    emptied, and differs from ``a``.
+
+    >>> _middle_only(np.array([[1, 2, 3]]), np.array([[0, 2, 0]]), 1)
+    True
+    """
+    n = a.shape[axis]
+    if n % 2 == 0 or n < 3 or np.array_equal(a, b):
+        return False
+    kept = np.zeros_like(a)
+    if axis == 1:
+        kept[:, n // 2] = a[:, n // 2]
+    else:
+        kept[n // 2] = a[n // 2]
+    return bool(np.array_equal(kept, b))
 
 
 def _moving_colours(train: Sequence[tuple[Array, Array]]) -> tuple[set[int], set[int]]:

@@ -94,6 +94,8 @@ CONDITIONAL_STEP_NAMES = (
     "cut_across_bands",
     "expand_cell",
     "move_marked_cell",
+    "reverse_rings",
+    "keep_middle_line",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,

@@ -1,6 +1,7 @@
 """Objects repainted by place, empty squares and lines filled, noisy stripes cleaned, the
-picture shifted, pieces stepped towards a target or lined up, figure and ground swapped: the
-primitives, the learned place rule, the gates that offer them, and their emitted source."""
+picture shifted, pieces stepped towards a target or lined up, figure and ground swapped,
+lattice cells rewritten, rings reversed, the middle line kept: the primitives, the learned
+place rule, the gates that offer them, and their emitted source."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from arcloop.search.catalogue import Step, step, task_steps
 from arcloop.search.finish import place_finishes
 from arcloop.search.learn import learn_place_rule
+from arcloop.search.lib_geometry import keep_middle_line, reverse_rings
 from arcloop.search.lib_moves import align_objects, shift_picture, step_toward
 from arcloop.search.lib_objects import apply_place_rule, place_codes, recolour_regions
 from arcloop.search.lib_paint import (
@@ -229,3 +231,16 @@ def test_move_marked_cell_sends_the_cell_where_its_marker_points() -> None:
     with pytest.raises(ValueError):
         move_marked_cell(g, 1)  # two cells hold a 1
     check_same((step(move_marked_cell, colour=4),), [g])
+
+
+def test_reverse_rings_and_keep_middle_line_on_their_evidence_only() -> None:
+    rings = a([[4, 4, 4, 4], [4, 2, 2, 4], [4, 2, 2, 4], [4, 4, 4, 4]])
+    assert reverse_rings(rings).tolist() == np.where(rings == 4, 2, 4).tolist()
+    assert len(_offered([(rings, reverse_rings(rings))], reverse_rings)) == 1
+    assert _offered([(a([[1, 2, 3]]), a([[3, 2, 1]]))], reverse_rings) == []
+    g = a([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    assert keep_middle_line(g, 0).tolist() == [[0, 0, 0], [4, 5, 6], [0, 0, 0]]
+    offered = _offered([(g, keep_middle_line(g, 1))], keep_middle_line)
+    assert [s.kwargs for s in offered] == [(("axis", 1),)]
+    check_same((step(reverse_rings),), [rings])
+    check_same((step(keep_middle_line, axis=0),), [g])
