@@ -182,6 +182,47 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         steps += [step(mv.attract_to_lines, chain=False), step(obj.stamp_template, chain=False)]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits, completes=completes)
+    if _striped(train):  # each output: solid rows or solid columns, restored from noise
+        steps += [step(paint.clean_stripes, chain=False)]
+    filler = _zero_filler(train)
+    if filler is not None:  # empty cells, and only they, become one colour: holes are filled
+        steps += [
+            step(paint.fill_empty_squares, chain=False, size=k, colour=filler) for k in (2, 3, 4)
+        ]
+        steps += [
+            step(paint.fill_empty_lines, chain=False, colour=filler),
+            step(paint.fill_largest_empty_box, chain=False, colour=filler),
+        ]
+    if all(a.shape == b.shape for a, b in train) and all(np.unique(g).size == 2 for g in inputs):
+        # every grid two colours: figure and ground swap, one colour perhaps dropped
+        steps += [step(paint.swap_colours, erase=c) for c in [-1, *in_colours]]
+    for axis in (0, 1):  # each output's lines ordered by how full they are
+        if all(_sorted_counts(a, b, axis) for a, b in train):
+            steps += [step(paint.sort_lines, axis=axis)]
+    if all(a.shape == b.shape and prt.separator_colours(a) for a, b in train):
+        steps += [step(prt.fill_fullest_cells, chain=False)]  # a lattice: the fullest cell
+        steps += [
+            step(prt.expand_cell, chain=False, selector=s) for s in ("least_filled", "most_filled")
+        ]
+        steps += [step(prt.move_marked_cell, chain=False, colour=c) for c in in_colours]
+    if all(_cuts_to_zero(a, b) for a, b in train):  # holes in stripes become cuts
+        steps += [step(paint.cut_across_bands, chain=False)]
+    if all(a.shape == b.shape and _ringed(a) for a, b in train):  # nested frames
+        steps += [step(geo.reverse_rings)]
+    for axis in (0, 1):  # each output: its input's middle row (column) alone
+        if all(a.shape == b.shape and _middle_only(a, b, axis) for a, b in train):
+            steps += [step(geo.keep_middle_line, axis=axis)]
+    moving, still = _moving_colours(train)
+    if moving:  # pieces move while keeping their cells: step towards a target, line up
+        steps += [step(mv.step_toward, chain=False, colour=c) for c in sorted(moving)]
+        steps += [
+            step(mv.align_objects, chain=False, colour=c, axis=ax)
+            for c in sorted(still)
+            for ax in (0, 1)
+        ]
+    offset = _shift_offset(train)
+    if offset is not None:  # each output: its picture moved by one fixed step
+        steps += [step(mv.shift_picture, dy=offset[0], dx=offset[1])]
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
         steps += [
             step(paint.connect_elbow, chain=False, colour=c, axis=a)
@@ -295,6 +336,153 @@ def _only_adds(train: Sequence[tuple[Array, Array]]) -> bool:
         if not np.array_equal(a[kept], b[kept]):
             return False
     return True
+
+
+def _striped(train: Sequence[tuple[Array, Array]]) -> bool:
+    """Whether every train output, of its input's shape, is solid rows or solid columns of
+    more than one colour, and differs from its input: the evidence ``clean_stripes`` needs.
+
+    >>> _striped([(np.array([[1, 2], [3, 3]]), np.array([[1, 1], [3, 3]]))])
+    True
+    """
+    for a, b in train:
+        if a.shape != b.shape or np.array_equal(a, b) or np.all(b == b[0, 0]):
+            return False
+        if not (np.all(b == b[:, :1]) or np.all(b == b[:1, :])):
+            return False
+    return True
+
+
+def _sorted_counts(a: Array, b: Array, axis: int) -> bool:
+    """Whether the output ``b``'s rows (``axis=0``) or columns hold as many non-zero cells as
+    its input ``a``'s, in some order, from fewest to most, and ``a``'s are not in that order.
+
+    >>> _sorted_counts(np.array([[1, 1], [0, 0]]), np.array([[0, 0], [1, 1]]), 0)
+    True
+    """
+    if a.shape != b.shape:
+        return False
+    before = np.count_nonzero(a, axis=1 - axis)
+    after = np.count_nonzero(b, axis=1 - axis)
+    ordered = np.sort(before)
+    return bool(np.array_equal(after, ordered) and not np.array_equal(before, ordered))
+
+
+def _cuts_to_zero(a: Array, b: Array) -> bool:
+    """Whether the output ``b`` only empties (sets to 0) cells of its input ``a``, some of
+    them, and ``a`` has empty cells: the evidence ``cut_across_bands`` needs.
+
+    >>> _cuts_to_zero(np.array([[4, 0], [4, 4]]), np.array([[0, 0], [4, 4]]))
+    True
+    """
+    if a.shape != b.shape or not np.any(a == 0):
+        return False
+    changed = a != b
+    return bool(changed.any() and np.all(b[changed] == 0))
+
+
+def _ringed(g: Array) -> bool:
+    """Whether a grid is concentric rings of one colour each, at least two of them.
+
+    >>> _ringed(np.array([[2, 2, 2], [2, 7, 2], [2, 2, 2]])), _ringed(np.array([[1, 2]]))
+    (True, False)
+    """
+    h, w = g.shape
+    if min(h, w) < 3:
+        return False
+    ys, xs = np.indices((h, w))
+    depth = np.minimum(np.minimum(ys, xs), np.minimum(h - 1 - ys, w - 1 - xs))
+    firsts = g[depth, depth]  # each cell's ring, read at the ring's top-left corner
+    return bool(np.array_equal(g, firsts))
+
+
+def _middle_only(a: Array, b: Array, axis: int) -> bool:
+    """Whether ``b`` is ``a`` with everything but its middle row (``axis=0``) or column
+    emptied, and differs from ``a``.
+
+    >>> _middle_only(np.array([[1, 2, 3]]), np.array([[0, 2, 0]]), 1)
+    True
+    """
+    n = a.shape[axis]
+    if n % 2 == 0 or n < 3 or np.array_equal(a, b):
+        return False
+    kept = np.zeros_like(a)
+    if axis == 1:
+        kept[:, n // 2] = a[:, n // 2]
+    else:
+        kept[n // 2] = a[n // 2]
+    return bool(np.array_equal(kept, b))
+
+
+def _moving_colours(train: Sequence[tuple[Array, Array]]) -> tuple[set[int], set[int]]:
+    """The non-zero colours whose cells move in some train pair, and those that stay put in
+    every pair, when every output holds as many cells of each colour as its input (pieces
+    that move but neither appear nor vanish); else two empty sets.
+
+    >>> _moving_colours([(np.array([[3, 0, 4]]), np.array([[0, 3, 4]]))])
+    ({3}, {4})
+    """
+    moving: set[int] = set()
+    present: set[int] = set()
+    for a, b in train:
+        if a.shape != b.shape:
+            return set(), set()
+        if not np.array_equal(
+            np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
+        ):
+            return set(), set()
+        colours = set(np.unique(a).tolist()) - {0}
+        present |= colours
+        moving |= {c for c in colours if not np.array_equal(a == c, b == c)}
+    if not moving:
+        return set(), set()
+    return moving, present - moving
+
+
+def _shift_offset(train: Sequence[tuple[Array, Array]]) -> tuple[int, int] | None:
+    """The one (rows, columns) step by which every train output's non-zero cells are its
+    input's, moved (their colours may change); None when the pairs show no such step.
+
+    >>> _shift_offset([(np.array([[8, 0], [0, 0]]), np.array([[0, 0], [2, 0]]))])
+    (1, 0)
+    """
+    offsets = set()
+    for a, b in train:
+        if a.shape != b.shape or not a.any() or not b.any():
+            return None
+        ya, xa = np.nonzero(a)
+        yb, xb = np.nonzero(b)
+        if ya.size != yb.size:
+            return None
+        dy, dx = int(yb.min() - ya.min()), int(xb.min() - xa.min())
+        if not (np.array_equal(ya + dy, yb) and np.array_equal(xa + dx, xb)):
+            return None
+        offsets.add((dy, dx))
+    if len(offsets) != 1 or (0, 0) in offsets:
+        return None
+    return offsets.pop()
+
+
+def _zero_filler(train: Sequence[tuple[Array, Array]]) -> int | None:
+    """The one colour that every train output paints over empty (0) cells of its input, when
+    no other cell changes (and some do): the evidence ``fill_empty_squares`` needs.
+
+    >>> _zero_filler([(np.array([[0, 5], [0, 0]]), np.array([[2, 5], [2, 0]]))])
+    2
+    >>> _zero_filler([(np.array([[0, 5]]), np.array([[2, 3]]))]) is None
+    True
+    """
+    colours: set[int] = set()
+    for a, b in train:
+        if a.shape != b.shape:
+            return None
+        changed = a != b
+        if np.any(a[changed] != 0):
+            return None
+        colours.update(np.unique(b[changed]).tolist())
+    if len(colours) != 1:
+        return None
+    return colours.pop()
 
 
 def _paint_steps(

@@ -3,10 +3,11 @@
 Given what a candidate makes of each train input (``made``), the train outputs it should
 have made (``wanted``) and what it makes of the test inputs, these return the steps whose
 literal tables (learned in ``learn.py``) turn the one into the other: a colour map, a
-(candidate colour, input colour) map, object rules, rules over background regions,
-neighbourhood rules, and colours borrowed from elsewhere in the grid (the nearest other
-colour, or what an object sees in one direction). Every step they
-return belongs to the ``learned`` family, so the ablation can remove them all at once.
+(candidate colour, input colour) map, object rules, rules over background regions, rules
+over the place of a cell inside its object, neighbourhood rules, and colours borrowed from
+elsewhere in the grid (the nearest other colour, or what an object sees in one direction).
+Every step they return belongs to the ``learned`` family, so the ablation can remove them
+all at once.
 
 Not here: learning the tables (``learn.py``), deciding which candidates get finished
 (``engine.py``).
@@ -30,6 +31,7 @@ from arcloop.search.learn import (
     learn_neighbour_rule,
     learn_object_rule,
     learn_pair_map,
+    learn_place_rule,
     learn_ray_rule,
     object_outcomes,
 )
@@ -75,6 +77,7 @@ REGION_FEATURES = (
     "odd",
     "touches",
     "shape",
+    "where",
 )
 """Features a learned rule over background regions (``find_regions``) may key on, most
 general first; ``touch_<c>`` for each colour of the grids comes after them."""
@@ -145,6 +148,7 @@ def rule_finishes(
             finishes += _object_rules(made, wanted, test, diagonal, multicolour, OBJECT_FEATURES)
     if objects:
         finishes += region_finishes(made, wanted, test)
+        finishes += place_finishes(made, wanted, test)
     finishes += borrowed_colours(made, wanted, test)
     for shape in LOCAL_SHAPES:
         rule = learn_local_rule(made, wanted, shape=shape, apply_to=test)
@@ -214,6 +218,36 @@ def _object_rules(
             )
         )
     return finishes
+
+
+PLACES = ("parity", "half")
+"""Places of a cell in its object that a learned place rule may key on (``place_codes``)."""
+
+
+def place_finishes(
+    made: Sequence[Array], wanted: Sequence[Array], test: Sequence[Array]
+) -> list[Step]:
+    """The first learned place rule (by place, then any colour before each colour, then 4-
+    before 8-connected objects) that repaints cells of the objects of ``made`` by where they
+    lie in them, fitting ``made`` to ``wanted``."""
+    if any(np.any((a != b) & (a == 0)) for a, b in zip(made, wanted, strict=True)):
+        return []  # a place rule paints objects only: a background cell changed
+    for place in PLACES:
+        for coloured in (False, True):
+            for diagonal in (False, True):
+                table = learn_place_rule(
+                    made, wanted, diagonal=diagonal, place=place, coloured=coloured, apply_to=test
+                )
+                if table is not None:
+                    step = _learned(
+                        lib_objects.apply_place_rule,
+                        diagonal=diagonal,
+                        place=place,
+                        coloured=coloured,
+                        table=table,
+                    )
+                    return [step]
+    return []
 
 
 def region_finishes(

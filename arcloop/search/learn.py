@@ -669,3 +669,51 @@ def _emissions(
             table[key] = candidates[key]
             covered |= painted[key]
     return dict(sorted(table.items()))
+
+
+def learn_place_rule(
+    made: Sequence[Array],
+    wanted: Sequence[Array],
+    *,
+    diagonal: bool,
+    place: str,
+    coloured: bool,
+    apply_to: Sequence[Array],
+) -> dict[int, int] | None:
+    """The table from a cell's place in its object (``place_codes``, with its colour when
+    ``coloured``) to its new colour, if one turns every ``made`` grid into its ``wanted`` grid.
+
+    The pattern: objects repainted by position inside them (every other cell of each line,
+    the lower half of each bar). Only cells of objects may change, and only places that change
+    are listed. None when a background cell changes, when nothing changes, when one place
+    would both change and stay or take two colours, when the table would not explain
+    ``MIN_CHANGES_PER_ENTRY`` changed cells per entry, or when a grid in ``apply_to`` has a
+    place (and colour) the train pairs never showed.
+    """
+    keys: list[Array] = []
+    after: list[Array] = []
+    for a, b in zip(made, wanted, strict=True):
+        if a.shape != b.shape or np.any((a != b) & (a == 0)):
+            return None
+        codes = lib_objects.place_codes(a, diagonal, place)
+        inside = codes >= 0
+        keys.append(codes[inside] + (16 * a[inside] if coloured else 0))
+        after.append(np.where(b[inside] == a[inside], -1, b[inside]))
+    every, outcome = np.concatenate(keys), np.concatenate(after)
+    if every.size == 0 or np.all(outcome < 0):
+        return None
+    known, inverse = np.unique(every, return_inverse=True)
+    result = np.full(len(known), -2)
+    result[inverse] = outcome
+    if np.any(result[inverse] != outcome):
+        return None
+    table = {int(k): int(v) for k, v in zip(known, result, strict=True) if v >= 0}
+    if not explains(table, made, wanted):
+        return None
+    for g in apply_to:
+        codes = lib_objects.place_codes(g, diagonal, place)
+        inside = codes >= 0
+        test_keys = codes[inside] + (16 * g[inside] if coloured else 0)
+        if not np.all(np.isin(test_keys, known)):
+            return None
+    return table

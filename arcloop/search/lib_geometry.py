@@ -400,3 +400,48 @@ def least_common_colour_cell(g: Array, bg: int) -> Array:
     if np.isinf(counts.min()):
         raise ValueError("only background")
     return np.array([[int(counts.argmin())]])
+
+
+def reverse_rings(g: Array) -> Array:
+    """Reverse the colours of a grid of concentric rings (each ring one colour): the outermost
+    ring takes the innermost ring's colour, the next the next-to-innermost, and so on.
+
+    Covers nested frames turned inside out, colour by colour.
+
+    >>> reverse_rings(np.array([[2, 2, 2], [2, 7, 2], [2, 2, 2]])).tolist()
+    [[7, 7, 7], [7, 2, 7], [7, 7, 7]]
+    """
+    h, w = g.shape
+    ys, xs = np.indices((h, w))
+    depth = np.minimum(np.minimum(ys, xs), np.minimum(h - 1 - ys, w - 1 - xs))
+    n = int(depth.max()) + 1
+    colours = []
+    for k in range(n):
+        ring = g[depth == k]
+        if np.any(ring != ring[0]):
+            raise ValueError("a ring of more than one colour")
+        colours.append(int(ring[0]))
+    if colours == colours[::-1]:
+        raise ValueError("the rings read the same both ways")
+    out: Array = np.asarray(colours[::-1], dtype=g.dtype)[depth]
+    return out
+
+
+def keep_middle_line(g: Array, axis: int) -> Array:
+    """Keep only the middle column (``axis=1``) or row (``axis=0``) of a grid of odd width
+    (height); empty the rest.
+
+    Covers a picture reduced to its central line.
+
+    >>> keep_middle_line(np.array([[1, 2, 3], [4, 5, 6]]), 1).tolist()
+    [[0, 2, 0], [0, 5, 0]]
+    """
+    n = g.shape[axis]
+    if n % 2 == 0 or n < 3:
+        raise ValueError("no single middle line")
+    out = np.zeros_like(g)
+    if axis == 1:
+        out[:, n // 2] = g[:, n // 2]
+    else:
+        out[n // 2] = g[n // 2]
+    return out

@@ -7,7 +7,9 @@ on its own towards the anchor in line with it; ``attract_to_lines`` pulls each p
 straight line of its own colour and drops pieces that have none. ``tile_to`` and
 ``scale_to`` fit a grid to the output size the train pairs share (the catalogue passes it
 only when they share one); ``roll_by_markers`` drops marker lines from the border and
-rolls the rest by their markers.
+rolls the rest by their markers. ``shift_picture`` moves everything by one fixed step,
+``step_toward`` moves one colour a single step towards the rest, and ``align_objects`` lines
+pieces up with a reference colour.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
@@ -260,3 +262,83 @@ def attract_to_lines(g: Array) -> Array:
     if np.array_equal(out, g):
         raise ValueError("nothing moves")
     return out
+
+
+def shift_picture(g: Array, dy: int, dx: int) -> Array:
+    """Move every non-zero cell ``dy`` rows down and ``dx`` columns right (negative: up, left)
+    at once; none may leave the grid.
+
+    Covers a picture displaced by one fixed step that every train pair shows.
+
+    >>> shift_picture(np.array([[8, 8, 0], [0, 0, 0]]), 1, 0).tolist()
+    [[0, 0, 0], [8, 8, 0]]
+    """
+    h, w = g.shape
+    ys, xs = np.nonzero(g)
+    if ys.size == 0:
+        raise ValueError("nothing to move")
+    ny, nx = ys + dy, xs + dx
+    if ny.min() < 0 or nx.min() < 0 or ny.max() >= h or nx.max() >= w:
+        raise ValueError("the picture would leave the grid")
+    out = np.zeros_like(g)
+    out[ny, nx] = g[ys, xs]
+    return out
+
+
+def step_toward(g: Array, colour: int) -> Array:
+    """Move the cells of ``colour`` one step (along a row, a column or a diagonal) towards
+    the middle of the other non-zero cells, as one block; it may not cover them.
+
+    Covers a piece that advances by one cell towards a target each time.
+
+    >>> step_toward(np.array([[3, 0, 0], [0, 0, 0], [0, 0, 4]]), 3).tolist()
+    [[0, 0, 0], [0, 3, 0], [0, 0, 4]]
+    """
+    mover = g == colour
+    rest = (g != 0) & ~mover
+    if not mover.any() or not rest.any():
+        raise ValueError("nothing to move, or nothing to move to")
+    top, left, bottom, right = bbox(mover)
+    top2, left2, bottom2, right2 = bbox(rest)
+    dy = int(np.sign(top2 + bottom2 - top - bottom))
+    dx = int(np.sign(left2 + right2 - left - right))
+    ys, xs = np.nonzero(mover)
+    ny, nx = ys + dy, xs + dx
+    h, w = g.shape
+    if (dy, dx) == (0, 0) or ny.min() < 0 or nx.min() < 0 or ny.max() >= h or nx.max() >= w:
+        raise ValueError("no step to take")
+    if rest[ny, nx].any():
+        raise ValueError("the step would cover another cell")
+    out = np.where(mover, 0, g)
+    out[ny, nx] = colour
+    return out
+
+
+def align_objects(g: Array, colour: int, axis: int) -> Array:
+    """Move every object (8-connected, one colour) other than those of ``colour`` along the
+    columns (``axis=0``) or rows (``axis=1``) so that its top (left) edge lines up with the
+    top (left) edge of the cells of ``colour``, which stay.
+
+    Covers pieces scattered at different heights brought into line with a reference piece.
+
+    >>> align_objects(np.array([[2, 0, 0], [0, 0, 1], [0, 0, 0]]), 1, 0).tolist()
+    [[0, 0, 0], [2, 0, 1], [0, 0, 0]]
+    """
+    anchor = g == colour
+    if not anchor.any():
+        raise ValueError("no reference")
+    work = g if axis == 0 else g.T
+    anchor = anchor if axis == 0 else anchor.T
+    line = bbox(anchor)[0]
+    out = np.where(anchor, work, 0)
+    moved = False
+    for mask in find_objects(np.where(anchor, 0, work), True, False, 0):
+        ys, xs = np.nonzero(mask)
+        ny = ys + line - int(ys.min())
+        if ny.max() >= work.shape[0] or out[ny, xs].any():
+            raise ValueError("the piece would leave the grid or cover another")
+        out[ny, xs] = work[ys, xs]
+        moved |= bool(ny[0] != ys[0])
+    if not moved:
+        raise ValueError("nothing moves")
+    return out if axis == 0 else out.T

@@ -378,7 +378,8 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
     ``"shape"`` (rows of ``#`` and ``.``), ``"border"`` (touches the
     grid's edge), ``"holes"`` (encloses background cells), ``"touches"`` (the non-zero colours
     beside it, sorted), ``"filled"`` (it fills its bounding box), ``"square"`` (it fills a
-    square box), ``"touch_<c>"`` (a cell of colour ``c`` is beside it).
+    square box), ``"touch_<c>"`` (a cell of colour ``c`` is beside it), ``"where"`` (the
+    grid corner it covers, else whether it covers a middle cell: ``_where``).
     """
     top, left, bottom, right = bbox(mask)
     if feature == "colour":
@@ -412,11 +413,31 @@ def object_feature(g: Array, mask: Array, feature: str) -> object:
         return bool(mask[top:bottom, left:right].all())
     if feature == "square":
         return bottom - top == right - left and bool(mask[top:bottom, left:right].all())
+    if feature == "where":
+        return _where(mask)
     if feature == "holes":
         box = ~mask[top:bottom, left:right]
         padded = np.pad(box, 1, constant_values=True)
         return bool((padded & ~reach_from_border(padded)).any())
     raise ValueError(feature)
+
+
+def _where(mask: Array) -> str:
+    """The grid corner a mask covers (``"tl"``, ``"tr"``, ``"bl"``, ``"br"``, the first in
+    that order), else ``"middle"`` when it covers one of the grid's middle cells (the one or
+    two middle rows by the one or two middle columns), else ``"none"``: where a region sits
+    in a lattice whose first, middle and last cells are painted.
+
+    >>> _where(np.array([[False, False, False], [False, True, False], [False, False, False]]))
+    'middle'
+    """
+    h, w = mask.shape
+    for name, y, x in (("tl", 0, 0), ("tr", 0, w - 1), ("bl", h - 1, 0), ("br", h - 1, w - 1)):
+        if mask[y, x]:
+            return name
+    if mask[(h - 1) // 2 : h // 2 + 1, (w - 1) // 2 : w // 2 + 1].any():
+        return "middle"
+    return "none"
 
 
 def recolour_objects(
@@ -433,6 +454,56 @@ def recolour_objects(
             out[mask] = table[key]
         elif "*" in table:
             out[mask] = table["*"]
+    return out
+
+
+def place_codes(g: Array, diagonal: bool, place: str) -> Array:
+    """Each cell's place inside its object (one colour, non-zero) as a small code; -1 outside
+    the objects. The key of a learned place rule (``apply_place_rule``).
+
+    ``place``: ``"parity"`` (whether the cell's row and column are an odd number of steps
+    from its object's top and left: ``2 * odd_row + odd_column``, 0 to 3) or ``"half"``
+    (which side of its object's centre the cell lies on, above / on / below times left / on /
+    right: ``3 * (vertical + 1) + horizontal + 1``, 0 to 8, 4 at the centre).
+
+    >>> place_codes(np.array([[2, 2, 2], [0, 0, 0], [0, 5, 0]]), False, "parity").tolist()
+    [[0, 1, 0], [-1, -1, -1], [-1, 0, -1]]
+    >>> place_codes(np.array([[3], [3], [3]]), False, "half").tolist()
+    [[1], [4], [7]]
+    """
+    codes = np.full(g.shape, -1)
+    for mask in find_objects(g, diagonal, False, 0):
+        top, left, bottom, right = bbox(mask)
+        ys, xs = np.nonzero(mask)
+        if place == "parity":
+            codes[ys, xs] = (ys - top) % 2 * 2 + (xs - left) % 2
+        elif place == "half":
+            vertical = np.sign(2 * ys - top - bottom + 1)
+            horizontal = np.sign(2 * xs - left - right + 1)
+            codes[ys, xs] = 3 * (vertical + 1) + horizontal + 1
+        else:
+            raise ValueError(place)
+    return codes
+
+
+def apply_place_rule(
+    g: Array, diagonal: bool, place: str, coloured: bool, table: dict[int, int]
+) -> Array:
+    """Repaint the cells of each object by their place in it (``place_codes``), looked up
+    in a learned table (else unchanged); ``coloured``: the key is ``16 * colour + code``.
+
+    Covers objects painted by position inside them: every other cell of a line or bar in a
+    new colour (a checkerboard within the shape), the lower half of each bar recoloured.
+
+    >>> apply_place_rule(np.array([[0, 4, 4, 4, 4]]), False, "parity", False, {1: 0}).tolist()
+    [[0, 4, 0, 4, 0]]
+    """
+    codes = place_codes(g, diagonal, place)
+    if coloured:
+        codes = np.where(codes >= 0, 16 * g + codes, -1)
+    out = g.copy()
+    for key, colour in table.items():
+        out[codes == key] = colour
     return out
 
 

@@ -1,7 +1,9 @@
 """Painting: colour maps, colour filters, fills, outlines, rays, gravity, symmetry repair.
 
 These keep the grid's shape and change cell colours. ``recolour`` takes a table the search
-learned from the train pairs; everything else has small enumerable parameters.
+learned from the train pairs; everything else has small enumerable parameters. Among them,
+fills of empty squares, lines and the largest empty box, noisy stripes cleaned, holes cut
+across bands, figure and ground swapped, and lines sorted by how full they are.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
@@ -814,4 +816,181 @@ def fill_clear_lines(g: Array, colour: int) -> Array:
                 painted[k, 1:-1] = colour
     if np.array_equal(out, g):
         raise ValueError("no clear line")
+def fill_empty_squares(g: Array, size: int, colour: int) -> Array:
+    """Paint ``colour`` over every ``size`` x ``size`` block of empty (0) cells.
+
+    Covers holes in a noisy field: the squares (or larger areas that such squares cover)
+    left empty among scattered cells are filled, the lone gaps are not.
+
+    >>> fill_empty_squares(np.array([[0, 0, 5], [0, 0, 0], [5, 0, 5]]), 2, 1).tolist()
+    [[1, 1, 5], [1, 1, 0], [5, 0, 5]]
+    """
+    h, w = g.shape
+    if size > h or size > w:
+        raise ValueError("the square is larger than the grid")
+    empty = (g == 0).astype(np.int64)
+    sums = np.zeros((h + 1, w + 1), dtype=np.int64)
+    sums[1:, 1:] = empty.cumsum(0).cumsum(1)
+    n = size
+    windows = sums[n:, n:] - sums[:-n, n:] - sums[n:, :-n] + sums[:-n, :-n] == n * n
+    covered = np.zeros((h, w), dtype=bool)
+    for dy in range(n):
+        for dx in range(n):
+            covered[dy : dy + h - n + 1, dx : dx + w - n + 1] |= windows
+    if not covered.any():
+        raise ValueError("no empty square")
+    return np.where(covered, colour, g)
+
+
+def clean_stripes(g: Array) -> Array:
+    """Paint every row in its most common colour, or every column, whichever keeps more
+    cells as they are (ties between colours go to the lowest; between the axes, no).
+
+    Covers stripes sprinkled with noise: bands of solid colour, each restored to its colour.
+
+    >>> clean_stripes(np.array([[1, 1, 2], [3, 3, 3], [4, 3, 4]])).tolist()
+    [[1, 1, 1], [3, 3, 3], [4, 4, 4]]
+    """
+    counts = np.stack([(g == c).sum(axis=1) for c in range(10)])  # colour x row
+    by_rows = counts.argmax(axis=0)
+    counts_t = np.stack([(g == c).sum(axis=0) for c in range(10)])  # colour x column
+    by_cols = counts_t.argmax(axis=0)
+    kept_rows, kept_cols = int(counts.max(axis=0).sum()), int(counts_t.max(axis=0).sum())
+    if kept_rows == kept_cols:
+        raise ValueError("rows and columns agree with as many cells")
+    if kept_rows > kept_cols:
+        return np.repeat(by_rows[:, None], g.shape[1], axis=1).astype(g.dtype)
+    return np.repeat(by_cols[None, :], g.shape[0], axis=0).astype(g.dtype)
+
+
+def fill_empty_lines(g: Array, colour: int) -> Array:
+    """Paint ``colour`` along every row and every column that holds only empty (0) cells.
+
+    Covers the empty lines that cut a noisy field into blocks, drawn in.
+
+    >>> fill_empty_lines(np.array([[1, 0, 1], [0, 0, 0], [1, 0, 0]]), 2).tolist()
+    [[1, 2, 1], [2, 2, 2], [1, 2, 0]]
+    """
+    empty = g == 0
+    rows = empty.all(axis=1)
+    cols = empty.all(axis=0)
+    if not rows.any() and not cols.any():
+        raise ValueError("no empty line")
+    return np.where(rows[:, None] | cols[None, :], colour, g)
+
+
+def swap_colours(g: Array, erase: int) -> Array:
+    """Exchange the two colours of a grid that holds exactly two (figure and ground swap);
+    then cells that became ``erase`` become 0 (-1: none do).
+
+    Covers a picture turned inside out: what was the shape becomes the space around it, and
+    the colour of a fixed frame or ground may drop out to the background.
+
+    >>> swap_colours(np.array([[4, 5], [5, 5]]), -1).tolist()
+    [[5, 4], [4, 4]]
+    >>> swap_colours(np.array([[4, 5], [5, 5]]), 5).tolist()
+    [[0, 4], [4, 4]]
+    """
+    colours = np.unique(g)
+    if colours.size != 2:
+        raise ValueError("not two colours")
+    first, second = int(colours[0]), int(colours[1])
+    swapped = np.where(g == first, second, first)
+    return np.where(swapped == erase, 0, swapped).astype(g.dtype)
+
+
+def sort_lines(g: Array, axis: int) -> Array:
+    """Reorder the rows (``axis=0``) or columns (``axis=1``) by their count of non-zero
+    cells, fewest first (top or left), keeping the order of lines with equal counts.
+
+    Covers bars stacked by length: the shortest on top, the longest at the bottom.
+
+    >>> sort_lines(np.array([[1, 1], [0, 0], [2, 0]]), 0).tolist()
+    [[0, 0], [2, 0], [1, 1]]
+    """
+    work = g if axis == 0 else g.T
+    order = np.argsort(np.count_nonzero(work, axis=1), kind="stable")
+    if np.array_equal(order, np.arange(order.size)):
+        raise ValueError("already in order")
+    out = work[order]
+    return out if axis == 0 else out.T
+
+
+def fill_largest_empty_box(g: Array, colour: int) -> Array:
+    """Paint ``colour`` over the largest rectangle of empty (0) cells at least two cells high
+    and wide (a tie between two such rectangles: no).
+
+    Covers the biggest clearing in a noisy field marked out.
+
+    >>> fill_largest_empty_box(np.array([[0, 0, 0, 1], [0, 0, 0, 1], [1, 0, 1, 0]]), 6).tolist()
+    [[6, 6, 6, 1], [6, 6, 6, 1], [1, 0, 1, 0]]
+    """
+    h = g.shape[0]
+    empty = g == 0
+    best, where, ties = 0, (0, 0, 0, 0), 0
+    for top in range(h - 1):
+        columns = empty[top].copy()
+        for bottom in range(top + 1, h):
+            columns &= empty[bottom]
+            if not columns.any():
+                break
+            # the runs of columns empty from ``top`` to ``bottom``
+            edges = np.diff(np.concatenate(([0], columns.astype(np.int8), [0])))
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+                area = (bottom - top + 1) * (end - start)
+                if end - start < 2 or area < best:
+                    continue
+                if area == best:
+                    ties += 1
+                else:
+                    best, where, ties = area, (top, start, bottom + 1, end), 0
+    if best == 0 or ties:
+        raise ValueError("no single largest empty box")
+    top, left, bottom, right = where
+    out = g.copy()
+    out[top:bottom, left:right] = colour
+    return out
+
+
+def cut_across_bands(g: Array) -> Array:
+    """Extend every empty (0) cell inside a band of one colour into a line of 0 across the
+    band: along its row or its column, whichever run of the band's colour through it is
+    shorter (equal runs: no).
+
+    Covers holes punched in wide stripes that become cuts through the stripe.
+
+    >>> cut_across_bands(np.array([[4, 4, 4, 4], [4, 0, 4, 4], [2, 2, 2, 2]])).tolist()
+    [[4, 0, 4, 4], [4, 0, 4, 4], [2, 2, 2, 2]]
+    """
+    h, w = g.shape
+    out = g.copy()
+    ys, xs = np.nonzero(g == 0)
+    if ys.size == 0:
+        raise ValueError("no hole")
+    for y, x in zip(ys.tolist(), xs.tolist(), strict=True):
+        around = [
+            g[y + dy, x + dx]
+            for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))
+            if 0 <= y + dy < h and 0 <= x + dx < w and g[y + dy, x + dx] != 0
+        ]
+        if not around:
+            raise ValueError("a hole outside any band")
+        band = np.bincount(around).argmax()
+        inside = (g == band) | (g == 0)
+        runs = []
+        for line, at in ((inside[y], x), (inside[:, x], y)):
+            start, end = at, at + 1
+            while start > 0 and line[start - 1]:
+                start -= 1
+            while end < line.size and line[end]:
+                end += 1
+            runs.append((end - start, start, end))
+        (row_len, r0, r1), (col_len, c0, c1) = runs
+        if row_len == col_len:
+            raise ValueError("the band runs as far both ways")
+        if row_len < col_len:
+            out[y, r0:r1] = 0
+        else:
+            out[c0:c1, x] = 0
     return out

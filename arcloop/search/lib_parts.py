@@ -4,7 +4,9 @@ A separator is a full row or column of one non-zero colour. Splitting along an a
 parts between separators; with no separator, ``parts`` gives ``n`` equal slices. Combining
 overlays the parts as boolean masks (and, or, xor, ...; the result is 1 where true, 0 elsewhere,
 so a learned colour map paints it) or by precedence (first non-zero wins). A 2-D separator
-lattice gives cells, which can be selected or summarised one pixel per cell.
+lattice gives cells, which can be selected or summarised one pixel per cell, or rewritten in
+place: the fullest cells filled, a key cell blown up onto the lattice, a marked cell moved to
+the place its marker points to.
 
 Like every ``lib_*`` module, these functions are emitted verbatim into programs.
 
@@ -402,3 +404,77 @@ def part_selected(g: Array, axis: int, n: int, measure: str, most: bool) -> Arra
     if values.count(best) != 1:
         raise ValueError("tie")
     return pieces[values.index(best)]
+
+
+def fill_fullest_cells(g: Array) -> Array:
+    """In a separator lattice, fill each cell holding the most non-zero cells (ties: all of
+    them) with its most common non-zero colour, and empty every other cell.
+
+    Covers a lattice whose fullest cell is chosen and drawn solid, the rest wiped.
+
+    >>> fill_fullest_cells(np.array([[1, 0, 5, 2, 0], [0, 1, 5, 0, 0]])).tolist()
+    [[1, 1, 5, 0, 0], [1, 1, 5, 0, 0]]
+    """
+    out = g.copy()
+    flat = [c for row in cells(out) for c in row]
+    counts = [int(np.count_nonzero(c)) for c in flat]
+    best = max(counts)
+    if best == 0 or len(flat) < 2:
+        raise ValueError("no cell to fill")
+    for cell, n in zip(flat, counts, strict=True):
+        if n == best:
+            cell[...] = np.bincount(cell[cell != 0]).argmax()
+        else:
+            cell[...] = 0
+    return out
+
+
+def expand_cell(g: Array, selector: str) -> Array:
+    """In a separator lattice of as many rows and columns of cells as each cell has rows and
+    columns, fill every cell wholly with one colour of the cell ``select_cell`` picks: the
+    colour at the place the cell holds in the lattice.
+
+    Covers a lattice whose odd cell is the key: its picture blown up onto the whole lattice.
+
+    >>> g = np.array([[1, 0, 5, 2, 3], [0, 0, 5, 4, 1], [5] * 5, [6, 7, 5, 8, 9], [1, 2, 5, 3, 4]])
+    >>> expand_cell(g, "least_filled")[:2].tolist()
+    [[1, 1, 5, 0, 0], [1, 1, 5, 0, 0]]
+    """
+    key = select_cell(g, selector)
+    out = g.copy()
+    grid = cells(out)
+    if len(grid) != key.shape[0] or any(len(row) != key.shape[1] for row in grid):
+        raise ValueError("the key cell does not match the lattice")
+    for i, row in enumerate(grid):
+        for j, cell in enumerate(row):
+            cell[...] = key[i, j]
+    return out
+
+
+def move_marked_cell(g: Array, colour: int) -> Array:
+    """In a separator lattice with as many rows and columns of cells as each cell has, copy
+    the one cell holding ``colour`` to the cell whose place in the lattice is the place of
+    ``colour`` inside it, and empty every other cell.
+
+    Covers a lattice where a marker inside one cell points to where that cell belongs.
+
+    >>> g = np.array([[0, 4, 5, 1, 0], [2, 0, 5, 0, 3], [5] * 5, [0, 0, 5, 0, 0], [1, 0, 5, 0, 0]])
+    >>> move_marked_cell(g, 4)[:2].tolist()
+    [[0, 0, 5, 0, 4], [0, 0, 5, 2, 0]]
+    """
+    out = g.copy()
+    grid = cells(out)
+    marked = [cell.copy() for row in grid for cell in row if np.any(cell == colour)]
+    if len(marked) != 1:
+        raise ValueError("not one marked cell")
+    (key,) = marked
+    places = np.argwhere(key == colour)
+    if len(places) != 1:
+        raise ValueError("not one marker")
+    (y, x) = places[0]
+    if len(grid) != key.shape[0] or any(len(row) != key.shape[1] for row in grid):
+        raise ValueError("the lattice does not match the cell")
+    for i, row in enumerate(grid):
+        for j, cell in enumerate(row):
+            cell[...] = key if (i, j) == (y, x) else 0
+    return out

@@ -70,6 +70,7 @@ LEARNED_STEP_NAMES = (
     "part_selected",
     "count_fill",
     "overlay_blocks",
+    "apply_place_rule",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 CONDITIONAL_STEP_NAMES = (
@@ -86,13 +87,29 @@ CONDITIONAL_STEP_NAMES = (
     "mend_lines",
     "fill_clear_lines",
     "shear",
+    "fill_empty_squares",
+    "fill_empty_lines",
+    "fill_largest_empty_box",
+    "clean_stripes",
+    "shift_picture",
+    "step_toward",
+    "align_objects",
+    "swap_colours",
+    "sort_lines",
+    "fill_fullest_cells",
+    "cut_across_bands",
+    "expand_cell",
+    "move_marked_cell",
+    "reverse_rings",
+    "keep_middle_line",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
 ``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
 ``complete_templates``, ``bounce_rays``, ``complete_by_analogy``, ``repeat_runs``,
 ``mend_lines`` and ``fill_clear_lines`` in
-``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
+``test_same_shape.py``, ``shear`` in ``test_resize.py``, the fills, moves, swaps and sorts
+after them in ``test_object_places.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:
