@@ -25,10 +25,10 @@ counted in step applications (large grids cost more), so the result does not dep
 machine; the clock is only a safety stop, and it counts the CPU time of the searching thread,
 so that a loaded machine (other searches, other programs) does not cut a search short either.
 
-Ranking: programs fitting every train pair first (simplest first, ``simplicity``: fewest steps
-of their own, a learned table counted as a step, then fewest view steps, then fewest learned
-table entries, then found first), one per distinct set of test outputs; then a combination
-that fits; then the best partial fits.
+Ranking: programs fitting every train pair first (simplest first, ``simplicity``: the shortest
+description, steps and learned table entries one unit each; then the fewest table entries,
+the fewest steps of their own, found first), one per distinct set of test outputs; then a
+combination that fits; then the best partial fits.
 
 Not here: the catalogue (``catalogue.py``), the bookkeeping of states and budget
 (``state.py``), the source text (``emit.py``). The test outputs are never read.
@@ -241,17 +241,19 @@ def run_search(
 
 
 def simplicity(steps: tuple[Step, ...]) -> tuple[int, int, int]:
-    """How much a program says, fewest first: its own steps (a learned table is a step too),
-    the steps of its view, the entries of its learned tables.
+    """How much a program says, least first: the length of its description (its steps, a
+    learned table counted as a step, and the entries of its learned tables, one each), then
+    the entries of its learned tables, then its steps other than its view's.
 
     Two programs that fit every train pair are told apart by what they had to learn: a fixed
     primitive (``connect_pairs``) explains the pairs with nothing learned, a learned rule
     that fits them too (a ray table with one entry per colour) has memorised more, and is
-    the less likely to hold on the test input.
+    the less likely to hold on the test input; so is a one-step table of three entries next
+    to two fixed steps and a one-entry colour map.
 
     >>> from arcloop.search.lib_paint import recolour
     >>> simplicity((Step(recolour, (("mapping", {1: 2, 3: 4}),), family="learned"),))
-    (1, 0, 2)
+    (3, 2, 1)
     """
     own = [st for st in steps if st.kind != "views"]
     entries = sum(
@@ -260,7 +262,7 @@ def simplicity(steps: tuple[Step, ...]) -> tuple[int, int, int]:
         for k, v in st.kwargs
         if k in ("table", "mapping") and isinstance(v, dict | tuple)
     )
-    return len(own), len(steps) - len(own), entries
+    return len(steps) + entries, entries, len(own)
 
 
 def _rank(fits: list[Found], combined: list[Found], partial: list[Found], want: int) -> list[Found]:
