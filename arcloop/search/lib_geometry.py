@@ -352,6 +352,41 @@ def drop_repeats(g: Array) -> Array:
     return g[:, keep_c]
 
 
+def shrink_content(g: Array) -> Array:
+    """A picture drawn large, drawn small again: crop to the non-zero cells, then shrink every
+    ``ky`` x ``kx`` block to one cell, with ``ky`` and ``kx`` the largest factors for which the
+    cropped rows come in runs of ``ky`` equal rows and its columns in runs of ``kx``.
+
+    Covers the ARC pattern of a small shape shown blown up somewhere on a larger canvas (the
+    output, or the next step, works on the small shape). Raises unless the drawing is blown
+    up both ways (``ky`` and ``kx`` above 1).
+
+    >>> shrink_content(np.array([[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0], [0, 0, 0, 0]]))
+    array([[5]])
+    """
+    top, left, bottom, right = bbox(g != 0)
+    content = g[top:bottom, left:right]
+    factors = []
+    for axis in (0, 1):
+        n = content.shape[axis]
+        k = next(
+            (
+                k
+                for k in range(n, 1, -1)
+                if n % k == 0
+                and np.array_equal(
+                    np.repeat(np.take(content, range(0, n, k), axis=axis), k, axis=axis), content
+                )
+            ),
+            1,
+        )
+        factors.append(k)
+    ky, kx = factors
+    if ky == 1 or kx == 1:
+        raise ValueError("not drawn large both ways")
+    return content[::ky, ::kx]
+
+
 def drop_repeated_half(g: Array) -> Array:
     """The first half of a grid made of one half twice (side by side, else stacked)."""
     h, w = g.shape
