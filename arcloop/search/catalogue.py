@@ -161,6 +161,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
     if all(_drawn_large(a) for a, _ in train):  # a picture blown up on every train input
         steps += [step(geo.shrink_content)]
+    if all(_noisy(a) and b.size < a.size for a, b in train):  # a block hidden in noise
+        steps += [step(geo.crop_block)]
     out_shapes = {b.shape for _, b in train}
     for axis in (0, 1):  # each output its input skewed along rows (0) or columns (1)
         if all(b.shape == _sheared(a.shape, axis) for a, b in train):
@@ -204,6 +206,17 @@ def _jigsaw(a: Array, b: Array) -> bool:
     """
     bg = geo.background(a)
     return b.size == np.count_nonzero(a != bg) and not np.any(b == bg)
+
+
+def _noisy(g: Array) -> bool:
+    """Whether ``g`` looks like noise: no colour covers half of it, and it holds six colours
+    or more (the signature of ``crop_block``'s tasks).
+
+    >>> _noisy(np.arange(12).reshape(3, 4) % 7), _noisy(np.zeros((2, 2), dtype=int))
+    (True, False)
+    """
+    counts = np.bincount(g.ravel(), minlength=10)
+    return bool(int(counts.max()) * 2 < g.size and np.count_nonzero(counts) >= 6)
 
 
 def _drawn_large(g: Array) -> bool:

@@ -81,13 +81,14 @@ CONDITIONAL_STEP_NAMES = (
     "stamp_template",
     "shear",
     "shrink_content",
+    "crop_block",
     "interlock_pieces",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` and ``interlock_pieces`` are emit-tested in ``test_pieces.py``,
 ``connect_elbow``, ``complete_symmetry``, ``repeat_band``, ``attract_to_lines`` and
-``stamp_template`` in ``test_same_shape.py``, ``shear`` and ``shrink_content`` in
-``test_resize.py``)."""
+``stamp_template`` in ``test_same_shape.py``, ``shear``, ``shrink_content`` and
+``crop_block`` in ``test_resize.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:

@@ -14,6 +14,7 @@ from arcloop.search.learn_select import (
 from arcloop.search.lib_geometry import (
     bounce_tile,
     colour_kron,
+    crop_block,
     crop_inside_frame,
     downscale_fg,
     flip_tile,
@@ -313,3 +314,24 @@ def test_search_finds_a_drawing_shrunk_then_laid_at_its_own_cells() -> None:
     programs = search(make_task(pairs, [test.tolist()]), time_limit_s=30, max_programs=1)
     assert programs and programs[0].fits
     assert programs[0].name == "shrink_content | self_kron(invert=False)"
+
+
+def test_crop_block_cuts_the_plain_rectangle_out_of_noise() -> None:
+    noise = np.array(
+        [
+            [1, 2, 3, 4, 5, 6, 7],
+            [8, 9, 4, 4, 4, 4, 1],
+            [2, 3, 4, 6, 4, 4, 5],
+            [7, 8, 4, 4, 4, 4, 9],
+            [3, 5, 6, 7, 8, 9, 1],
+        ]
+    )
+    assert crop_block(noise).tolist() == [[4, 4, 4, 4], [4, 6, 4, 4], [4, 4, 4, 4]]
+    ring = np.full((5, 5), 4)
+    ring[1:4, 1:4] = [[1, 2, 3], [5, 6, 7], [8, 9, 1]]
+    with pytest.raises(ValueError):  # a ring of 4s with too little 4 inside
+        crop_block(ring)
+    offered = {s.label for s in task_steps([(noise, crop_block(noise))], [noise])}
+    assert "crop_block" in offered
+    assert "crop_block" not in {s.label for s in task_steps([(noise, noise)], [noise])}
+    check_same((step(crop_block),), [noise])
