@@ -150,6 +150,8 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     if all(b.size < a.size for a, b in train):  # pieces join into a smaller grid
         steps += [step(pcs.overlay_pieces, chain=False, by=b) for b in ("object", "colour")]
         steps += [step(pcs.assemble_pieces, chain=False)]
+    if all(_jigsaw(a, b) for a, b in train):  # each output: its input's drawing packed tight
+        steps += [step(pcs.interlock_pieces, chain=False)]
     steps += [
         step(geo.drop_repeats),
         step(geo.drop_repeated_half),
@@ -157,6 +159,10 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         step(geo.strip_border),
     ]
     steps += [step(geo.most_common_colour_cell, bg=0), step(geo.least_common_colour_cell, bg=0)]
+    if all(_drawn_large(a) for a, _ in train):  # a picture blown up on every train input
+        steps += [step(geo.shrink_content)]
+    if all(_noisy(a) and b.size < a.size for a, b in train):  # a block hidden in noise
+        steps += [step(geo.crop_block)]
     out_shapes = {b.shape for _, b in train}
     for axis in (0, 1):  # each output its input skewed along rows (0) or columns (1)
         if all(b.shape == _sheared(a.shape, axis) for a, b in train):
@@ -230,6 +236,41 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
             for a in "hv"
         ]
     return steps
+
+
+def _jigsaw(a: Array, b: Array) -> bool:
+    """Whether output ``b`` holds exactly the cells drawn on input ``a`` (other than its
+    most common colour), with no gap: the signature of ``interlock_pieces``.
+
+    >>> _jigsaw(np.array([[3, 0, 0], [0, 0, 7]]), np.array([[3, 7]]))
+    True
+    """
+    bg = geo.background(a)
+    return b.size == np.count_nonzero(a != bg) and not np.any(b == bg)
+
+
+def _noisy(g: Array) -> bool:
+    """Whether ``g`` looks like noise: no colour covers half of it, and it holds six colours
+    or more (the signature of ``crop_block``'s tasks).
+
+    >>> _noisy(np.arange(12).reshape(3, 4) % 7), _noisy(np.zeros((2, 2), dtype=int))
+    (True, False)
+    """
+    counts = np.bincount(g.ravel(), minlength=10)
+    return bool(int(counts.max()) * 2 < g.size and np.count_nonzero(counts) >= 6)
+
+
+def _drawn_large(g: Array) -> bool:
+    """Whether ``shrink_content`` applies to ``g`` (its drawing is blown up by a factor).
+
+    >>> _drawn_large(np.array([[0, 3, 3], [0, 3, 3]])), _drawn_large(np.array([[1, 2]]))
+    (True, False)
+    """
+    try:
+        geo.shrink_content(g)
+    except ValueError:
+        return False
+    return True
 
 
 def _sheared(shape: tuple[int, ...], axis: int) -> tuple[int, int]:

@@ -25,8 +25,10 @@ counted in step applications (large grids cost more), so the result does not dep
 machine; the clock is only a safety stop, and it counts the CPU time of the searching thread,
 so that a loaded machine (other searches, other programs) does not cut a search short either.
 
-Ranking: programs fitting every train pair first (shallowest, fewest steps, then found first),
-one per distinct set of test outputs; then a combination that fits; then the best partial fits.
+Ranking: programs fitting every train pair first (simplest first, ``simplicity``: the shortest
+description, steps and learned table entries one unit each; then the fewest table entries,
+the fewest steps of their own, found first), one per distinct set of test outputs; then a
+combination that fits; then the best partial fits.
 
 Not here: the catalogue (``catalogue.py``), the bookkeeping of states and budget
 (``state.py``), the source text (``emit.py``). The test outputs are never read.
@@ -238,10 +240,35 @@ def run_search(
     return _rank(s.fits, combined, s.partial, want)
 
 
+def simplicity(steps: tuple[Step, ...]) -> tuple[int, int, int]:
+    """How much a program says, least first: the length of its description (its steps, a
+    learned table counted as a step, and the entries of its learned tables, one each), then
+    the entries of its learned tables, then its steps other than its view's.
+
+    Two programs that fit every train pair are told apart by what they had to learn: a fixed
+    primitive (``connect_pairs``) explains the pairs with nothing learned, a learned rule
+    that fits them too (a ray table with one entry per colour) has memorised more, and is
+    the less likely to hold on the test input; so is a one-step table of three entries next
+    to two fixed steps and a one-entry colour map.
+
+    >>> from arcloop.search.lib_paint import recolour
+    >>> simplicity((Step(recolour, (("mapping", {1: 2, 3: 4}),), family="learned"),))
+    (3, 2, 1)
+    """
+    own = [st for st in steps if st.kind != "views"]
+    entries = sum(
+        len(v)
+        for st in own
+        for k, v in st.kwargs
+        if k in ("table", "mapping") and isinstance(v, dict | tuple)
+    )
+    return len(steps) + entries, entries, len(own)
+
+
 def _rank(fits: list[Found], combined: list[Found], partial: list[Found], want: int) -> list[Found]:
     ranked: list[Found] = []
     keys: set[bytes] = set()
-    fits = sorted(fits, key=lambda f: (f.depth, len(f.steps), f.order))
+    fits = sorted(fits, key=lambda f: (*simplicity(f.steps), f.order))
     partial = sorted(partial, key=lambda f: (-f.train_correct, -f.score, f.depth, f.order))
     for f in [*fits, *combined, *partial]:
         k = state_key(f.test_outputs)

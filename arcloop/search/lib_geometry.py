@@ -352,6 +352,86 @@ def drop_repeats(g: Array) -> Array:
     return g[:, keep_c]
 
 
+def shrink_content(g: Array) -> Array:
+    """A picture drawn large, drawn small again: crop to the non-zero cells, then shrink every
+    ``ky`` x ``kx`` block to one cell, with ``ky`` and ``kx`` the largest factors for which the
+    cropped rows come in runs of ``ky`` equal rows and its columns in runs of ``kx``.
+
+    Covers the ARC pattern of a small shape shown blown up somewhere on a larger canvas (the
+    output, or the next step, works on the small shape). Raises unless the drawing is blown
+    up both ways (``ky`` and ``kx`` above 1).
+
+    >>> shrink_content(np.array([[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0], [0, 0, 0, 0]]))
+    array([[5]])
+    """
+    top, left, bottom, right = bbox(g != 0)
+    content = g[top:bottom, left:right]
+    factors = []
+    for axis in (0, 1):
+        n = content.shape[axis]
+        k = next(
+            (
+                k
+                for k in range(n, 1, -1)
+                if n % k == 0
+                and np.array_equal(
+                    np.repeat(np.take(content, range(0, n, k), axis=axis), k, axis=axis), content
+                )
+            ),
+            1,
+        )
+        factors.append(k)
+    ky, kx = factors
+    if ky == 1 or kx == 1:
+        raise ValueError("not drawn large both ways")
+    return content[::ky, ::kx]
+
+
+def crop_block(g: Array) -> Array:
+    """Crop to the largest block of one colour in a noisy grid: the largest rectangle, at
+    least 3 x 3, whose outer ring is all one colour and whose cells are at least three
+    quarters that colour (marks inside it are kept).
+
+    Covers the ARC pattern of a plain rectangle hidden among noise, cut out (the next step
+    may work on the marks inside it). Two largest blocks, or none, raise.
+
+    >>> g = np.array([[1, 2, 3, 4, 5], [6, 7, 7, 7, 8], [9, 7, 2, 7, 1], [2, 7, 7, 7, 3]])
+    >>> crop_block(g).tolist()
+    [[7, 7, 7], [7, 2, 7], [7, 7, 7]]
+    """
+    h, w = g.shape
+    best: list[tuple[int, int, int, int, int]] = []
+    for c in range(10):
+        m = g == c
+        if np.count_nonzero(m) < 8:  # the smallest ring
+            continue
+        cols = np.vstack([np.zeros((1, w), dtype=np.int64), np.cumsum(m, axis=0)])
+        for t in range(h - 2):
+            for b in range(t + 2, h):
+                full = cols[b + 1] - cols[t] == b - t + 1
+                edge = m[t] & m[b]
+                for left in [int(x) for x in np.flatnonzero(full & edge)]:
+                    end = left  # the ring's top and bottom rows run from left to end
+                    while end + 1 < w and edge[end + 1]:
+                        end += 1
+                    for r in range(end, left + 1, -1):
+                        area = (b - t + 1) * (r - left + 1)
+                        if best and area < best[0][0]:
+                            break
+                        if (
+                            not full[r]
+                            or np.count_nonzero(m[t : b + 1, left : r + 1]) * 4 < area * 3
+                        ):
+                            continue
+                        if best and area > best[0][0]:
+                            best = []
+                        best.append((area, t, left, b, r))
+    if len(best) != 1:
+        raise ValueError("no one largest block")
+    _, t, left, b, r = best[0]
+    return g[t : b + 1, left : r + 1]
+
+
 def drop_repeated_half(g: Array) -> Array:
     """The first half of a grid made of one half twice (side by side, else stacked)."""
     h, w = g.shape

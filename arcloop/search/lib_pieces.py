@@ -9,7 +9,10 @@ side, each in the slot its marks face (a piece marked at its top left goes top l
 Like every ``lib_*`` module, these functions are emitted verbatim into programs: numpy only,
 no module-level names but other primitives, ``ValueError`` when they do not apply.
 
-Not here: turning or mirroring pieces to make them fit, jigsaws whose pieces interlock.
+``interlock_pieces`` fits pieces of one colour each together, unturned, into a full rectangle
+(a jigsaw whose pieces interlock).
+
+Not here: turning or mirroring pieces to make them fit.
 """
 
 from __future__ import annotations
@@ -116,3 +119,73 @@ def assemble_pieces(g: Array) -> Array:
         filled[r, c] = True
         out[r * h : (r + 1) * h, c * w : (c + 1) * w] = p
     return out
+
+
+def interlock_pieces(g: Array) -> Array:
+    """Fit the pieces (all cells of one colour other than the most common, one piece per
+    colour, two to four of them) together, unturned, into a rectangle they fill exactly.
+
+    Covers the ARC jigsaw: a few shapes scattered on the grid are the parts of one filled
+    block, and the output is that block. Rectangles are tried squarest first (the first
+    squareness with a fit decides); the pieces are laid by filling the first empty cell in
+    reading order with the first cell of an unused piece. No fit, or two different fits of
+    the same squareness, raise.
+
+    >>> g = np.zeros((5, 6), dtype=int)
+    >>> g[0, 0:2] = 3; g[1, 0] = 3; g[4, 4] = 7
+    >>> interlock_pieces(g).tolist()
+    [[3, 3], [3, 7]]
+    """
+    bg = background(g)
+    colours = [c for c in range(10) if c != bg and np.any(g == c)]
+    if not 2 <= len(colours) <= 4:
+        raise ValueError("not two to four pieces")
+    pieces = []
+    for c in colours:
+        top, left, bottom, right = bbox(g == c)
+        mask = g[top:bottom, left:right] == c
+        ys, xs = np.nonzero(mask)
+        # cells relative to the piece's first cell in reading order
+        pieces.append((c, [(int(y - ys[0]), int(x - xs[0])) for y, x in zip(ys, xs, strict=True)]))
+    total = sum(len(cells) for _, cells in pieces)
+    sides = sorted(
+        ((h, total // h) for h in range(1, total + 1) if total % h == 0),
+        key=lambda hw: (abs(hw[0] - hw[1]), hw[0]),
+    )
+    found: list[Array] = []
+    for h, w in sides:
+        if found and abs(h - w) > abs(found[0].shape[0] - found[0].shape[1]):
+            break  # a squarer rectangle fits
+        lay_pieces(np.full((h, w), -1, dtype=g.dtype), pieces, 0, found)
+        if len(found) > 1:
+            raise ValueError("the pieces fit together in two ways")
+    if not found:
+        raise ValueError("the pieces fill no rectangle")
+    return found[0]
+
+
+def lay_pieces(
+    board: Array, pieces: list[tuple[int, list[tuple[int, int]]]], used: int, found: list[Array]
+) -> None:
+    """Fill the empty (-1) cells of ``board`` with the pieces not in the bit set ``used``
+    (each a colour and its cells relative to its first cell in reading order), and add every
+    full board made to ``found``, up to two different ones (``interlock_pieces``)."""
+    h, w = board.shape
+    empty = np.argwhere(board < 0)
+    if empty.size == 0:
+        if not any(np.array_equal(board, f) for f in found):
+            found.append(board.copy())
+        return
+    y0, x0 = int(empty[0][0]), int(empty[0][1])
+    for k, (c, cells) in enumerate(pieces):
+        if used >> k & 1:
+            continue
+        spots = [(y0 + dy, x0 + dx) for dy, dx in cells]
+        if all(0 <= y < h and 0 <= x < w and board[y, x] < 0 for y, x in spots):
+            for y, x in spots:
+                board[y, x] = c
+            lay_pieces(board, pieces, used | 1 << k, found)
+            for y, x in spots:
+                board[y, x] = -1
+        if len(found) > 1:
+            return

@@ -204,11 +204,24 @@ class Frame:
         return mean(shares)
 
     def promise(self, grids: Sequence[Array]) -> tuple[int, float]:
-        """Sort key for states to extend: right-shaped near misses first."""
+        """Sort key for states to extend: right-shaped near misses first, then wrong-shaped
+        states that one factor blows up to every output (a tiling, scaling or kron step may
+        make the output of them), then other wrong-shaped states."""
         accuracy = self.accuracy(grids)
         if accuracy < 0:
-            return (1, 0.0)
+            return (1, 0.0 if self.one_factor(grids) else 1.0)
         return (0 if accuracy >= 0.5 else 2, -accuracy)
+
+    def one_factor(self, grids: Sequence[Array]) -> bool:
+        """Whether the output of every train pair is its grid blown up by one factor, the
+        same for all pairs (single cells, which divide anything, do not count)."""
+        factors = set()
+        for a, b in zip(grids, self.wanted, strict=False):
+            (h, w), (oh, ow) = a.shape, b.shape
+            if oh % h or ow % w or h * w == 1:
+                return False
+            factors.add((oh // h, ow // w))
+        return len(factors) == 1
 
     def consider(self, steps: tuple[Step, ...], grids: list[Array], depth: int) -> bool:
         """Record a new distinct state; False when it was seen before in this view."""

@@ -102,13 +102,16 @@ CONDITIONAL_STEP_NAMES = (
     "move_marked_cell",
     "reverse_rings",
     "keep_middle_line",
+    "shrink_content",
+    "crop_block",
+    "interlock_pieces",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
-``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
-``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
-``complete_templates``, ``bounce_rays``, ``complete_by_analogy``, ``repeat_runs``,
-``mend_lines`` and ``fill_clear_lines`` in
-``test_same_shape.py``, ``shear`` in ``test_resize.py``, the fills, moves, swaps and sorts
+``TASKS``; ``roll_by_markers`` and ``interlock_pieces`` are emit-tested in ``test_pieces.py``,
+``connect_elbow``, ``complete_symmetry``, ``repeat_band``, ``attract_to_lines``,
+``stamp_template``, ``complete_templates``, ``bounce_rays``, ``complete_by_analogy``,
+``repeat_runs``, ``mend_lines`` and ``fill_clear_lines`` in ``test_same_shape.py``, ``shear``,
+``shrink_content`` and ``crop_block`` in ``test_resize.py``, the fills, moves, swaps and sorts
 after them in ``test_object_places.py``)."""
 
 

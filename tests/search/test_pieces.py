@@ -10,7 +10,12 @@ from arcloop.search.catalogue import Step, step
 from arcloop.search.emit import emit_source
 from arcloop.search.grids import to_grid
 from arcloop.search.lib_moves import roll_by_markers
-from arcloop.search.lib_pieces import assemble_pieces, cut_pieces, overlay_pieces
+from arcloop.search.lib_pieces import (
+    assemble_pieces,
+    cut_pieces,
+    interlock_pieces,
+    overlay_pieces,
+)
 from tests.search.helpers import run_source
 
 # Two one-colour pieces (corners of a 3 x 3 box in 2, a 1 x 3 bar in 3) on a background of 5.
@@ -21,6 +26,18 @@ CORNERS_AND_BAR = np.array(
         [2, 5, 2, 5, 5, 5],
         [5, 5, 5, 5, 5, 5],
         [5, 5, 5, 3, 3, 3],
+    ]
+)
+
+# Two one-colour pieces (a 3 in an L, a 7 in a hook) that interlock into a 3 x 3 block.
+JIGSAW = np.array(
+    [
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 3, 3, 0, 0, 0, 0],
+        [0, 3, 0, 0, 0, 0, 0],
+        [0, 3, 0, 0, 0, 0, 7],
+        [0, 0, 0, 0, 0, 7, 7],
+        [0, 0, 0, 0, 0, 7, 7],
     ]
 )
 
@@ -103,6 +120,15 @@ def test_roll_by_markers_drops_the_marker_lines_and_rolls_by_their_markers() -> 
         roll_by_markers(np.arange(16).reshape(4, 4))
 
 
+def test_interlock_pieces_fits_the_pieces_into_the_block_they_fill() -> None:
+    assert interlock_pieces(JIGSAW).tolist() == [[3, 3, 7], [3, 7, 7], [3, 7, 7]]
+    bar = JIGSAW.copy()
+    bar[1:4, 1:3] = 0
+    bar[0, 0:3] = 3  # a bar of three and the hook of five fill no rectangle
+    with pytest.raises(ValueError):
+        interlock_pieces(bar)
+
+
 @pytest.mark.parametrize(
     ("piece", "grid"),
     [
@@ -110,6 +136,7 @@ def test_roll_by_markers_drops_the_marker_lines_and_rolls_by_their_markers() -> 
         (step(overlay_pieces, by="object"), FOUR_CORNERS),
         (step(assemble_pieces), FOUR_CORNERS),
         (step(roll_by_markers), MARKED),
+        (step(interlock_pieces), JIGSAW),
     ],
 )
 def test_the_new_steps_emit_equivalent_source(piece: Step, grid: np.ndarray) -> None:

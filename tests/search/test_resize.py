@@ -14,6 +14,7 @@ from arcloop.search.learn_select import (
 from arcloop.search.lib_geometry import (
     bounce_tile,
     colour_kron,
+    crop_block,
     crop_inside_frame,
     downscale_fg,
     flip_tile,
@@ -21,6 +22,7 @@ from arcloop.search.lib_geometry import (
     overlay_corners,
     pad_edges,
     shear,
+    shrink_content,
     upscale_by_colours,
 )
 from arcloop.search.lib_objects import (
@@ -275,3 +277,61 @@ def test_shear_emits_equivalent_source() -> None:
     for axis in (0, 1):
         for first_most in (False, True):
             check_same((step(shear, axis=axis, first_most=first_most),), [g, wide])
+
+
+def test_shrink_content_undoes_a_blow_up_of_the_drawing() -> None:
+    g = np.zeros((7, 8), dtype=np.int64)
+    g[1:5, 2:8] = np.kron(np.array([[1, 0, 2], [3, 3, 0]]), np.ones((2, 2), dtype=np.int64))
+    assert shrink_content(g).tolist() == [[1, 0, 2], [3, 3, 0]]
+    with pytest.raises(ValueError):
+        shrink_content(np.array([[0, 1, 2], [0, 1, 2]]))  # blown up one way only
+    check_same((step(shrink_content),), [g])
+
+
+def test_shrink_content_is_offered_only_when_every_input_is_drawn_large() -> None:
+    big = np.kron(np.array([[0, 5], [5, 5]]), np.ones((3, 3), dtype=np.int64))
+    small = np.array([[0, 5], [5, 5]])
+    small_kron = np.kron(small != 0, small)
+    assert "shrink_content" in {s.label for s in task_steps([(big, small_kron)], [big])}
+    assert "shrink_content" not in {s.label for s in task_steps([(small, small_kron)], [big])}
+
+
+def test_search_finds_a_drawing_shrunk_then_laid_at_its_own_cells() -> None:
+    pictures = [
+        np.array([[5, 0, 5], [0, 5, 0], [5, 0, 5]]),
+        np.array([[5, 5, 0], [0, 0, 5], [5, 5, 0]]),
+        np.array([[0, 5, 0], [5, 5, 5], [0, 5, 0]]),
+    ]
+    pairs = []
+    for k, p in enumerate(pictures):
+        canvas = np.zeros((12, 13), dtype=np.int64)
+        canvas[k : k + 9, 1 : 1 + 9] = np.kron(p, np.ones((3, 3), dtype=np.int64))
+        pairs.append((canvas.tolist(), np.kron(p != 0, p).tolist()))
+    test = np.zeros((11, 11), dtype=np.int64)
+    test[2:11, 0:9] = np.kron(
+        np.array([[5, 5, 5], [5, 0, 0], [5, 0, 0]]), np.ones((3, 3), dtype=np.int64)
+    )
+    programs = search(make_task(pairs, [test.tolist()]), time_limit_s=30, max_programs=1)
+    assert programs and programs[0].fits
+    assert programs[0].name == "shrink_content | self_kron(invert=False)"
+
+
+def test_crop_block_cuts_the_plain_rectangle_out_of_noise() -> None:
+    noise = np.array(
+        [
+            [1, 2, 3, 4, 5, 6, 7],
+            [8, 9, 4, 4, 4, 4, 1],
+            [2, 3, 4, 6, 4, 4, 5],
+            [7, 8, 4, 4, 4, 4, 9],
+            [3, 5, 6, 7, 8, 9, 1],
+        ]
+    )
+    assert crop_block(noise).tolist() == [[4, 4, 4, 4], [4, 6, 4, 4], [4, 4, 4, 4]]
+    ring = np.full((5, 5), 4)
+    ring[1:4, 1:4] = [[1, 2, 3], [5, 6, 7], [8, 9, 1]]
+    with pytest.raises(ValueError):  # a ring of 4s with too little 4 inside
+        crop_block(ring)
+    offered = {s.label for s in task_steps([(noise, crop_block(noise))], [noise])}
+    assert "crop_block" in offered
+    assert "crop_block" not in {s.label for s in task_steps([(noise, noise)], [noise])}
+    check_same((step(crop_block),), [noise])

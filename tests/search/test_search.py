@@ -9,6 +9,12 @@ import pytest
 
 from arcloop.arc.task import Task
 from arcloop.search import Program, search
+from arcloop.search.catalogue import Step, step
+from arcloop.search.engine import simplicity
+from arcloop.search.lib_paint import connect_pairs, fill_enclosed, recolour
+from arcloop.search.lib_rules import apply_ray_rule
+from arcloop.search.state import Frame, Search
+from arcloop.search.views import IDENTITY
 from tests.search.helpers import arc1_task, make_task, run_source
 
 # Tasks the search solves, each by a different kind of program.
@@ -114,3 +120,29 @@ def test_random_and_degenerate_tasks_never_raise() -> None:
     for task in tasks:
         programs = search(task, time_limit_s=30.0, budget=300)
         assert all(isinstance(p, Program) for p in programs), task.id
+
+
+def test_a_fixed_step_ranks_above_a_learned_table_that_fits_as_well() -> None:
+    fixed = (step(connect_pairs, directions="h"),)
+    table = {(0, "s", 1, 1): 1, (0, "s", 4, 4): 4, (0, "s", 8, 8): 8}
+    learned = (Step(apply_ray_rule, (("table", table),), family="learned"),)
+    assert simplicity(fixed) < simplicity(learned)
+    # two fixed steps and a one-entry colour map say less than one three-entry table
+    chain = (
+        step(fill_enclosed, colour=3),
+        Step(recolour, (("mapping", {2: 0}),), family="learned"),
+    )
+    assert simplicity(chain) < simplicity(learned)
+
+
+def test_states_one_factor_from_the_outputs_are_extended_first() -> None:
+    outputs = [np.zeros((6, 6), dtype=np.int64), np.zeros((9, 3), dtype=np.int64)]
+    inputs = [np.zeros((8, 8), dtype=np.int64), np.zeros((8, 8), dtype=np.int64)]
+    s = Search(inputs, outputs, [], 100, 1e9, lambda: 0.0, 2, frozenset())
+    frame = Frame(s, IDENTITY, inputs, outputs)
+    thirds = [np.zeros((2, 2), dtype=np.int64), np.zeros((3, 1), dtype=np.int64)]
+    cells = [np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1), dtype=np.int64)]
+    assert frame.one_factor(thirds)  # both outputs three times their grids
+    assert not frame.one_factor(cells)  # a single cell divides anything
+    assert not frame.one_factor([thirds[0], np.zeros((9, 1), dtype=np.int64)])
+    assert frame.promise(thirds) < frame.promise(inputs)
