@@ -179,7 +179,11 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     completes = _only_adds(train)
     if not completes and all(a.shape == b.shape for a, b in train):  # pieces move or vanish
-        steps += [step(mv.attract_to_lines, chain=False), step(obj.stamp_template, chain=False)]
+        steps += [
+            step(mv.attract_to_lines, chain=False),
+            step(mv.attract_to_lines, chain=False, diagonal=True, pile=True),
+            step(obj.stamp_template, chain=False),
+        ]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits, completes=completes)
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply

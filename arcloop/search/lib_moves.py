@@ -208,55 +208,83 @@ def objects_to_contact(g: Array, diagonal: bool, trail: bool) -> Array:
     return out
 
 
-def attract_to_lines(g: Array) -> Array:
+def nearest_pull(
+    mask: Array, colour: int, lines: list[tuple[int, int, int, int, int]]
+) -> tuple[int, int, int] | None:
+    """(cells to move, dy, dx) that bring the piece ``mask`` to touch the nearest line of its
+    ``colour`` (lines as (colour, top, left, bottom, right)), or None when no line lies
+    wholly beside it. Raises when two lines are equally near."""
+    top, left, bottom, right = bbox(mask)
+    pulls = []
+    for c, t, le, b, r in lines:
+        if c != colour:
+            continue
+        if b - t == 1 and le <= left and right <= r:
+            if t >= bottom:
+                pulls.append((t - bottom, 1, 0))
+            elif t < top:
+                pulls.append((top - t - 1, -1, 0))
+        elif r - le == 1 and t <= top and bottom <= b:
+            if le >= right:
+                pulls.append((le - right, 0, 1))
+            elif le < left:
+                pulls.append((left - le - 1, 0, -1))
+    if not pulls:
+        return None
+    pulls.sort()
+    if len(pulls) > 1 and pulls[0][0] == pulls[1][0]:
+        raise ValueError("two lines equally near")
+    return pulls[0]
+
+
+def attract_to_lines(g: Array, diagonal: bool = False, pile: bool = False) -> Array:
     """Move every piece straight towards the line of its own colour until it touches it; a
     piece with no such line vanishes.
 
     Lines are the one-colour, 4-connected objects that are straight (one row or one column)
-    and at least 3 cells long; pieces are all other objects. A piece's line must lie wholly
-    beside it, across rows (a horizontal line) or columns (a vertical one) that span the
-    piece; the nearest one pulls it. Lines stay. Raises when there is no line or no piece,
-    nothing moves, or two lines are equally near.
+    and at least 3 cells long; pieces are the other one-colour objects (4-connected, or
+    8-connected when ``diagonal``). A piece's line must lie wholly beside it, across rows (a
+    horizontal line) or columns (a vertical one) that span the piece; the nearest one pulls
+    it. Lines stay. With ``pile`` the pieces move nearest first and each stops early where it
+    would run into a line or a piece already moved (pieces pile up against their wall, as in
+    magnets pulling scattered bits to the border of their colour); without it, pieces pass
+    through one another. Raises when there is no line or no piece, nothing moves, or two
+    lines are equally near.
+
+    >>> g = np.array([[2, 0, 2, 2], [2, 0, 0, 0], [2, 0, 2, 0]])
+    >>> attract_to_lines(g, diagonal=True, pile=True).tolist()
+    [[2, 2, 2, 0], [2, 0, 0, 0], [2, 2, 0, 0]]
     """
     lines, pieces = [], []
+    loose = g.copy()  # the cells of no line
     for mask in find_objects(g, False, False, 0):
         top, left, bottom, right = bbox(mask)
         length = max(bottom - top, right - left)
         straight = min(bottom - top, right - left) == 1 and int(mask.sum()) == length
         if straight and length >= 3:
             lines.append((int(g[mask][0]), top, left, bottom, right))
-        else:
+            loose[mask] = 0
+        elif not diagonal:
             pieces.append(mask)
+    if diagonal:
+        pieces = find_objects(loose, True, False, 0)
     if not lines or not pieces:
         raise ValueError("no line, or no piece")
     out = g.copy()
     for mask in pieces:
         out[mask] = 0
-    for mask in pieces:
-        colour = int(g[mask][0])
-        top, left, bottom, right = bbox(mask)
-        pulls = []  # (cells to move, dy, dx) towards each line of the piece's colour
-        for c, t, le, b, r in lines:
-            if c != colour:
-                continue
-            if b - t == 1 and le <= left and right <= r:
-                if t >= bottom:
-                    pulls.append((t - bottom, 1, 0))
-                elif t < top:
-                    pulls.append((top - t - 1, -1, 0))
-            elif r - le == 1 and t <= top and bottom <= b:
-                if le >= right:
-                    pulls.append((le - right, 0, 1))
-                elif le < left:
-                    pulls.append((left - le - 1, 0, -1))
-        if not pulls:
-            continue
-        pulls.sort()
-        if len(pulls) > 1 and pulls[0][0] == pulls[1][0]:
-            raise ValueError("two lines equally near")
-        n, dy, dx = pulls[0]
+    moves = []  # (cells to move, reading order, piece, dy, dx)
+    for k, mask in enumerate(pieces):
+        pull = nearest_pull(mask, int(g[mask][0]), lines)
+        if pull is not None:
+            moves.append((pull[0], k, mask, pull[1], pull[2]))
+    if pile:
+        moves.sort(key=lambda move: move[:2])
+    for n, _, mask, dy, dx in moves:
         ys, xs = np.nonzero(mask)
-        out[ys + n * dy, xs + n * dx] = colour
+        if pile:  # stop before the first step that runs into something already there
+            n = next((k - 1 for k in range(1, n + 1) if out[ys + k * dy, xs + k * dx].any()), n)
+        out[ys + n * dy, xs + n * dx] = g[mask][0]
     if np.array_equal(out, g):
         raise ValueError("nothing moves")
     return out

@@ -256,6 +256,30 @@ def test_attract_to_lines_emits_equivalent_source() -> None:
     check_same((only,), [LINES_AND_PIECES, LINES_AND_PIECES.T, a([[1, 0], [0, 1]])])
 
 
+# A column of 2s; a piece of two 2s touching at a corner, and a lone 2 further out on its row.
+PILING = a([[2, 0, 0, 0, 0, 0], [2, 0, 0, 2, 0, 2], [2, 0, 2, 0, 0, 0]])
+
+
+def test_attract_to_lines_piles_pieces_joined_at_corners() -> None:
+    # the corner-joined piece moves as one, nearest first; the lone 2 stops against it
+    assert attract_to_lines(PILING, diagonal=True, pile=True).tolist() == [
+        [2, 0, 0, 0, 0, 0],
+        [2, 0, 2, 2, 0, 0],
+        [2, 2, 0, 0, 0, 0],
+    ]
+    # without piling the lone 2 passes through to the line
+    assert attract_to_lines(PILING, diagonal=True).tolist() == [
+        [2, 0, 0, 0, 0, 0],
+        [2, 2, 2, 0, 0, 0],
+        [2, 2, 0, 0, 0, 0],
+    ]
+
+
+def test_attract_to_lines_piling_emits_equivalent_source() -> None:
+    piling = step(attract_to_lines, diagonal=True, pile=True)
+    check_same((piling,), [PILING, PILING.T, LINES_AND_PIECES, a([[1, 0], [0, 1]])])
+
+
 # A 2-and-4 template, a grey silhouette of its shape and a grey one of another shape.
 TEMPLATE_AND_SILHOUETTES = a(
     [
