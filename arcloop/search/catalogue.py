@@ -184,6 +184,9 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
             step(mv.attract_to_lines, chain=False, diagonal=True, pile=True),
             step(obj.stamp_template, chain=False),
         ]
+    if _moves_only(train):  # every colour keeps its number of cells: pieces only move
+        steps += [step(mv.step_to_lines, chain=False)]
+        steps += [step(mv.move_by_size, chain=False, direction=d) for d in directions]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits, completes=completes)
     if all(np.count_nonzero(a) == 2 for a in inputs):  # only then can an L-shaped join apply
@@ -279,6 +282,7 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=True),
     ]
     out += [step(prt.broadcast_cells, chain=False, mark=m) for m in (False, True)]
+    out += [step(prt.copy_to_marked_cells, chain=False)]
     out += [step(prt.paint_pattern, chain=False, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 
@@ -297,6 +301,25 @@ def _only_adds(train: Sequence[tuple[Array, Array]]) -> bool:
             return False
         kept = a != np.bincount(a.ravel(), minlength=10).argmax()
         if not np.array_equal(a[kept], b[kept]):
+            return False
+    return True
+
+
+def _moves_only(train: Sequence[tuple[Array, Array]]) -> bool:
+    """Whether every train output has its input's shape and the same number of cells of each
+    colour, and differs from it: the evidence that pieces move (and nothing is painted).
+
+    >>> _moves_only([(np.array([[1, 0, 0]]), np.array([[0, 0, 1]]))])
+    True
+    >>> _moves_only([(np.array([[1, 0, 0]]), np.array([[1, 1, 0]]))])
+    False
+    """
+    for a, b in train:
+        if a.shape != b.shape or np.array_equal(a, b):
+            return False
+        if not np.array_equal(
+            np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
+        ):
             return False
     return True
 

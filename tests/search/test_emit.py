@@ -70,6 +70,7 @@ LEARNED_STEP_NAMES = (
     "part_selected",
     "count_fill",
     "overlay_blocks",
+    "shift_colours",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
 CONDITIONAL_STEP_NAMES = (
@@ -79,12 +80,15 @@ CONDITIONAL_STEP_NAMES = (
     "repeat_band",
     "attract_to_lines",
     "stamp_template",
+    "step_to_lines",
+    "move_by_size",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
-``complete_symmetry``, ``repeat_band``, ``attract_to_lines`` and ``stamp_template`` in
-``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
+``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
+``step_to_lines`` and ``move_by_size`` in ``test_same_shape.py``, ``shear`` in
+``test_resize.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:

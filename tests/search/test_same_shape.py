@@ -8,7 +8,12 @@ import pytest
 
 from arcloop.search.catalogue import step, task_steps
 from arcloop.search.lib_geometry import repeat_band
-from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
+from arcloop.search.lib_moves import (
+    attract_to_lines,
+    move_by_size,
+    objects_to_contact,
+    step_to_lines,
+)
 from arcloop.search.lib_objects import stamp_template
 from arcloop.search.lib_paint import (
     complete_symmetry,
@@ -16,7 +21,7 @@ from arcloop.search.lib_paint import (
     overlay_mirror,
     symmetry_centre,
 )
-from arcloop.search.lib_parts import broadcast_cells
+from arcloop.search.lib_parts import broadcast_cells, copy_to_marked_cells
 from tests.search.test_emit import check_same
 
 
@@ -140,6 +145,37 @@ def test_broadcast_cells_marks_what_it_adds_with_the_separator_colour() -> None:
 def test_broadcast_cells_emits_equivalent_source() -> None:
     for mark in (False, True):
         check_same((step(broadcast_cells, mark=mark),), [LATTICE, LATTICE.T])
+
+
+# A 2 x 3 lattice: one cell shows a pattern, two hold a dot (a mark), the rest are empty.
+MARKED_LATTICE = a(
+    [
+        [3, 3, 5, 0, 0, 5, 0, 0],
+        [0, 3, 5, 0, 4, 5, 0, 0],
+        [5, 5, 5, 5, 5, 5, 5, 5],
+        [0, 0, 5, 0, 0, 5, 0, 0],
+        [0, 0, 5, 0, 0, 5, 0, 1],
+    ]
+)
+
+
+def test_copy_to_marked_cells_pastes_the_pattern_where_marked() -> None:
+    assert copy_to_marked_cells(MARKED_LATTICE).tolist() == [
+        [3, 3, 5, 3, 3, 5, 0, 0],
+        [0, 3, 5, 0, 3, 5, 0, 0],
+        [5, 5, 5, 5, 5, 5, 5, 5],
+        [0, 0, 5, 0, 0, 5, 3, 3],
+        [0, 0, 5, 0, 0, 5, 0, 3],
+    ]
+
+
+def test_copy_to_marked_cells_refuses_a_lattice_without_marks() -> None:
+    with pytest.raises(ValueError):
+        copy_to_marked_cells(a([[3, 3, 5, 0, 0], [0, 3, 5, 0, 0]]))
+
+
+def test_copy_to_marked_cells_emits_equivalent_source() -> None:
+    check_same((step(copy_to_marked_cells),), [MARKED_LATTICE, MARKED_LATTICE.T, LATTICE])
 
 
 SATELLITES = a(
@@ -278,6 +314,74 @@ def test_attract_to_lines_piles_pieces_joined_at_corners() -> None:
 def test_attract_to_lines_piling_emits_equivalent_source() -> None:
     piling = step(attract_to_lines, diagonal=True, pile=True)
     check_same((piling,), [PILING, PILING.T, LINES_AND_PIECES, a([[1, 0], [0, 1]])])
+
+
+# Walls of 2 (top) and 3 (right, its end cell touching a 3 beside it); a 2 and a corner-joined
+# pair of 3s out in the open, a 4 with no wall.
+WALLS = a(
+    [
+        [2, 2, 2, 2, 0],
+        [0, 0, 0, 0, 3],
+        [0, 3, 0, 0, 3],
+        [3, 0, 0, 3, 3],
+        [0, 4, 2, 0, 0],
+    ]
+)
+
+
+def test_step_to_lines_moves_each_piece_one_cell_towards_its_wall() -> None:
+    assert step_to_lines(WALLS).tolist() == [
+        [2, 2, 2, 2, 0],
+        [0, 0, 0, 0, 3],
+        [0, 0, 3, 0, 3],
+        [0, 3, 2, 3, 3],
+        [0, 4, 0, 0, 0],
+    ]
+
+
+def test_step_to_lines_refuses_a_grid_without_walls() -> None:
+    with pytest.raises(ValueError):
+        step_to_lines(a([[1, 0, 1], [0, 0, 0], [0, 2, 0]]))
+
+
+def test_step_to_lines_emits_equivalent_source() -> None:
+    check_same((step(step_to_lines),), [WALLS, WALLS.T, PILING, a([[1, 0], [0, 1]])])
+
+
+# A floor of 8s; a piece of three 4s and a lone 6 on it.
+FLOOR = a(
+    [
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [4, 0, 0, 0],
+        [4, 4, 0, 6],
+        [8, 8, 8, 8],
+    ]
+)
+
+
+def test_move_by_size_lifts_each_piece_by_its_cell_count() -> None:
+    assert move_by_size(FLOOR, "up").tolist() == [
+        [0, 0, 0, 0],
+        [4, 0, 0, 0],
+        [4, 4, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 6],
+        [0, 0, 0, 0],
+        [8, 8, 8, 8],
+    ]
+
+
+def test_move_by_size_refuses_a_piece_leaving_the_grid() -> None:
+    with pytest.raises(ValueError):
+        move_by_size(FLOOR, "down")
+
+
+def test_move_by_size_emits_equivalent_source() -> None:
+    for direction in ("up", "down", "left", "right"):
+        check_same((step(move_by_size, direction=direction),), [FLOOR, FLOOR.T, WALLS])
 
 
 # A 2-and-4 template, a grey silhouette of its shape and a grey one of another shape.
