@@ -637,3 +637,52 @@ def stamp_template(g: Array) -> Array:
     if np.array_equal(out, g):
         raise ValueError("nothing to stamp")
     return out
+
+
+def path_cells(mask: Array) -> list[tuple[int, int]] | None:
+    """The cells of a one-cell-wide path of 4-connected cells, from the end that comes first
+    in reading order to the other, or None when ``mask`` is not such a path (a cell with
+    three or more neighbours, a loop, fewer than two cells).
+
+    >>> path_cells(np.array([[1, 1, 0], [0, 1, 1]], dtype=bool))
+    [(0, 0), (0, 1), (1, 1), (1, 2)]
+    """
+    cells = {(int(y), int(x)) for y, x in np.argwhere(mask)}
+    if len(cells) < 2:
+        return None
+    links = {
+        (y, x): [c for c in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)) if c in cells]
+        for y, x in cells
+    }
+    ends = sorted(c for c, near in links.items() if len(near) == 1)
+    if len(ends) != 2 or any(len(near) > 2 for near in links.values()):
+        return None
+    order = [ends[0]]
+    while len(order) < len(cells):
+        step = [c for c in links[order[-1]] if len(order) < 2 or c != order[-2]]
+        if len(step) != 1:
+            return None
+        order.append(step[0])
+    return order
+
+
+def reverse_paths(g: Array) -> Array:
+    """Reverse the order of the colours along every path of many colours (a one-cell-wide,
+    4-connected line of non-zero cells winding from one end to the other).
+
+    Covers snakes of coloured beads whose sequence is read backwards. Objects that are not
+    such paths stay. Raises when nothing changes.
+
+    >>> reverse_paths(np.array([[1, 2, 0], [0, 3, 4]])).tolist()
+    [[4, 3, 0], [0, 2, 1]]
+    """
+    out = g.copy()
+    for mask in find_objects(g, False, True, 0):
+        order = path_cells(mask)
+        if order is None:
+            continue
+        ys, xs = np.array(order).T
+        out[ys, xs] = g[ys[::-1], xs[::-1]]
+    if np.array_equal(out, g):
+        raise ValueError("nothing changes")
+    return out

@@ -82,12 +82,13 @@ CONDITIONAL_STEP_NAMES = (
     "stamp_template",
     "step_to_lines",
     "move_by_size",
+    "reverse_paths",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
 ``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
-``step_to_lines`` and ``move_by_size`` in ``test_same_shape.py``, ``shear`` in
+``step_to_lines``, ``move_by_size`` and ``reverse_paths`` in ``test_same_shape.py``, ``shear`` in
 ``test_resize.py``)."""
 
 

@@ -14,7 +14,7 @@ from arcloop.search.lib_moves import (
     objects_to_contact,
     step_to_lines,
 )
-from arcloop.search.lib_objects import stamp_template
+from arcloop.search.lib_objects import reverse_paths, stamp_template
 from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
@@ -409,3 +409,30 @@ def test_stamp_template_paints_each_silhouette_like_the_template_of_its_shape() 
 def test_stamp_template_emits_equivalent_source() -> None:
     only = step(stamp_template)
     check_same((only,), [TEMPLATE_AND_SILHOUETTES, TEMPLATE_AND_SILHOUETTES.T, LINES_AND_PIECES])
+
+
+# A winding path of beads 1 2 3 4 5, and a 2 x 2 block (not a path).
+PATH_AND_BLOCK = a(
+    [
+        [1, 2, 0, 0, 0, 0],
+        [0, 3, 0, 0, 6, 6],
+        [0, 4, 5, 0, 6, 6],
+    ]
+)
+
+
+def test_reverse_paths_reads_each_path_backwards() -> None:
+    assert reverse_paths(PATH_AND_BLOCK).tolist() == [
+        [5, 4, 0, 0, 0, 0],
+        [0, 3, 0, 0, 6, 6],
+        [0, 2, 1, 0, 6, 6],
+    ]
+
+
+def test_reverse_paths_refuses_a_grid_without_paths() -> None:
+    with pytest.raises(ValueError):
+        reverse_paths(a([[6, 6], [6, 6]]))
+
+
+def test_reverse_paths_emits_equivalent_source() -> None:
+    check_same((step(reverse_paths),), [PATH_AND_BLOCK, PATH_AND_BLOCK.T, FLOOR])
