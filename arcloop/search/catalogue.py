@@ -186,6 +186,7 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
         ]
     if _moves_only(train):  # every colour keeps its number of cells: pieces only move
         steps += [step(mv.step_to_lines, chain=False), step(obj.reverse_paths, chain=False)]
+        steps += [step(obj.turn_objects, chain=False, how=h) for h in ("cw", "ccw")]
         steps += [step(mv.move_by_size, chain=False, direction=d) for d in directions]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits, completes=completes)

@@ -14,7 +14,7 @@ from arcloop.search.lib_moves import (
     objects_to_contact,
     step_to_lines,
 )
-from arcloop.search.lib_objects import reverse_paths, stamp_template
+from arcloop.search.lib_objects import reverse_paths, stamp_template, turn_objects
 from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
@@ -436,3 +436,33 @@ def test_reverse_paths_refuses_a_grid_without_paths() -> None:
 
 def test_reverse_paths_emits_equivalent_source() -> None:
     check_same((step(reverse_paths),), [PATH_AND_BLOCK, PATH_AND_BLOCK.T, FLOOR])
+
+
+# A bar of three 5s across, and an L of 2s in a 2 x 2 box (centred between cells: it can turn).
+BARS = a(
+    [
+        [0, 0, 0, 0, 0],
+        [5, 5, 5, 0, 0],
+        [0, 0, 0, 2, 0],
+        [0, 0, 0, 2, 2],
+    ]
+)
+
+
+def test_turn_objects_turns_each_object_about_its_centre() -> None:
+    assert turn_objects(BARS, "cw").tolist() == [
+        [0, 5, 0, 0, 0],
+        [0, 5, 0, 0, 0],
+        [0, 5, 0, 2, 2],
+        [0, 0, 0, 2, 0],
+    ]
+
+
+def test_turn_objects_refuses_a_box_with_no_centre_cell() -> None:
+    with pytest.raises(ValueError):
+        turn_objects(a([[0, 0, 0], [4, 4, 0], [0, 0, 0]]), "ccw")
+
+
+def test_turn_objects_emits_equivalent_source() -> None:
+    for how in ("cw", "ccw"):
+        check_same((step(turn_objects, how=how),), [BARS, BARS.T, PATH_AND_BLOCK])
