@@ -671,7 +671,8 @@ def reverse_paths(g: Array) -> Array:
     4-connected line of non-zero cells winding from one end to the other).
 
     Covers snakes of coloured beads whose sequence is read backwards. Objects that are not
-    such paths stay. Raises when nothing changes.
+    such paths stay, and so do straight ones (no turn: a mirror of the object, not a path
+    followed). Raises when nothing changes.
 
     >>> reverse_paths(np.array([[1, 2, 0], [0, 3, 4]])).tolist()
     [[4, 3, 0], [0, 2, 1]]
@@ -682,6 +683,8 @@ def reverse_paths(g: Array) -> Array:
         if order is None:
             continue
         ys, xs = np.array(order).T
+        if len(set(ys.tolist())) == 1 or len(set(xs.tolist())) == 1:
+            continue  # a straight line: no turn to follow
         out[ys, xs] = g[ys[::-1], xs[::-1]]
     if np.array_equal(out, g):
         raise ValueError("nothing changes")

@@ -432,6 +432,8 @@ def test_reverse_paths_reads_each_path_backwards() -> None:
 def test_reverse_paths_refuses_a_grid_without_paths() -> None:
     with pytest.raises(ValueError):
         reverse_paths(a([[6, 6], [6, 6]]))
+    with pytest.raises(ValueError):  # a straight line has no turn to follow
+        reverse_paths(a([[1, 2, 3, 4]]))
 
 
 def test_reverse_paths_emits_equivalent_source() -> None:
