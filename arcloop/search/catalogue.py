@@ -373,7 +373,8 @@ def _paint_steps(
         # mirrors (and the half turn); about the box of one colour, the two mirrors. Offered
         # only when the outputs only add to the inputs: each of these steps costs a depth-2
         # expansion of its state on every task, which pushed programs out of the budget. The
-        # band of lines holding the picture, repeated across the grid, completes it too.
+        # band of lines holding the picture, repeated across the grid, completes it too; so do
+        # lone seeds grown into their nearest corner.
         voted = ("all", "turns", "both")
         out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in voted]
         out += [
@@ -384,6 +385,7 @@ def _paint_steps(
             for a in (0, 1)
             for m in (False, True)
         ]
+        out += [step(paint.grow_to_corner, chain=False)]
     out += [step(geo.add_border, colour=c) for c in out_colours]
     out += [
         step(obj.bounding_boxes, diagonal=d, colour=c) for c in out_colours for d in (False, True)

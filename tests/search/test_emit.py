@@ -84,13 +84,14 @@ CONDITIONAL_STEP_NAMES = (
     "move_by_size",
     "reverse_paths",
     "turn_objects",
+    "grow_to_corner",
     "shear",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` is emit-tested in ``test_pieces.py``, ``connect_elbow``,
 ``complete_symmetry``, ``repeat_band``, ``attract_to_lines``, ``stamp_template``,
-``step_to_lines``, ``move_by_size``, ``reverse_paths`` and ``turn_objects`` in
-``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
+``step_to_lines``, ``move_by_size``, ``reverse_paths``, ``turn_objects`` and
+``grow_to_corner`` in ``test_same_shape.py``, ``shear`` in ``test_resize.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:

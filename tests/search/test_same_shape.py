@@ -18,6 +18,7 @@ from arcloop.search.lib_objects import reverse_paths, stamp_template, turn_objec
 from arcloop.search.lib_paint import (
     complete_symmetry,
     connect_elbow,
+    grow_to_corner,
     overlay_mirror,
     symmetry_centre,
 )
@@ -468,3 +469,36 @@ def test_turn_objects_refuses_a_box_with_no_centre_cell() -> None:
 def test_turn_objects_emits_equivalent_source() -> None:
     for how in ("cw", "ccw"):
         check_same((step(turn_objects, how=how),), [BARS, BARS.T, PATH_AND_BLOCK])
+
+
+# A 4 in the lower left quarter and a 9 in the upper right one.
+SEEDS = a(
+    [
+        [0, 0, 0, 0, 9],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+        [0, 4, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+    ]
+)
+
+
+def test_grow_to_corner_fills_the_box_to_the_nearest_corner() -> None:
+    assert grow_to_corner(SEEDS).tolist() == [
+        [0, 0, 0, 0, 9],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+        [4, 4, 0, 0, 0],
+        [4, 4, 0, 0, 0],
+        [4, 4, 0, 0, 0],
+    ]
+
+
+def test_grow_to_corner_refuses_a_seed_in_the_middle() -> None:
+    with pytest.raises(ValueError):
+        grow_to_corner(a([[0, 0, 0], [0, 5, 0], [0, 0, 0]]))
+
+
+def test_grow_to_corner_emits_equivalent_source() -> None:
+    check_same((step(grow_to_corner),), [SEEDS, SEEDS.T, BARS])
