@@ -185,7 +185,15 @@ def task_steps(train: Sequence[tuple[Array, Array]], test_inputs: Sequence[Array
     ]
     completes = _only_adds(train)
     if not completes and all(a.shape == b.shape for a, b in train):  # pieces move or vanish
-        steps += [step(mv.attract_to_lines, chain=False), step(obj.stamp_template, chain=False)]
+        steps += [
+            step(mv.attract_to_lines, chain=False),
+            step(mv.attract_to_lines, chain=False, diagonal=True, pile=True),
+            step(obj.stamp_template, chain=False),
+        ]
+    if _moves_only(train):  # every colour keeps its number of cells: pieces only move
+        steps += [step(mv.step_to_lines, chain=False), step(obj.reverse_paths, chain=False)]
+        steps += [step(obj.turn_objects, chain=False, how=h) for h in ("cw", "ccw")]
+        steps += [step(mv.move_by_size, chain=False, direction=d) for d in directions]
     steps += _part_steps()
     steps += _paint_steps(in_colours, out_colours, fits, completes=completes)
     if _striped(train):  # each output: solid rows or solid columns, restored from noise
@@ -357,6 +365,7 @@ def _part_steps() -> list[Step]:
         step(prt.overlay_cells, reverse=True),
     ]
     out += [step(prt.broadcast_cells, chain=False, mark=m) for m in (False, True)]
+    out += [step(prt.copy_to_marked_cells, chain=False)]
     out += [step(prt.paint_pattern, chain=False, mode=m) for m in ("kron", "scale", "shrink")]
     return out
 
@@ -526,6 +535,25 @@ def _zero_filler(train: Sequence[tuple[Array, Array]]) -> int | None:
     return colours.pop()
 
 
+def _moves_only(train: Sequence[tuple[Array, Array]]) -> bool:
+    """Whether every train output has its input's shape and the same number of cells of each
+    colour, and differs from it: the evidence that pieces move (and nothing is painted).
+
+    >>> _moves_only([(np.array([[1, 0, 0]]), np.array([[0, 0, 1]]))])
+    True
+    >>> _moves_only([(np.array([[1, 0, 0]]), np.array([[1, 1, 0]]))])
+    False
+    """
+    for a, b in train:
+        if a.shape != b.shape or np.array_equal(a, b):
+            return False
+        if not np.array_equal(
+            np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
+        ):
+            return False
+    return True
+
+
 def _paint_steps(
     in_colours: list[int], out_colours: list[int], fits: Ratios, *, completes: bool
 ) -> list[Step]:
@@ -574,7 +602,8 @@ def _paint_steps(
         # mirrors (and the half turn); about the box of one colour, the two mirrors. Offered
         # only when the outputs only add to the inputs: each of these steps costs a depth-2
         # expansion of its state on every task, which pushed programs out of the budget. The
-        # band of lines holding the picture, repeated across the grid, completes it too.
+        # band of lines holding the picture, repeated across the grid, completes it too; so do
+        # lone seeds grown into their nearest corner.
         voted = ("all", "turns", "both")
         out += [step(paint.complete_symmetry, chain=False, colour=-1, how=h) for h in voted]
         out += [
@@ -585,6 +614,7 @@ def _paint_steps(
             for a in (0, 1)
             for m in (False, True)
         ]
+        out += [step(paint.grow_to_corner, chain=False)]
         # a figure and pieces of it elsewhere: draw the figure around each piece
         out += [step(obj.complete_templates, chain=False, turns=t) for t in (False, True)]
         # a diagonal line goes on, bouncing off walls: in its colour or in a new one

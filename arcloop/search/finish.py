@@ -19,13 +19,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from arcloop.search import lib_objects, lib_parts
+from arcloop.search import lib_moves, lib_objects, lib_parts
 from arcloop.search import lib_paint as paint
 from arcloop.search import lib_rules as rules
 from arcloop.search.catalogue import Primitive, Step
 from arcloop.search.grids import Array
 from arcloop.search.learn import (
     learn_colour_map,
+    learn_colour_shifts,
     learn_emit_rule,
     learn_local_rule,
     learn_neighbour_rule,
@@ -320,7 +321,8 @@ def lookups(
     """Learned whole-input steps: the output looked up from a feature of the input
     (``lookup_output``), one pixel per cell from a table of its feature (``cell_table``), one
     cell per counted object in a fixed order (``count_fill``), equal blocks laid on one another
-    in a learned order (``overlay_blocks``)."""
+    in a learned order (``overlay_blocks``), each colour moved by its learned offset
+    (``shift_colours``)."""
     steps = [
         Step(
             rules.lookup_output,
@@ -342,4 +344,9 @@ def lookups(
         Step(lib_parts.overlay_blocks, tuple(kwargs.items()), chain=False, family=LEARNED)
         for kwargs in learn_overlay_orders(inputs, wanted, apply_to=test_inputs)
     ]
+    shifts = learn_colour_shifts(inputs, wanted, apply_to=test_inputs)
+    if shifts is not None:
+        steps.append(
+            Step(lib_moves.shift_colours, (("table", shifts),), chain=False, family=LEARNED)
+        )
     return steps

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from arcloop.search import lib_objects
+from arcloop.search import lib_moves, lib_objects
 from arcloop.search.grids import Array
 from arcloop.search.lib_objects import object_features
 from arcloop.search.lib_paint import rays_along
@@ -669,6 +669,65 @@ def _emissions(
             table[key] = candidates[key]
             covered |= painted[key]
     return dict(sorted(table.items()))
+
+
+def learn_colour_shifts(
+    inputs: Sequence[Array], wanted: Sequence[Array], *, apply_to: Sequence[Array]
+) -> tuple[tuple[int, int, int], ...] | None:
+    """The table of ``shift_colours``: for each colour, the one (rows, columns) offset that
+    carries all its input cells onto its output cells in every train pair, as (colour, rows,
+    columns) in colour order.
+
+    None when shapes or backgrounds (most common colours) differ, when a colour's cells do
+    not all move together by one offset the same in every pair, when nothing moves, when
+    only one pair shows the moves, or when an ``apply_to`` grid holds a colour the train
+    pairs never showed.
+
+    >>> a = [np.array([[0, 2, 0], [0, 0, 0]]), np.array([[0, 0, 2], [0, 0, 0]])]
+    >>> b = [np.array([[0, 0, 0], [0, 2, 0]]), np.array([[0, 0, 0], [0, 0, 2]])]
+    >>> learn_colour_shifts(a, b, apply_to=[])
+    ((2, 1, 0),)
+    """
+    if len(inputs) < 2:
+        return None
+    table: dict[int, tuple[int, int]] = {}
+    for a, b in zip(inputs, wanted, strict=True):
+        if a.shape != b.shape:
+            return None
+        counts = np.bincount(a.ravel(), minlength=10)
+        bg = int(counts.argmax())
+        if int(np.bincount(b.ravel(), minlength=10).argmax()) != bg:
+            return None
+        for c in range(10):
+            if c == bg or not counts[c]:
+                continue
+            ys, xs = np.nonzero(a == c)
+            ty, tx = np.nonzero(b == c)
+            if len(ty) != len(ys):
+                return None
+            # both in reading order: a rigid shift keeps the order
+            dy, dx = ty - ys, tx - xs
+            if np.any(dy != dy[0]) or np.any(dx != dx[0]):
+                return None
+            if table.setdefault(c, (int(dy[0]), int(dx[0]))) != (int(dy[0]), int(dx[0])):
+                return None
+    if all(offset == (0, 0) for offset in table.values()):
+        return None
+    for g in apply_to:
+        counts = np.bincount(g.ravel(), minlength=10)
+        bg = int(counts.argmax())
+        if any(counts[c] and c != bg and c not in table for c in range(10)):
+            return None
+    rows = tuple((c, dy, dx) for c, (dy, dx) in sorted(table.items()))
+    try:
+        if not all(
+            np.array_equal(lib_moves.shift_colours(a, rows), b)
+            for a, b in zip(inputs, wanted, strict=True)
+        ):
+            return None
+    except ValueError:
+        return None
+    return rows
 
 
 def learn_place_rule(

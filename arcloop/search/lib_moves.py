@@ -210,57 +210,213 @@ def objects_to_contact(g: Array, diagonal: bool, trail: bool) -> Array:
     return out
 
 
-def attract_to_lines(g: Array) -> Array:
+def nearest_pull(
+    mask: Array, colour: int, lines: list[tuple[int, int, int, int, int]]
+) -> tuple[int, int, int] | None:
+    """(cells to move, dy, dx) that bring the piece ``mask`` to touch the nearest line of its
+    ``colour`` (lines as (colour, top, left, bottom, right)), or None when no line lies
+    wholly beside it. Raises when two lines are equally near."""
+    top, left, bottom, right = bbox(mask)
+    pulls = []
+    for c, t, le, b, r in lines:
+        if c != colour:
+            continue
+        if b - t == 1 and le <= left and right <= r:
+            if t >= bottom:
+                pulls.append((t - bottom, 1, 0))
+            elif t < top:
+                pulls.append((top - t - 1, -1, 0))
+        elif r - le == 1 and t <= top and bottom <= b:
+            if le >= right:
+                pulls.append((le - right, 0, 1))
+            elif le < left:
+                pulls.append((left - le - 1, 0, -1))
+    if not pulls:
+        return None
+    pulls.sort()
+    if len(pulls) > 1 and pulls[0][0] == pulls[1][0]:
+        raise ValueError("two lines equally near")
+    return pulls[0]
+
+
+def attract_to_lines(g: Array, diagonal: bool = False, pile: bool = False) -> Array:
     """Move every piece straight towards the line of its own colour until it touches it; a
     piece with no such line vanishes.
 
     Lines are the one-colour, 4-connected objects that are straight (one row or one column)
-    and at least 3 cells long; pieces are all other objects. A piece's line must lie wholly
-    beside it, across rows (a horizontal line) or columns (a vertical one) that span the
-    piece; the nearest one pulls it. Lines stay. Raises when there is no line or no piece,
-    nothing moves, or two lines are equally near.
+    and at least 3 cells long; pieces are the other one-colour objects (4-connected, or
+    8-connected when ``diagonal``). A piece's line must lie wholly beside it, across rows (a
+    horizontal line) or columns (a vertical one) that span the piece; the nearest one pulls
+    it. Lines stay. With ``pile`` the pieces move nearest first and each stops early where it
+    would run into a line or a piece already moved (pieces pile up against their wall, as in
+    magnets pulling scattered bits to the border of their colour); without it, pieces pass
+    through one another. Raises when there is no line or no piece, nothing moves, or two
+    lines are equally near.
+
+    >>> g = np.array([[2, 0, 2, 2], [2, 0, 0, 0], [2, 0, 2, 0]])
+    >>> attract_to_lines(g, diagonal=True, pile=True).tolist()
+    [[2, 2, 2, 0], [2, 0, 0, 0], [2, 2, 0, 0]]
     """
     lines, pieces = [], []
+    loose = g.copy()  # the cells of no line
     for mask in find_objects(g, False, False, 0):
         top, left, bottom, right = bbox(mask)
         length = max(bottom - top, right - left)
         straight = min(bottom - top, right - left) == 1 and int(mask.sum()) == length
         if straight and length >= 3:
             lines.append((int(g[mask][0]), top, left, bottom, right))
-        else:
+            loose[mask] = 0
+        elif not diagonal:
             pieces.append(mask)
+    if diagonal:
+        pieces = find_objects(loose, True, False, 0)
     if not lines or not pieces:
         raise ValueError("no line, or no piece")
     out = g.copy()
     for mask in pieces:
         out[mask] = 0
-    for mask in pieces:
-        colour = int(g[mask][0])
-        top, left, bottom, right = bbox(mask)
-        pulls = []  # (cells to move, dy, dx) towards each line of the piece's colour
-        for c, t, le, b, r in lines:
-            if c != colour:
-                continue
-            if b - t == 1 and le <= left and right <= r:
-                if t >= bottom:
-                    pulls.append((t - bottom, 1, 0))
-                elif t < top:
-                    pulls.append((top - t - 1, -1, 0))
-            elif r - le == 1 and t <= top and bottom <= b:
-                if le >= right:
-                    pulls.append((le - right, 0, 1))
-                elif le < left:
-                    pulls.append((left - le - 1, 0, -1))
-        if not pulls:
-            continue
-        pulls.sort()
-        if len(pulls) > 1 and pulls[0][0] == pulls[1][0]:
-            raise ValueError("two lines equally near")
-        n, dy, dx = pulls[0]
+    moves = []  # (cells to move, reading order, piece, dy, dx)
+    for k, mask in enumerate(pieces):
+        pull = nearest_pull(mask, int(g[mask][0]), lines)
+        if pull is not None:
+            moves.append((pull[0], k, mask, pull[1], pull[2]))
+    if pile:
+        moves.sort(key=lambda move: move[:2])
+    for n, _, mask, dy, dx in moves:
         ys, xs = np.nonzero(mask)
-        out[ys + n * dy, xs + n * dx] = colour
+        if pile:  # stop before the first step that runs into something already there
+            n = next((k - 1 for k in range(1, n + 1) if out[ys + k * dy, xs + k * dx].any()), n)
+        out[ys + n * dy, xs + n * dx] = g[mask][0]
     if np.array_equal(out, g):
         raise ValueError("nothing moves")
+    return out
+
+
+def long_runs(g: Array, slack: int) -> list[tuple[int, int, int, int, int]]:
+    """The walls of a grid: runs of one non-zero colour along a row or column that miss at
+    most ``slack`` of its cells and are at least 3 long, as (colour, top, left, bottom,
+    right).
+
+    >>> long_runs(np.array([[0, 3, 3, 3], [0, 0, 2, 0], [0, 0, 0, 0]]), 1)
+    [(3, 0, 1, 1, 4)]
+    >>> long_runs(np.array([[0, 3, 3, 3], [0, 0, 2, 0], [0, 0, 0, 0]]), 0)
+    []
+    """
+    found = []
+    for axis, lines in ((0, g), (1, g.T)):
+        least = max(3, lines.shape[1] - slack)
+        for i, line in enumerate(lines):
+            start = 0
+            for k in range(1, len(line) + 1):
+                if k < len(line) and line[k] == line[start]:
+                    continue
+                if line[start] != 0 and k - start >= least:
+                    box = (i, start, i + 1, k) if axis == 0 else (start, i, k, i + 1)
+                    found.append((int(line[start]), *box))
+                start = k
+    return found
+
+
+def step_to_lines(g: Array) -> Array:
+    """Move every piece one cell towards the wall of its own colour (``long_runs`` missing at
+    most two cells of their line), unless it touches it already; pieces with no wall of their
+    colour stay.
+
+    Covers grids framed by walls of several colours whose scattered bits each take one step
+    towards the wall of their colour. Pieces are one-colour, 8-connected groups of the cells
+    of no wall; a wall pulls a piece when it lies wholly beside it (``nearest_pull``).
+    Raises when there is no wall, 0 is not the most common colour, or nothing moves.
+
+    >>> g = np.array([[3, 3, 3, 3], [0, 0, 0, 0], [0, 3, 0, 2], [0, 0, 0, 0]])
+    >>> step_to_lines(g).tolist()
+    [[3, 3, 3, 3], [0, 3, 0, 0], [0, 0, 0, 2], [0, 0, 0, 0]]
+    """
+    lines = long_runs(g, 2)
+    if not lines or np.bincount(g.ravel()).argmax() != 0:
+        raise ValueError("no wall, or the background is not 0")
+    loose = g.copy()
+    for _, top, left, bottom, right in lines:
+        loose[top:bottom, left:right] = 0
+    out = g.copy()
+    moves = []
+    for mask in find_objects(loose, True, False, 0):
+        pull = nearest_pull(mask, int(g[mask][0]), lines)
+        if pull is not None and pull[0] > 0:
+            moves.append((mask, pull[1], pull[2]))
+            out[mask] = 0
+    for mask, dy, dx in moves:
+        ys, xs = np.nonzero(mask)
+        out[ys + dy, xs + dx] = g[mask][0]
+    if np.array_equal(out, g):
+        raise ValueError("nothing moves")
+    return out
+
+
+def move_by_size(g: Array, direction: str) -> Array:
+    """Move every piece towards ``"up"``, ``"down"``, ``"left"`` or ``"right"`` by as many
+    cells as it has; walls (``long_runs`` filling a whole row or column) stay.
+
+    Covers pieces that rise from a floor (or drift) by their own size: a piece of three cells
+    moves three. Pieces are one-colour, 8-connected groups of the cells of no wall. Raises
+    when 0 is not the most common colour, a piece would leave the grid, two pieces would land
+    on one cell, or nothing moves.
+
+    >>> g = np.array([[0, 0, 0], [0, 0, 0], [0, 0, 0], [2, 2, 0], [0, 0, 3], [5, 5, 5]])
+    >>> move_by_size(g, "up").tolist()
+    [[0, 0, 0], [2, 2, 0], [0, 0, 0], [0, 0, 3], [0, 0, 0], [5, 5, 5]]
+    """
+    if np.bincount(g.ravel()).argmax() != 0:
+        raise ValueError("the background is not 0")
+    dy, dx = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}[direction]
+    loose = g.copy()
+    for _, top, left, bottom, right in long_runs(g, 0):
+        loose[top:bottom, left:right] = 0
+    h, w = g.shape
+    out = np.where(loose != 0, 0, g)
+    landed = np.zeros(g.shape, dtype=bool)
+    for mask in find_objects(loose, True, False, 0):
+        ys, xs = np.nonzero(mask)
+        n = len(ys)
+        ys, xs = ys + n * dy, xs + n * dx
+        if ys.min() < 0 or xs.min() < 0 or ys.max() >= h or xs.max() >= w:
+            raise ValueError("a piece leaves the grid")
+        if landed[ys, xs].any():
+            raise ValueError("two pieces land on one cell")
+        landed[ys, xs] = True
+        out[ys, xs] = g[mask][0]
+    if np.array_equal(out, g):
+        raise ValueError("nothing moves")
+    return out
+
+
+def shift_colours(g: Array, table: tuple[tuple[int, int, int], ...]) -> Array:
+    """Move all cells of each colour by the colour's offset in ``table`` (rows of colour,
+    rows down, columns right); the cells they leave take the grid's most common colour (the
+    background).
+
+    Covers scattered pieces that each move a fixed way chosen by their colour (one colour
+    goes up two, another left two). Raises when a non-background colour of the grid is not
+    in the table, or a cell would leave the grid.
+
+    >>> g = np.array([[0, 0, 0], [0, 2, 3], [0, 0, 0]])
+    >>> shift_colours(g, ((2, -1, 0), (3, 1, 0))).tolist()
+    [[0, 2, 0], [0, 0, 0], [0, 0, 3]]
+    """
+    offsets = {c: (dy, dx) for c, dy, dx in table}
+    counts = np.bincount(g.ravel(), minlength=10)
+    bg = int(counts.argmax())
+    present = [c for c in range(10) if counts[c] and c != bg]
+    if any(c not in offsets for c in present):
+        raise ValueError("a colour without an offset")
+    h, w = g.shape
+    out = np.where(g == bg, g, bg)
+    for c in present:
+        dy, dx = offsets[c]
+        ys, xs = np.nonzero(g == c)
+        ys, xs = ys + dy, xs + dx
+        if ys.min() < 0 or xs.min() < 0 or ys.max() >= h or xs.max() >= w:
+            raise ValueError("a cell leaves the grid")
+        out[ys, xs] = c
     return out
 
 

@@ -854,3 +854,90 @@ def complete_templates(g: Array, turns: bool) -> Array:
     if np.array_equal(out, g):
         raise ValueError("nothing to complete")
     return out
+
+
+def path_cells(mask: Array) -> list[tuple[int, int]] | None:
+    """The cells of a one-cell-wide path of 4-connected cells, from the end that comes first
+    in reading order to the other, or None when ``mask`` is not such a path (a cell with
+    three or more neighbours, a loop, fewer than two cells).
+
+    >>> path_cells(np.array([[1, 1, 0], [0, 1, 1]], dtype=bool))
+    [(0, 0), (0, 1), (1, 1), (1, 2)]
+    """
+    cells = {(int(y), int(x)) for y, x in np.argwhere(mask)}
+    if len(cells) < 2:
+        return None
+    links = {
+        (y, x): [c for c in ((y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)) if c in cells]
+        for y, x in cells
+    }
+    ends = sorted(c for c, near in links.items() if len(near) == 1)
+    if len(ends) != 2 or any(len(near) > 2 for near in links.values()):
+        return None
+    order = [ends[0]]
+    while len(order) < len(cells):
+        step = [c for c in links[order[-1]] if len(order) < 2 or c != order[-2]]
+        if len(step) != 1:
+            return None
+        order.append(step[0])
+    return order
+
+
+def reverse_paths(g: Array) -> Array:
+    """Reverse the order of the colours along every path of many colours (a one-cell-wide,
+    4-connected line of non-zero cells winding from one end to the other).
+
+    Covers snakes of coloured beads whose sequence is read backwards. Objects that are not
+    such paths stay, and so do straight ones (no turn: a mirror of the object, not a path
+    followed). Raises when nothing changes.
+
+    >>> reverse_paths(np.array([[1, 2, 0], [0, 3, 4]])).tolist()
+    [[4, 3, 0], [0, 2, 1]]
+    """
+    out = g.copy()
+    for mask in find_objects(g, False, True, 0):
+        order = path_cells(mask)
+        if order is None:
+            continue
+        ys, xs = np.array(order).T
+        if len(set(ys.tolist())) == 1 or len(set(xs.tolist())) == 1:
+            continue  # a straight line: no turn to follow
+        out[ys, xs] = g[ys[::-1], xs[::-1]]
+    if np.array_equal(out, g):
+        raise ValueError("nothing changes")
+    return out
+
+
+def turn_objects(g: Array, how: str) -> Array:
+    """Turn every one-colour object a quarter turn about its own centre, clockwise
+    (``"cw"``) or anticlockwise (``"ccw"``); objects are 8-connected.
+
+    Covers lines and shapes that each swing round in place (a bar across becomes a bar
+    down through the same middle cell). Raises when an object's box is odd one way and
+    even the other (no cell to turn about), a turned object leaves the grid or lands on
+    another, or nothing changes.
+
+    >>> turn_objects(np.array([[0, 0, 0], [3, 3, 3], [0, 0, 0]]), "cw").tolist()
+    [[0, 3, 0], [0, 3, 0], [0, 3, 0]]
+    """
+    k = {"cw": -1, "ccw": 1}[how]
+    h, w = g.shape
+    out = np.zeros_like(g)
+    for mask in find_objects(g, False, False, 0):
+        top, left, bottom, right = bbox(mask)
+        piece = np.rot90(np.where(mask, g, 0)[top:bottom, left:right], k)
+        ph, pw = piece.shape
+        # the centre (doubled) stays: top + bottom - 1 == 2 * new top + ph - 1
+        y2, x2 = top + bottom - ph, left + right - pw
+        if y2 % 2 or x2 % 2:
+            raise ValueError("no cell to turn about")
+        y, x = y2 // 2, x2 // 2
+        if y < 0 or x < 0 or y + ph > h or x + pw > w:
+            raise ValueError("a turned object leaves the grid")
+        spot = out[y : y + ph, x : x + pw]
+        if np.any((spot != 0) & (piece != 0)):
+            raise ValueError("two objects land on one cell")
+        spot[piece != 0] = piece[piece != 0]
+    if np.array_equal(out, g):
+        raise ValueError("nothing changes")
+    return out

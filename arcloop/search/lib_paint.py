@@ -627,6 +627,32 @@ def complete_symmetry(g: Array, colour: int, how: str) -> Array:
     return np.where(new, high, g)
 
 
+def grow_to_corner(g: Array) -> Array:
+    """Grow every non-zero cell into the box that reaches from it to the grid's nearest
+    corner, painting the 0 cells of the box its colour.
+
+    Covers lone seeds that spread into the nearer corner of the grid. Raises when a cell is
+    as near to two sides across or down (no nearest corner), or the grid has no non-zero
+    cell or more than four.
+
+    >>> grow_to_corner(np.array([[0, 0, 0, 0], [0, 0, 0, 0], [0, 3, 0, 0], [0, 0, 0, 0]])).tolist()
+    [[0, 0, 0, 0], [0, 0, 0, 0], [3, 3, 0, 0], [3, 3, 0, 0]]
+    """
+    ys, xs = np.nonzero(g)
+    if not 0 < len(ys) <= 4:
+        raise ValueError("no seed, or too many")
+    h, w = g.shape
+    out = g.copy()
+    for y, x in zip(ys.tolist(), xs.tolist(), strict=True):
+        if 2 * y == h - 1 or 2 * x == w - 1:
+            raise ValueError("no nearest corner")
+        rows = slice(0, y + 1) if 2 * y < h - 1 else slice(y, h)
+        cols = slice(0, x + 1) if 2 * x < w - 1 else slice(x, w)
+        box = out[rows, cols]
+        box[box == 0] = g[y, x]
+    return out
+
+
 def diagonal_ends(g: Array) -> list[tuple[int, int, int, int]]:
     """Where diagonal lines go on: (row, column, dy, dx) for each end of a diagonal line of one
     colour (a cell with exactly one neighbour of its colour, diagonally, and background past
@@ -816,6 +842,9 @@ def fill_clear_lines(g: Array, colour: int) -> Array:
                 painted[k, 1:-1] = colour
     if np.array_equal(out, g):
         raise ValueError("no clear line")
+    return out
+
+
 def fill_empty_squares(g: Array, size: int, colour: int) -> Array:
     """Paint ``colour`` over every ``size`` x ``size`` block of empty (0) cells.
 

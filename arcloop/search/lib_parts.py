@@ -310,6 +310,35 @@ def broadcast_cells(g: Array, mark: bool) -> Array:
     return out
 
 
+def copy_to_marked_cells(g: Array) -> Array:
+    """Copy the fullest cell of a separator lattice over every other cell that holds anything
+    (a mark): a pattern pasted into the cells that ask for it; empty cells stay empty.
+
+    Covers lattices where one cell shows a pattern and a dot or hole in some other cells
+    marks where it goes. Raises when two cells tie as the fullest, no other cell is marked,
+    or a marked cell's shape differs from the pattern's.
+
+    >>> g = np.array([[2, 2, 5, 0, 0, 5, 1, 0], [2, 0, 5, 0, 0, 5, 0, 0]])
+    >>> copy_to_marked_cells(g).tolist()
+    [[2, 2, 5, 0, 0, 5, 2, 2], [2, 0, 5, 0, 0, 5, 2, 0]]
+    """
+    out = g.copy()
+    flat = [c for row in cells(out) for c in row]  # views into ``out``
+    counts = [int(np.count_nonzero(c)) for c in flat]
+    best = max(counts)
+    if counts.count(best) != 1:
+        raise ValueError("no single fullest cell")
+    pattern = flat[counts.index(best)].copy()
+    marked = [c for c, n in zip(flat, counts, strict=True) if 0 < n < best]
+    if not marked:
+        raise ValueError("no marked cell")
+    for cell in marked:
+        if cell.shape != pattern.shape:
+            raise ValueError("cells of different shapes")
+        cell[...] = pattern
+    return out
+
+
 def cell_grid(g: Array, ky: int, kx: int) -> list[list[Array]]:
     """The grid as rows of cells: ``ky`` x ``kx`` blocks, or (``ky`` 0) the cells of a
     separator lattice, which must form a full table."""

@@ -70,6 +70,7 @@ LEARNED_STEP_NAMES = (
     "part_selected",
     "count_fill",
     "overlay_blocks",
+    "shift_colours",
     "apply_place_rule",
 )
 VIEW_AND_LAYER_NAMES = ("normalise_colours", "restore_colours", "combine_layers")
@@ -105,6 +106,11 @@ CONDITIONAL_STEP_NAMES = (
     "shrink_content",
     "crop_block",
     "interlock_pieces",
+    "step_to_lines",
+    "move_by_size",
+    "reverse_paths",
+    "turn_objects",
+    "grow_to_corner",
 )
 """Steps the catalogue offers only when the train shapes or grids call for them (none of
 ``TASKS``; ``roll_by_markers`` and ``interlock_pieces`` are emit-tested in ``test_pieces.py``,
@@ -112,7 +118,8 @@ CONDITIONAL_STEP_NAMES = (
 ``stamp_template``, ``complete_templates``, ``bounce_rays``, ``complete_by_analogy``,
 ``repeat_runs``, ``mend_lines`` and ``fill_clear_lines`` in ``test_same_shape.py``, ``shear``,
 ``shrink_content`` and ``crop_block`` in ``test_resize.py``, the fills, moves, swaps and sorts
-after them in ``test_object_places.py``)."""
+after them in ``test_object_places.py``, ``step_to_lines``, ``move_by_size``,
+``reverse_paths``, ``turn_objects`` and ``grow_to_corner`` in ``test_same_shape.py``)."""
 
 
 def in_process(step: Step, grid: Array, original: Array) -> tuple[tuple[int, ...], ...] | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arcloop.search.catalogue import step
 from arcloop.search.finish import borrowed_colours
 from arcloop.search.learn import (
     explains,
     learn_colour_map,
+    learn_colour_shifts,
     learn_emit_rule,
     learn_local_rule,
     learn_neighbour_rule,
@@ -25,6 +27,7 @@ from arcloop.search.learn_select import (
     learn_part_selectors,
 )
 from arcloop.search.lib_geometry import downscale_vote, drop_repeated_half
+from arcloop.search.lib_moves import shift_colours
 from arcloop.search.lib_objects import (
     colours_by_size,
     count_cells_row,
@@ -48,6 +51,7 @@ from arcloop.search.lib_rules import (
     neighbour_masks,
     seen_along,
 )
+from tests.search.test_emit import check_same
 
 
 def a(rows: list[list[int]]) -> np.ndarray:
@@ -528,6 +532,46 @@ def test_emit_rule_shoots_rays_by_the_shape_around_a_cell() -> None:
 
 def test_neighbour_masks_mark_the_non_zero_neighbours() -> None:
     assert neighbour_masks(a([[1, 0], [0, 1]])).tolist() == [[128, 6], [9, 16]]
+
+
+# On a background of 8, each 7 goes up two rows and each 2 left two columns.
+SHIFT_PAIRS = [
+    (
+        a([[8, 8, 8, 8], [8, 8, 8, 8], [8, 7, 8, 2], [8, 8, 8, 8]]),
+        a([[8, 7, 8, 8], [8, 8, 8, 8], [8, 2, 8, 8], [8, 8, 8, 8]]),
+    ),
+    (
+        a([[8, 8, 8, 8], [8, 8, 8, 8], [8, 8, 8, 8], [8, 8, 7, 2]]),
+        a([[8, 8, 8, 8], [8, 8, 7, 8], [8, 8, 8, 8], [8, 2, 8, 8]]),
+    ),
+]
+
+
+def test_colour_shifts_learns_one_offset_per_colour() -> None:
+    ins, outs = [p[0] for p in SHIFT_PAIRS], [p[1] for p in SHIFT_PAIRS]
+    table = learn_colour_shifts(ins, outs, apply_to=[a([[8, 8, 8], [8, 8, 8], [8, 7, 8]])])
+    assert table == ((2, 0, -2), (7, -2, 0))
+    assert shift_colours(a([[8, 8, 8], [8, 8, 8], [8, 7, 8]]), table).tolist() == [
+        [8, 7, 8],
+        [8, 8, 8],
+        [8, 8, 8],
+    ]
+
+
+def test_colour_shifts_refuses_unseen_colours_and_single_pairs() -> None:
+    ins, outs = [p[0] for p in SHIFT_PAIRS], [p[1] for p in SHIFT_PAIRS]
+    assert learn_colour_shifts(ins, outs, apply_to=[a([[8, 8], [8, 3]])]) is None
+    assert learn_colour_shifts(ins[:1], outs[:1], apply_to=[]) is None
+
+
+def test_shift_colours_refuses_a_cell_leaving_the_grid() -> None:
+    with pytest.raises(ValueError):
+        shift_colours(a([[8, 7], [8, 8]]), ((7, -2, 0),))
+
+
+def test_shift_colours_emits_equivalent_source() -> None:
+    shift = step(shift_colours, table=((2, 0, -2), (7, -2, 0)))
+    check_same((shift,), [p[0] for p in SHIFT_PAIRS] + [a([[8, 7], [8, 8]])])
 
 
 def test_region_rule_by_parity_paints_holes_of_sizes_the_pairs_never_showed() -> None:

@@ -8,20 +8,31 @@ import pytest
 
 from arcloop.search.catalogue import step, task_steps
 from arcloop.search.lib_geometry import repeat_band
-from arcloop.search.lib_moves import attract_to_lines, objects_to_contact
-from arcloop.search.lib_objects import complete_templates, stamp_template
+from arcloop.search.lib_moves import (
+    attract_to_lines,
+    move_by_size,
+    objects_to_contact,
+    step_to_lines,
+)
+from arcloop.search.lib_objects import (
+    complete_templates,
+    reverse_paths,
+    stamp_template,
+    turn_objects,
+)
 from arcloop.search.lib_paint import (
     bounce_rays,
     complete_by_analogy,
     complete_symmetry,
     connect_elbow,
     fill_clear_lines,
+    grow_to_corner,
     mend_lines,
     overlay_mirror,
     repeat_runs,
     symmetry_centre,
 )
-from arcloop.search.lib_parts import broadcast_cells
+from arcloop.search.lib_parts import broadcast_cells, copy_to_marked_cells
 from tests.search.test_emit import check_same
 
 
@@ -147,6 +158,37 @@ def test_broadcast_cells_emits_equivalent_source() -> None:
         check_same((step(broadcast_cells, mark=mark),), [LATTICE, LATTICE.T])
 
 
+# A 2 x 3 lattice: one cell shows a pattern, two hold a dot (a mark), the rest are empty.
+MARKED_LATTICE = a(
+    [
+        [3, 3, 5, 0, 0, 5, 0, 0],
+        [0, 3, 5, 0, 4, 5, 0, 0],
+        [5, 5, 5, 5, 5, 5, 5, 5],
+        [0, 0, 5, 0, 0, 5, 0, 0],
+        [0, 0, 5, 0, 0, 5, 0, 1],
+    ]
+)
+
+
+def test_copy_to_marked_cells_pastes_the_pattern_where_marked() -> None:
+    assert copy_to_marked_cells(MARKED_LATTICE).tolist() == [
+        [3, 3, 5, 3, 3, 5, 0, 0],
+        [0, 3, 5, 0, 3, 5, 0, 0],
+        [5, 5, 5, 5, 5, 5, 5, 5],
+        [0, 0, 5, 0, 0, 5, 3, 3],
+        [0, 0, 5, 0, 0, 5, 0, 3],
+    ]
+
+
+def test_copy_to_marked_cells_refuses_a_lattice_without_marks() -> None:
+    with pytest.raises(ValueError):
+        copy_to_marked_cells(a([[3, 3, 5, 0, 0], [0, 3, 5, 0, 0]]))
+
+
+def test_copy_to_marked_cells_emits_equivalent_source() -> None:
+    check_same((step(copy_to_marked_cells),), [MARKED_LATTICE, MARKED_LATTICE.T, LATTICE])
+
+
 SATELLITES = a(
     [
         [5, 0, 0, 0, 0, 0],
@@ -261,6 +303,98 @@ def test_attract_to_lines_emits_equivalent_source() -> None:
     check_same((only,), [LINES_AND_PIECES, LINES_AND_PIECES.T, a([[1, 0], [0, 1]])])
 
 
+# A column of 2s; a piece of two 2s touching at a corner, and a lone 2 further out on its row.
+PILING = a([[2, 0, 0, 0, 0, 0], [2, 0, 0, 2, 0, 2], [2, 0, 2, 0, 0, 0]])
+
+
+def test_attract_to_lines_piles_pieces_joined_at_corners() -> None:
+    # the corner-joined piece moves as one, nearest first; the lone 2 stops against it
+    assert attract_to_lines(PILING, diagonal=True, pile=True).tolist() == [
+        [2, 0, 0, 0, 0, 0],
+        [2, 0, 2, 2, 0, 0],
+        [2, 2, 0, 0, 0, 0],
+    ]
+    # without piling the lone 2 passes through to the line
+    assert attract_to_lines(PILING, diagonal=True).tolist() == [
+        [2, 0, 0, 0, 0, 0],
+        [2, 2, 2, 0, 0, 0],
+        [2, 2, 0, 0, 0, 0],
+    ]
+
+
+def test_attract_to_lines_piling_emits_equivalent_source() -> None:
+    piling = step(attract_to_lines, diagonal=True, pile=True)
+    check_same((piling,), [PILING, PILING.T, LINES_AND_PIECES, a([[1, 0], [0, 1]])])
+
+
+# Walls of 2 (top) and 3 (right, its end cell touching a 3 beside it); a 2 and a corner-joined
+# pair of 3s out in the open, a 4 with no wall.
+WALLS = a(
+    [
+        [2, 2, 2, 2, 0],
+        [0, 0, 0, 0, 3],
+        [0, 3, 0, 0, 3],
+        [3, 0, 0, 3, 3],
+        [0, 4, 2, 0, 0],
+    ]
+)
+
+
+def test_step_to_lines_moves_each_piece_one_cell_towards_its_wall() -> None:
+    assert step_to_lines(WALLS).tolist() == [
+        [2, 2, 2, 2, 0],
+        [0, 0, 0, 0, 3],
+        [0, 0, 3, 0, 3],
+        [0, 3, 2, 3, 3],
+        [0, 4, 0, 0, 0],
+    ]
+
+
+def test_step_to_lines_refuses_a_grid_without_walls() -> None:
+    with pytest.raises(ValueError):
+        step_to_lines(a([[1, 0, 1], [0, 0, 0], [0, 2, 0]]))
+
+
+def test_step_to_lines_emits_equivalent_source() -> None:
+    check_same((step(step_to_lines),), [WALLS, WALLS.T, PILING, a([[1, 0], [0, 1]])])
+
+
+# A floor of 8s; a piece of three 4s and a lone 6 on it.
+FLOOR = a(
+    [
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [4, 0, 0, 0],
+        [4, 4, 0, 6],
+        [8, 8, 8, 8],
+    ]
+)
+
+
+def test_move_by_size_lifts_each_piece_by_its_cell_count() -> None:
+    assert move_by_size(FLOOR, "up").tolist() == [
+        [0, 0, 0, 0],
+        [4, 0, 0, 0],
+        [4, 4, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 6],
+        [0, 0, 0, 0],
+        [8, 8, 8, 8],
+    ]
+
+
+def test_move_by_size_refuses_a_piece_leaving_the_grid() -> None:
+    with pytest.raises(ValueError):
+        move_by_size(FLOOR, "down")
+
+
+def test_move_by_size_emits_equivalent_source() -> None:
+    for direction in ("up", "down", "left", "right"):
+        check_same((step(move_by_size, direction=direction),), [FLOOR, FLOOR.T, WALLS])
+
+
 # A 2-and-4 template, a grey silhouette of its shape and a grey one of another shape.
 TEMPLATE_AND_SILHOUETTES = a(
     [
@@ -286,6 +420,98 @@ def test_stamp_template_paints_each_silhouette_like_the_template_of_its_shape() 
 def test_stamp_template_emits_equivalent_source() -> None:
     only = step(stamp_template)
     check_same((only,), [TEMPLATE_AND_SILHOUETTES, TEMPLATE_AND_SILHOUETTES.T, LINES_AND_PIECES])
+
+
+# A winding path of beads 1 2 3 4 5, and a 2 x 2 block (not a path).
+PATH_AND_BLOCK = a(
+    [
+        [1, 2, 0, 0, 0, 0],
+        [0, 3, 0, 0, 6, 6],
+        [0, 4, 5, 0, 6, 6],
+    ]
+)
+
+
+def test_reverse_paths_reads_each_path_backwards() -> None:
+    assert reverse_paths(PATH_AND_BLOCK).tolist() == [
+        [5, 4, 0, 0, 0, 0],
+        [0, 3, 0, 0, 6, 6],
+        [0, 2, 1, 0, 6, 6],
+    ]
+
+
+def test_reverse_paths_refuses_a_grid_without_paths() -> None:
+    with pytest.raises(ValueError):
+        reverse_paths(a([[6, 6], [6, 6]]))
+    with pytest.raises(ValueError):  # a straight line has no turn to follow
+        reverse_paths(a([[1, 2, 3, 4]]))
+
+
+def test_reverse_paths_emits_equivalent_source() -> None:
+    check_same((step(reverse_paths),), [PATH_AND_BLOCK, PATH_AND_BLOCK.T, FLOOR])
+
+
+# A bar of three 5s across, and an L of 2s in a 2 x 2 box (centred between cells: it can turn).
+BARS = a(
+    [
+        [0, 0, 0, 0, 0],
+        [5, 5, 5, 0, 0],
+        [0, 0, 0, 2, 0],
+        [0, 0, 0, 2, 2],
+    ]
+)
+
+
+def test_turn_objects_turns_each_object_about_its_centre() -> None:
+    assert turn_objects(BARS, "cw").tolist() == [
+        [0, 5, 0, 0, 0],
+        [0, 5, 0, 0, 0],
+        [0, 5, 0, 2, 2],
+        [0, 0, 0, 2, 0],
+    ]
+
+
+def test_turn_objects_refuses_a_box_with_no_centre_cell() -> None:
+    with pytest.raises(ValueError):
+        turn_objects(a([[0, 0, 0], [4, 4, 0], [0, 0, 0]]), "ccw")
+
+
+def test_turn_objects_emits_equivalent_source() -> None:
+    for how in ("cw", "ccw"):
+        check_same((step(turn_objects, how=how),), [BARS, BARS.T, PATH_AND_BLOCK])
+
+
+# A 4 in the lower left quarter and a 9 in the upper right one.
+SEEDS = a(
+    [
+        [0, 0, 0, 0, 9],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+        [0, 4, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+    ]
+)
+
+
+def test_grow_to_corner_fills_the_box_to_the_nearest_corner() -> None:
+    assert grow_to_corner(SEEDS).tolist() == [
+        [0, 0, 0, 0, 9],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+        [4, 4, 0, 0, 0],
+        [4, 4, 0, 0, 0],
+        [4, 4, 0, 0, 0],
+    ]
+
+
+def test_grow_to_corner_refuses_a_seed_in_the_middle() -> None:
+    with pytest.raises(ValueError):
+        grow_to_corner(a([[0, 0, 0], [0, 5, 0], [0, 0, 0]]))
+
+
+def test_grow_to_corner_emits_equivalent_source() -> None:
+    check_same((step(grow_to_corner),), [SEEDS, SEEDS.T, BARS])
 
 
 # A 2-and-1 template; a lone 2 (its piece as it is), a 2 on its side (a piece turned) and a
