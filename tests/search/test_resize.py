@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from arcloop.arc.grid import as_grid
 from arcloop.search import search
 from arcloop.search.catalogue import step, task_steps
 from arcloop.search.learn_select import (
@@ -306,12 +307,12 @@ def test_search_finds_a_drawing_shrunk_then_laid_at_its_own_cells() -> None:
     for k, p in enumerate(pictures):
         canvas = np.zeros((12, 13), dtype=np.int64)
         canvas[k : k + 9, 1 : 1 + 9] = np.kron(p, np.ones((3, 3), dtype=np.int64))
-        pairs.append((canvas.tolist(), np.kron(p != 0, p).tolist()))
+        pairs.append((as_grid(canvas.tolist()), as_grid(np.kron(p != 0, p).tolist())))
     test = np.zeros((11, 11), dtype=np.int64)
     test[2:11, 0:9] = np.kron(
         np.array([[5, 5, 5], [5, 0, 0], [5, 0, 0]]), np.ones((3, 3), dtype=np.int64)
     )
-    programs = search(make_task(pairs, [test.tolist()]), time_limit_s=30, max_programs=1)
+    programs = search(make_task(pairs, [as_grid(test.tolist())]), time_limit_s=30, max_programs=1)
     assert programs and programs[0].fits
     assert programs[0].name == "shrink_content | self_kron(invert=False)"
 
