@@ -475,11 +475,7 @@ def _moving_colours(train: Sequence[tuple[Array, Array]]) -> tuple[set[int], set
     moving: set[int] = set()
     present: set[int] = set()
     for a, b in train:
-        if a.shape != b.shape:
-            return set(), set()
-        if not np.array_equal(
-            np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
-        ):
+        if not _same_counts(a, b):
             return set(), set()
         colours = set(np.unique(a).tolist()) - {0}
         present |= colours
@@ -544,14 +540,20 @@ def _moves_only(train: Sequence[tuple[Array, Array]]) -> bool:
     >>> _moves_only([(np.array([[1, 0, 0]]), np.array([[1, 1, 0]]))])
     False
     """
-    for a, b in train:
-        if a.shape != b.shape or np.array_equal(a, b):
-            return False
-        if not np.array_equal(
-            np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
-        ):
-            return False
-    return True
+    return all(_same_counts(a, b) and not np.array_equal(a, b) for a, b in train)
+
+
+def _same_counts(a: Array, b: Array) -> bool:
+    """Whether output ``b`` has input ``a``'s shape and as many cells of each colour.
+
+    >>> _same_counts(np.array([[1, 0]]), np.array([[0, 1]]))
+    True
+    >>> _same_counts(np.array([[1]]), np.array([[2]]))
+    False
+    """
+    return a.shape == b.shape and np.array_equal(
+        np.bincount(a.ravel(), minlength=10), np.bincount(b.ravel(), minlength=10)
+    )
 
 
 def _paint_steps(
